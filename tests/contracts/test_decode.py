@@ -127,3 +127,8 @@ def test_decode_for_an_unknown_service_is_a_programming_error():
 def test_non_json_content_type_is_rejected():
     error = violation(sample_envelope(COURSE, datacontenttype="application/xml"))
     assert error.field == "datacontenttype"
+
+
+def test_badly_named_extension_attribute_is_named_as_the_field():
+    error = violation(sample_envelope(COURSE, TraceParent="00-ab"))
+    assert (error.reason, error.field) == ("schema", "TraceParent")
