@@ -1,0 +1,1 @@
+"""The embedded all-in-one runner and the operator's command line."""

@@ -1,0 +1,1 @@
+"""Indicators aggregates and their rules; only the standard library and eventsourcing."""

@@ -1,0 +1,1 @@
+"""Service mechanics shared by the pedgrowth services (not a service itself)."""

@@ -1,0 +1,147 @@
+"""Bearer tokens with a role and a scope, signed (HS256) so every service verifies them offline."""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+ISSUER = "pedgrowth"
+
+
+class Role(enum.StrEnum):
+    """Who is asking; the scope attribute each role needs is in SCOPE_CLAIM."""
+
+    SCHOOL_SYSTEM = "school_system"
+    MUNICIPAL_OPERATOR = "municipal_operator"
+    REGIONAL_ANALYST = "regional_analyst"
+    ADMIN = "admin"
+
+
+SCOPE_CLAIM = {
+    Role.SCHOOL_SYSTEM: "org_id",
+    Role.MUNICIPAL_OPERATOR: "municipality_id",
+    Role.REGIONAL_ANALYST: "region_id",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller: role plus the organisation, municipality and region it acts for."""
+
+    subject: str
+    role: Role
+    org_id: str | None = None
+    municipality_id: str | None = None
+    region_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def can_write(self) -> bool:
+        return self.role is not Role.REGIONAL_ANALYST
+
+    def covers(self, org_id: str | None = None, municipality_id: str | None = None,
+               region_id: str | None = None) -> bool:
+        """Whether something at this org / municipality / region is within the caller's scope.
+
+        Attributes that are not known (None) are not held against the caller,
+        but at least the caller's own level must be known and match.
+        """
+        if self.is_admin:
+            return True
+        if self.role is Role.SCHOOL_SYSTEM:
+            return org_id is not None and org_id == self.org_id
+        if self.role is Role.MUNICIPAL_OPERATOR:
+            return municipality_id is not None and municipality_id == self.municipality_id
+        return region_id is not None and region_id == self.region_id
+
+
+class TokenError(ValueError):
+    """A token that cannot be trusted."""
+
+
+class Tokens:
+    """Issues and verifies tokens with one shared secret; the dev token, when set, is an admin."""
+
+    def __init__(self, secret: str | None, dev_token: str | None = None):
+        self.secret = secret
+        self.dev_token = dev_token
+
+    def issue(self, subject: str, role: Role, days: int = 365, **scope: str | None) -> str:
+        """A signed token for ``role`` over the given scope attributes."""
+        if not self.secret:
+            raise TokenError("no token secret configured (PEDGROWTH_TOKEN_SECRET)")
+        claim = SCOPE_CLAIM.get(role)
+        if claim and not scope.get(claim):
+            raise TokenError(f"{claim}: required for role {role.value}")
+        now = datetime.now(UTC)
+        payload = {"iss": ISSUER, "sub": subject, "role": role.value, "iat": now,
+                   "exp": now + timedelta(days=days)}
+        payload.update({k: v for k, v in scope.items() if v})
+        return jwt.encode(payload, self.secret, algorithm="HS256")
+
+    def verify(self, token: str) -> Principal:
+        """The principal a token stands for, or TokenError."""
+        if self.dev_token and hmac.compare_digest(token, self.dev_token):
+            return Principal(subject="dev", role=Role.ADMIN)
+        if not self.secret:
+            raise TokenError("token not accepted")
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=["HS256"], issuer=ISSUER,
+                                options={"require": ["exp", "sub", "role"]})
+            role = Role(claims["role"])
+        except (jwt.PyJWTError, ValueError) as error:
+            raise TokenError(str(error)) from error
+        return Principal(subject=claims["sub"], role=role, org_id=claims.get("org_id"),
+                         municipality_id=claims.get("municipality_id"), region_id=claims.get("region_id"))
+
+
+def new_secret() -> str:
+    """A fresh signing secret."""
+    return secrets.token_urlsafe(32)
+
+
+bearer = HTTPBearer(auto_error=False, description="pedgrowth token: `pedgrowth token issue …`")
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The verified caller of this request; 401 without a valid token."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    try:
+        return request.app.state.tokens.verify(credentials.credentials)
+    except TokenError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"invalid token: {error}",
+                            headers={"WWW-Authenticate": "Bearer"}) from error
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def forbid(reason: str) -> HTTPException:
+    """A 403 that says why."""
+    return HTTPException(status.HTTP_403_FORBIDDEN, reason)
+
+
+def require_writer(principal: CurrentPrincipal) -> Principal:
+    """Callers that may change anything (regional analysts read only)."""
+    if not principal.can_write:
+        raise forbid(f"role {principal.role.value} is read-only")
+    return principal
+
+
+Writer = Annotated[Principal, Depends(require_writer)]

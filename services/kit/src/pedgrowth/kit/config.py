@@ -1,0 +1,45 @@
+"""Settings every service reads; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def shared(name: str, default):
+    """A setting read from one unprefixed variable shared by all services."""
+    return Field(default, validation_alias=AliasChoices(name, name.lower()))
+
+
+class ServiceSettings(BaseSettings):
+    """Settings common to the four services.
+
+    Prefixed ones (``REGISTRY_DATA_DIR``…) belong to one service; the Kafka and
+    token ones are shared so one environment configures the whole system.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    kafka_bootstrap_servers: str = shared("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    kafka_enable_idempotence: bool = shared("KAFKA_ENABLE_IDEMPOTENCE", True)
+    kafka_topic_partitions: int = shared("KAFKA_TOPIC_PARTITIONS", 3)
+    kafka_replication_factor: int = shared("KAFKA_REPLICATION_FACTOR", 1)
+
+    token_secret: str | None = shared("PEDGROWTH_TOKEN_SECRET", None)
+    dev_token: str | None = shared("PEDGROWTH_DEV_TOKEN", None)
+
+    relay_batch_size: int = 500
+    relay_poll_seconds: float = 0.05
+    inbox_max_attempts: int = 3
+
+    @property
+    def service(self) -> str:
+        """The service's name, taken from the env prefix."""
+        return self.model_config["env_prefix"].rstrip("_").lower()

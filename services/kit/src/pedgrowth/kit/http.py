@@ -1,0 +1,138 @@
+"""The HTTP face every service shares: health, readiness, metrics, POST /api/v1/events."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from fastapi import Body, FastAPI, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from pedgrowth.contracts import ContractViolation, Fact
+
+from .auth import CurrentPrincipal, Principal, forbid
+from .inbox import BUSINESS_RULE, Result
+from .recording import Outcome
+from .service import Service
+
+UNMETERED = {"/metrics", "/health"}
+
+
+def create_app(service: Service) -> FastAPI:
+    """The FastAPI application of a service, with the shared routes and the service's own routers."""
+    parts = service.parts
+    app = FastAPI(title=parts.title or f"pedgrowth {service.name}", description=parts.description,
+                  version="1.0.0", lifespan=service.lifespan)
+    app.state.service = service
+    app.state.tokens = service.tokens
+    add_metering(app, service)
+    add_error_table(app, parts.rejections)
+    add_operational_routes(app, service)
+    add_events_route(app, service)
+    for router in parts.routers:
+        app.include_router(router)
+    return app
+
+
+def add_metering(app: FastAPI, service: Service) -> None:
+    """Count requests and time them per route template (bounded label values)."""
+
+    @app.middleware("http")
+    async def meter(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        if path not in UNMETERED:
+            m = service.metrics
+            m.http_requests.labels(service.name, request.method, path, f"{response.status_code // 100}xx").inc()
+            m.http_latency.labels(service.name, request.method, path).observe(time.perf_counter() - started)
+        return response
+
+
+def add_error_table(app: FastAPI, rejections: dict[type[Exception], int]) -> None:
+    """Domain errors become HTTP answers in one place: status from the service's table."""
+    for error_class, code in rejections.items():
+        async def handler(_: Request, error: Exception, code: int = code) -> JSONResponse:
+            return JSONResponse(status_code=code, content=business_detail(error))
+        app.add_exception_handler(error_class, handler)
+
+
+def business_detail(error: Exception) -> dict:
+    field = getattr(error, "field", None)
+    return {"detail": [{"loc": ["body", *(field.split(".") if field else [])], "msg": str(error),
+                        "type": BUSINESS_RULE}]}
+
+
+def add_operational_routes(app: FastAPI, service: Service) -> None:
+    """Liveness, readiness and Prometheus metrics: open, for probes and scrapers."""
+
+    @app.get("/health", tags=["operations"])
+    async def health() -> dict:
+        return {"status": "ok", "service": service.name}
+
+    @app.get("/ready", tags=["operations"])
+    async def ready(response: Response) -> dict:
+        checks = await service.ready()
+        ok = all(checks.values())
+        if not ok:
+            response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return {"status": "ready" if ok else "not ready", "service": service.name, **checks}
+
+    @app.get("/metrics", tags=["operations"])
+    async def metrics() -> Response:
+        return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def add_events_route(app: FastAPI, service: Service) -> None:
+    """POST /api/v1/events: one CloudEvent or an array; all are validated before any is recorded."""
+
+    @app.post("/api/v1/events", status_code=status.HTTP_202_ACCEPTED, tags=["events"],
+              summary="Publish CloudEvents to this service")
+    async def post_events(principal: CurrentPrincipal, payload: Any = Body(...)) -> JSONResponse:
+        single = not isinstance(payload, list)
+        items = [payload] if single else payload
+        facts = validate_all(service, items, principal, single)
+        results = []
+        for fact in facts:
+            result = await asyncio.to_thread(service.inbox.record, fact)
+            service.inbox.count(result, "http")
+            if result.outcome is Outcome.ACCEPTED:
+                service.inbox.recorded.set()
+            results.append(result)
+        if single and results[0].outcome is Outcome.REJECTED:
+            return rejection_response(service, results[0])
+        return JSONResponse(status_code=status.HTTP_202_ACCEPTED,
+                            content={"results": [r.as_dict() for r in results]})
+
+
+def validate_all(service: Service, items: list, principal: Principal, single: bool) -> list[Fact]:
+    """Every item as a fact, or one 422 naming each bad field, or 403 for another's scope."""
+    errors, facts = [], []
+    for index, item in enumerate(items):
+        try:
+            facts.append(service.inbox.validate(item))
+        except ContractViolation as violation:
+            service.inbox.count(Result(Outcome.REJECTED, reason_code=violation.reason), "http")
+            loc = ["body", *([] if single else [index]), *(violation.field.split(".") if violation.field else [])]
+            errors.append({"loc": loc, "msg": violation.message, "type": violation.reason, "index": index})
+    if errors:
+        raise RequestValidationError(errors)
+    if not facts:
+        raise RequestValidationError([{"loc": ["body"], "msg": "no events given", "type": "schema"}])
+    for fact in facts:
+        reason = service.parts.authorize_write(principal, fact.data)
+        if reason:
+            raise forbid(reason)
+    return facts
+
+
+def rejection_response(service: Service, result: Result) -> JSONResponse:
+    """A single event refused by a business rule, with the status the service's table gives."""
+    code = result.http_status or status.HTTP_422_UNPROCESSABLE_ENTITY
+    detail = [{"loc": ["body", *(result.field.split(".") if result.field else [])], "msg": result.reason,
+               "type": result.reason_code}]
+    return JSONResponse(status_code=code, content={"detail": detail, "result": result.as_dict()})

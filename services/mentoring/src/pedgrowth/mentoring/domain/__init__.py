@@ -1,0 +1,1 @@
+"""Mentoring aggregates and their rules; only the standard library and eventsourcing."""

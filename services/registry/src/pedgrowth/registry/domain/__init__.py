@@ -1,0 +1,1 @@
+"""Registry aggregates and their rules; only the standard library and eventsourcing."""

@@ -1,0 +1,1 @@
+"""Training aggregates and their rules; only the standard library and eventsourcing."""

@@ -1,0 +1,46 @@
+"""Providers (организации ДПО) and their programmes (ДПП)."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+
+def catalogue_id(kind: str, key: str) -> UUID:
+    """Deterministic aggregate id for a provider or programme key."""
+    return uuid5(NAMESPACE_URL, f"pedgrowth:training:{kind}:{key}")
+
+
+class Provider(Aggregate):
+    """A provider of further professional education."""
+
+    @event("Registered")
+    def __init__(self, provider_id: str, name: str, kind: str):
+        self.provider_id = provider_id
+        self.name = name
+        self.kind = kind
+
+    @staticmethod
+    def create_id(provider_id: str) -> UUID:
+        return catalogue_id("provider", provider_id)
+
+
+class Programme(Aggregate):
+    """A further professional programme: ПК (advanced training) or ПП (retraining)."""
+
+    @event("Published")
+    def __init__(self, program_id: str, provider_id: str, title: str, kind: str, hours: int,
+                 format: str, topics: list[str], in_federal_registry: bool):
+        self.program_id = program_id
+        self.provider_id = provider_id
+        self.title = title
+        self.kind = kind
+        self.hours = hours
+        self.format = format
+        self.topics = topics
+        self.in_federal_registry = in_federal_registry
+
+    @staticmethod
+    def create_id(program_id: str) -> UUID:
+        return catalogue_id("programme", program_id)
