@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 
 async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | None = None) -> None:
@@ -21,11 +20,16 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
 
 async def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 20.0):
     """Records of ``topic`` from the beginning until ``expect`` are read or the time is up."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"test-{uuid.uuid4().hex}",
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     records = []
     try:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+            partitions = consumer.partitions_for_topic(topic) or {0}
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        await consumer.seek_to_beginning()
         deadline = asyncio.get_running_loop().time() + timeout
         while len(records) < expect and asyncio.get_running_loop().time() < deadline:
             batch = await consumer.getmany(timeout_ms=300)
