@@ -1,0 +1,104 @@
+"""The outbox relay on the real broker: order, restart mid-stream, a broker that comes back empty."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from pedgrowth.contracts import TRAINING_EVENTS, decode, new_event
+from pedgrowth.contracts.training import ProviderRegistered
+from pedgrowth.kit.kafka import ensure_topics, relay_producer
+from pedgrowth.kit.metrics import Metrics
+from pedgrowth.kit.relay import OutboxRelay
+from pedgrowth.kit.store import eventsourcing_env
+from pedgrowth.training.application import TrainingApplication
+from pedgrowth.training.config import TrainingSettings
+from pedgrowth.training.translation import to_contract
+from tests.support import infra
+from tests.support.kafka import read_topic
+from tests.support.services import settings_for
+
+pytestmark = pytest.mark.broker
+
+
+def record_providers(app: TrainingApplication, count: int) -> list[str]:
+    """Record ``count`` providers as if they came through the inbox; returns their ids."""
+    ids = []
+    for _ in range(count):
+        data = ProviderRegistered(provider_id=f"prov-{uuid.uuid4().hex[:8]}", name="ИРО", kind="other")
+        app.record(decode(new_event(data, source="/test")))
+        ids.append(data.provider_id)
+    return ids
+
+
+async def run_relay_for(settings, app, stop_after_batches: int | None) -> OutboxRelay:
+    """Run a relay until it has published ``stop_after_batches`` batches (or caught up)."""
+    producer = relay_producer(settings)
+    await producer.start()
+    relay = OutboxRelay(app, "training", to_contract, producer, Metrics(), batch_size=7, poll_seconds=0.02)
+    try:
+        position = await asyncio.to_thread(relay.position)
+        batches = 0
+        while stop_after_batches is None or batches < stop_after_batches:
+            new = await relay.publish_after(position, track=True)
+            if new is None:
+                break
+            position, batches = new, batches + 1
+    finally:
+        await producer.stop()
+    return relay
+
+
+@pytest.fixture
+def training_store(kafka, tmp_path):
+    settings = settings_for(TrainingSettings, kafka, tmp_path)
+    app = TrainingApplication(env=eventsourcing_env(settings))
+    yield settings, app
+    app.close()
+
+
+async def test_relay_restart_mid_stream_loses_nothing(training_store):
+    settings, app = training_store
+    await ensure_topics(settings, [TRAINING_EVENTS])
+    ids = record_providers(app, 60)
+    first = await run_relay_for(settings, app, stop_after_batches=3)
+    assert 0 < await asyncio.to_thread(first.position) < await asyncio.to_thread(app.recorder.max_notification_id)
+    await run_relay_for(settings, app, stop_after_batches=None)
+    records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, expect=10_000, timeout=4)
+    subjects = [decode(r.value).envelope.subject for r in records]
+    assert set(ids) <= set(subjects)
+
+
+async def test_relay_publishes_each_subject_in_recorded_order_with_stable_ids(training_store):
+    settings, app = training_store
+    await ensure_topics(settings, [TRAINING_EVENTS])
+    ids = record_providers(app, 5)
+    await run_relay_for(settings, app, stop_after_batches=None)
+    records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, expect=10_000, timeout=3)
+    mine = [r for r in records if r.key.decode() in ids]
+    assert sorted(r.key.decode() for r in mine) == sorted(ids)
+    assert all(decode(r.value).envelope.source == "/pedgrowth/training" for r in mine)
+    assert len({decode(r.value).envelope.id for r in mine}) == len(ids)
+
+
+async def test_service_republishes_history_to_a_broker_that_came_back_empty(tmp_path):
+    from pedgrowth.training.bootstrap import build
+    from tests.support.services import running
+
+    tansu = infra.Tansu(infra.free_port()).start()
+    try:
+        settings = settings_for(TrainingSettings, (tansu.bootstrap, "tansu", False), tmp_path)
+        app = TrainingApplication(env=eventsourcing_env(settings))
+        ids = record_providers(app, 4)
+        async with running(build(settings, application=app)):
+            before = await read_topic(tansu.bootstrap, TRAINING_EVENTS, expect=4, timeout=10)
+        tansu.restart()
+        app = TrainingApplication(env=eventsourcing_env(settings))
+        async with running(build(settings, application=app)):
+            after = await read_topic(tansu.bootstrap, TRAINING_EVENTS, expect=4, timeout=10)
+    finally:
+        tansu.stop()
+    assert {r.key.decode() for r in before} == set(ids)
+    assert {r.key.decode() for r in after} == set(ids)
