@@ -1,11 +1,108 @@
-"""The mentoring application: records accepted mentoring facts as domain events."""
+"""The mentoring application: records accepted mentoring facts as domain events, and answers queries."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from eventsourcing.domain import Aggregate
+
+from pedgrowth.contracts import mentoring as contract
 from pedgrowth.kit.recording import RecordingApplication
+
+from .domain.errors import Conflict, UnknownReference
+from .domain.mentor import Mentor, mentor_key
+from .domain.pair import Pair, pair_key
+from .domain.person import Person, person_key
+from .readmodel import ReadModel
+from .translation import to_contract
+
+DEFAULT_MAX_MENTEES = 5
+T = TypeVar("T")
 
 
 class MentoringApplication(RecordingApplication):
     """Use cases of the mentoring service; one `on_<event name>` per contract event type."""
 
     name = "mentoring"
+
+    def __init__(self, env=None, **kwargs):
+        super().__init__(env=env, **kwargs)
+        self.max_mentees = int(self.env.get("MENTORING_MAX_MENTEES") or DEFAULT_MAX_MENTEES)
+        self.read_model = ReadModel()
+        self.reading = threading.Lock()
+
+    def on_mentor_registered(self, data: contract.MentorRegistered) -> Sequence[Aggregate]:
+        """Add a mentor to the mentor base."""
+        if self.exists(mentor_key(data.mentor_id)):
+            raise Conflict(f"mentor {data.mentor_id} is already registered", "data.mentor_id")
+        return [Mentor(mentor_id=data.mentor_id, person_id=data.person_id,
+                       external_organization=data.external_organization, registered_on=data.registered_on)]
+
+    def on_pair_assigned(self, data: contract.PairAssigned) -> Sequence[Aggregate]:
+        """Assign a registered mentor to a mentee, checking the mentor's and the mentee's rules."""
+        if self.exists(pair_key(data.pair_id)):
+            raise Conflict(f"pair {data.pair_id} is already assigned", "data.pair_id")
+        mentor = self.get_or_none(mentor_key(data.mentor_id))
+        if mentor is None:
+            raise UnknownReference(f"mentor {data.mentor_id} is not registered", "data.mentor_id")
+        mentee = self.person(data.mentee_person_id)
+        mentor.take_mentee(data.pair_id, data.mentee_person_id, data.started_on, self.max_mentees)
+        mentee.join_pair(data.pair_id, data.mentor_id, data.form.value, data.started_on)
+        pair = Pair(pair_id=data.pair_id, mentor_id=data.mentor_id, mentee_person_id=data.mentee_person_id,
+                    form=data.form.value, started_on=data.started_on, program=data.program)
+        return [pair, mentor, mentee]
+
+    def on_pair_ended(self, data: contract.PairEnded) -> Sequence[Aggregate]:
+        """End a pair once; the mentor and the mentee are freed from that day."""
+        pair = self.get_or_none(pair_key(data.pair_id))
+        if pair is None:
+            raise UnknownReference(f"pair {data.pair_id} is not assigned", "data.pair_id")
+        pair.end(data.ended_on, data.outcome.value)
+        mentor = self.repository.get(mentor_key(pair.mentor_id))
+        mentee = self.repository.get(person_key(pair.mentee_person_id))
+        mentor.release_mentee(data.pair_id, data.ended_on)
+        mentee.leave_pair(data.pair_id, data.ended_on)
+        return [pair, mentor, mentee]
+
+    def on_community_joined(self, data: contract.CommunityJoined) -> Sequence[Aggregate]:
+        """A person joins a professional community or methodical association."""
+        person = self.person(data.person_id)
+        person.join_community(data.community_id, data.community_name, data.kind.value, data.level.value,
+                              data.joined_on)
+        return [person]
+
+    def on_community_left(self, data: contract.CommunityLeft) -> Sequence[Aggregate]:
+        """A person leaves a community they are a member of."""
+        person = self.person(data.person_id)
+        person.leave_community(data.community_id, data.left_on)
+        return [person]
+
+    def on_support_event_attended(self, data: contract.SupportEventAttended) -> Sequence[Aggregate]:
+        """A person attended a support event (seminar, «Школа молодого педагога»…)."""
+        person = self.person(data.person_id)
+        person.attend(data.event_id, data.event_name, data.kind.value, data.attended_on)
+        return [person]
+
+    def person(self, person_id: str) -> Person:
+        """The person's mentoring record, opened on first use."""
+        return self.get_or_none(person_key(person_id)) or Person(person_id=person_id)
+
+    def query(self, question: Callable[[ReadModel], T]) -> T:
+        """Answer a question on the read model, caught up with everything recorded (synchronous)."""
+        with self.reading:
+            self.catch_up()
+            return question(self.read_model)
+
+    def catch_up(self) -> None:
+        """Apply the contract facts recorded since the read model's position."""
+        while True:
+            notifications = self.recorder.select_notifications(self.read_model.position + 1, 500)
+            if not notifications:
+                return
+            for notification in notifications:
+                data = to_contract(self.mapper.to_domain_event(notification))
+                if data is not None:
+                    self.read_model.apply(data)
+                self.read_model.position = notification.id

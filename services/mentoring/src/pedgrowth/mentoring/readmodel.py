@@ -1,0 +1,86 @@
+"""What mentoring has recorded, as plain data for queries: built from its own contract events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from pedgrowth.contracts import EventData
+from pedgrowth.contracts import mentoring as contract
+
+from .domain.intervals import active_on
+from .domain.person import close_membership
+
+
+@dataclass
+class ReadModel:
+    """Mentors, pairs, memberships and attendances; ``position`` is the last notification applied."""
+
+    position: int = 0
+    mentors: dict[str, dict] = field(default_factory=dict)
+    pairs: dict[str, dict] = field(default_factory=dict)
+    communities: dict[str, dict] = field(default_factory=dict)
+    memberships: list[dict] = field(default_factory=list)
+    support_events: dict[str, dict] = field(default_factory=dict)
+    attendances: list[dict] = field(default_factory=list)
+
+    def apply(self, data: EventData) -> None:
+        """Take one recorded fact into account."""
+        handler = getattr(self, f"on_{data.type_suffix}", None)
+        if handler is not None:
+            handler(data)
+
+    def on_mentor_registered(self, d: contract.MentorRegistered) -> None:
+        self.mentors[d.mentor_id] = d.model_dump()
+
+    def on_pair_assigned(self, d: contract.PairAssigned) -> None:
+        self.pairs[d.pair_id] = {**d.model_dump(), "form": d.form.value, "ended_on": None, "outcome": None}
+
+    def on_pair_ended(self, d: contract.PairEnded) -> None:
+        self.pairs[d.pair_id].update(ended_on=d.ended_on, outcome=d.outcome.value)
+
+    def on_community_joined(self, d: contract.CommunityJoined) -> None:
+        self.communities[d.community_id] = {"community_id": d.community_id, "community_name": d.community_name,
+                                            "kind": d.kind.value, "level": d.level.value}
+        self.memberships.append({"person_id": d.person_id, "community_id": d.community_id,
+                                 "joined_on": d.joined_on, "left_on": None})
+
+    def on_community_left(self, d: contract.CommunityLeft) -> None:
+        close_membership(self.memberships_of(d.person_id, d.community_id), d.left_on)
+
+    def on_support_event_attended(self, d: contract.SupportEventAttended) -> None:
+        self.support_events[d.event_id] = {"event_id": d.event_id, "event_name": d.event_name,
+                                           "kind": d.kind.value}
+        self.attendances.append({"person_id": d.person_id, "event_id": d.event_id, "attended_on": d.attended_on})
+
+    # questions
+
+    def memberships_of(self, person_id: str, community_id: str | None = None) -> list[dict]:
+        return [m for m in self.memberships if m["person_id"] == person_id
+                and (community_id is None or m["community_id"] == community_id)]
+
+    def pairs_of_mentee(self, person_id: str) -> list[dict]:
+        return sorted((p for p in self.pairs.values() if p["mentee_person_id"] == person_id),
+                      key=lambda p: p["started_on"])
+
+    def pairs_of_mentor(self, mentor_id: str) -> list[dict]:
+        return sorted((p for p in self.pairs.values() if p["mentor_id"] == mentor_id),
+                      key=lambda p: p["started_on"])
+
+    def mentors_of_person(self, person_id: str) -> list[dict]:
+        """The mentor records of a staff member (a person may be registered once or more)."""
+        return [m for m in self.mentors.values() if m.get("person_id") == person_id]
+
+    def members(self, community_id: str, day: date) -> list[dict]:
+        """Memberships of a community active on ``day``."""
+        return [m for m in self.memberships if m["community_id"] == community_id
+                and active_on(m["joined_on"], m["left_on"], day)]
+
+    def attendance(self, event_id: str) -> list[dict]:
+        return sorted((a for a in self.attendances if a["event_id"] == event_id),
+                      key=lambda a: (a["attended_on"], a["person_id"]))
+
+
+def pair_active(pair: dict, day: date) -> bool:
+    """Whether a pair (as the read model holds it) is active on ``day``."""
+    return active_on(pair["started_on"], pair["ended_on"], day)

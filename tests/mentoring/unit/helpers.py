@@ -1,0 +1,52 @@
+"""Building and recording mentoring facts on in-memory persistence."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pedgrowth.contracts import Fact, new_event
+from pedgrowth.contracts import mentoring as m
+from pedgrowth.kit.recording import Outcome
+from pedgrowth.mentoring.application import MentoringApplication
+
+
+def new_app(**env: str) -> MentoringApplication:
+    return MentoringApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo", **env})
+
+
+def record(app: MentoringApplication, data, event_id: str | None = None) -> Outcome:
+    envelope = new_event(data, source="/test/mentoring", id=event_id or str(uuid.uuid4()))
+    return app.record(Fact(envelope=envelope, data=data))
+
+
+def mentor(mentor_id="m-1", person_id: str | None = "p-2", external_organization=None, on="2021-09-01"):
+    return m.MentorRegistered(mentor_id=mentor_id, person_id=person_id,
+                              external_organization=external_organization, registered_on=on)
+
+
+def pair(pair_id="pair-1", mentor_id="m-1", mentee="p-1", form="teacher_teacher", on="2022-09-01", program=None):
+    return m.PairAssigned(pair_id=pair_id, mentor_id=mentor_id, mentee_person_id=mentee, form=form,
+                          started_on=on, program=program)
+
+
+def pair_end(pair_id="pair-1", on="2023-06-30", outcome="completed"):
+    return m.PairEnded(pair_id=pair_id, ended_on=on, outcome=outcome)
+
+
+def joined(person="p-1", community="mo-1", on="2022-09-01"):
+    return m.CommunityJoined(person_id=person, community_id=community, community_name="ГМО учителей математики",
+                             kind="methodical_association", level="municipal", joined_on=on)
+
+
+def left(person="p-1", community="mo-1", on="2023-06-30"):
+    return m.CommunityLeft(person_id=person, community_id=community, left_on=on)
+
+
+def attended(person="p-1", event="ev-1", on="2023-03-01"):
+    return m.SupportEventAttended(person_id=person, event_id=event, event_name="Школа молодого педагога",
+                                  kind="young_teacher_school", attended_on=on)
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
