@@ -11,6 +11,7 @@ from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from .application import IndicatorsApplication
 from .config import IndicatorsSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
+from .entrypoints import dashboard, plans
 from .translation import to_contract
 
 REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
@@ -25,7 +26,8 @@ def build(settings: IndicatorsSettings | None = None, application: IndicatorsApp
         application = IndicatorsApplication(env=env)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[], title="pedgrowth indicators",
+        routers=[plans.router, dashboard.router], authorize_write=plans.plan_writes(application),
+        title="pedgrowth indicators",
         description="",
     )
     return create_app(Service(parts))

@@ -1,0 +1,120 @@
+"""Municipal plans: yearly targets per indicator, roadmap measures, and values reported by survey."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from .errors import Conflict, RuleViolation, UnknownReference
+
+COMPUTED_INDICATORS: tuple[str, ...] = (
+    "training_coverage", "digital_training_coverage", "diagnostics_coverage", "deficit_targeted_training",
+    "individual_route_coverage", "retraining_count", "category_share", "young_mentoring_coverage",
+    "mentors_count", "competition_share", "young_competition_share", "young_support_share",
+    "young_training_coverage", "young_retention_3y", "reserve_ratio", "community_coverage",
+    "profile_education_share", "independent_assessment_share", "open_vacancies", "staffing_ratio",
+)
+"""The indicators of SPEC §4 that events measure; any other code is a survey indicator."""
+
+
+def plan_id_of(plan_id: str) -> UUID:
+    """Deterministic aggregate id of a plan."""
+    return uuid5(NAMESPACE_URL, f"pedgrowth:indicators:plan:{plan_id}")
+
+
+def reports_id_of(municipality_id: str) -> UUID:
+    """Deterministic aggregate id of a municipality's reported values."""
+    return uuid5(NAMESPACE_URL, f"pedgrowth:indicators:reports:{municipality_id}")
+
+
+def measure_status(due_on: date, completed_on: date | None, as_of: date) -> str:
+    """done (completed by as_of), overdue (due before as_of and not done), else due."""
+    if completed_on is not None and completed_on <= as_of:
+        return "done"
+    return "overdue" if due_on < as_of else "due"
+
+
+class Plan(Aggregate):
+    """A municipality's plan: targets per indicator and year within its period, and roadmap measures."""
+
+    @event("Adopted")
+    def __init__(self, plan_id: str, municipality_id: str, title: str, period_start: date, period_end: date,
+                 targets: list[dict], measures: list[dict]):
+        self.plan_id = plan_id
+        self.municipality_id = municipality_id
+        self.title = title
+        self.period_start = period_start
+        self.period_end = period_end
+        self.targets: dict[tuple[str, int], float] = {(t["indicator"], t["year"]): t["value"] for t in targets}
+        self.measures: dict[str, dict] = {m["measure_id"]: dict(m) for m in measures}
+        self.completed: dict[str, dict] = {}
+
+    @staticmethod
+    def create_id(plan_id: str) -> UUID:
+        return plan_id_of(plan_id)
+
+    @classmethod
+    def adopt(cls, plan_id: str, municipality_id: str, title: str, period_start: date, period_end: date,
+              targets: list[dict], measures: list[dict]) -> Plan:
+        """Adopt a plan; every target's year must lie within the plan's period."""
+        for index, target in enumerate(targets):
+            check_year(target["year"], period_start, period_end, f"data.targets.{index}.year")
+        return cls(plan_id=plan_id, municipality_id=municipality_id, title=title, period_start=period_start,
+                   period_end=period_end, targets=targets, measures=measures)
+
+    def set_target(self, indicator: str, year: int, value: float) -> None:
+        """Set or change the target of an indicator for a year of the plan's period."""
+        check_year(year, self.period_start, self.period_end, "data.year")
+        self.target_set(plan_id=self.plan_id, indicator=indicator, year=year, value=value)
+
+    @event("TargetSet")
+    def target_set(self, plan_id: str, indicator: str, year: int, value: float) -> None:
+        self.targets[(indicator, year)] = value
+
+    def complete_measure(self, measure_id: str, completed_on: date, evidence: str | None) -> None:
+        """Mark a roadmap measure of this plan done; a measure is completed once."""
+        if measure_id not in self.measures:
+            raise UnknownReference(f"plan {self.plan_id} has no measure {measure_id}", "data.measure_id")
+        if measure_id in self.completed:
+            done = self.completed[measure_id]["completed_on"]
+            raise Conflict(f"measure {measure_id} of plan {self.plan_id} was completed on {done}",
+                           "data.measure_id")
+        self.measure_completed(plan_id=self.plan_id, measure_id=measure_id, completed_on=completed_on,
+                               evidence=evidence)
+
+    @event("MeasureCompleted")
+    def measure_completed(self, plan_id: str, measure_id: str, completed_on: date, evidence: str | None) -> None:
+        self.completed[measure_id] = {"completed_on": completed_on, "evidence": evidence}
+
+
+class ReportedValues(Aggregate):
+    """Values a municipality reported for indicators no event can measure (surveys, expert reviews)."""
+
+    @event("Opened")
+    def __init__(self, municipality_id: str):
+        self.municipality_id = municipality_id
+        self.values: dict[tuple[str, int], dict] = {}
+
+    @staticmethod
+    def create_id(municipality_id: str) -> UUID:
+        return reports_id_of(municipality_id)
+
+    def report(self, indicator: str, year: int, value: float, method: str) -> None:
+        """Report (or correct) a survey indicator's value for a year; computed indicators cannot be reported."""
+        if indicator in COMPUTED_INDICATORS:
+            raise RuleViolation(f"{indicator} is computed from events and cannot be reported; "
+                                "report only survey indicators", "data.indicator")
+        self.value_reported(municipality_id=self.municipality_id, indicator=indicator, year=year, value=value,
+                            method=method)
+
+    @event("ValueReported")
+    def value_reported(self, municipality_id: str, indicator: str, year: int, value: float, method: str) -> None:
+        self.values[(indicator, year)] = {"value": value, "method": method}
+
+
+def check_year(year: int, start: date, end: date, field: str) -> None:
+    """A target year must be a year of the plan's period."""
+    if not start.year <= year <= end.year:
+        raise RuleViolation(f"year {year} is outside the plan period {start.isoformat()}..{end.isoformat()}", field)

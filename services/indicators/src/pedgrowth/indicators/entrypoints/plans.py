@@ -1,0 +1,92 @@
+"""Plans over HTTP: the plans of a municipality, one plan with its targets and measures' status."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from pedgrowth.contracts import EventData
+from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
+from pedgrowth.kit.service import scope_of_fields
+
+from ..application import IndicatorsApplication
+
+router = APIRouter(prefix="/api/v1", tags=["plans"])
+
+RegionOf = Callable[[str], str | None]
+"""Looks up the region of a municipality (from the read model); None when unknown."""
+
+
+def application(request: Request) -> IndicatorsApplication:
+    return request.app.state.service.app
+
+
+def region_of(request: Request, municipality_id: str) -> str | None:
+    """The municipality's region when the service was given a lookup (regional analysts need it)."""
+    lookup: RegionOf | None = getattr(request.app.state, "region_of", None)
+    return lookup(municipality_id) if lookup else None
+
+
+def check_read(request: Request, principal: Principal, municipality_id: str) -> None:
+    """Plans are read by the municipality's own callers, its region's analysts and admins."""
+    if principal.role is Role.SCHOOL_SYSTEM:
+        allowed = principal.municipality_id == municipality_id if principal.municipality_id else False
+    else:
+        region = region_of(request, municipality_id) if principal.role is Role.REGIONAL_ANALYST else None
+        allowed = principal.covers(municipality_id=municipality_id, region_id=region)
+    if not allowed:
+        raise forbid(f"municipality {municipality_id} is outside the caller's scope")
+
+
+@router.get("/plans", summary="Plans adopted by a municipality")
+async def list_plans(
+    request: Request, principal: CurrentPrincipal,
+    municipality: Annotated[str | None, Query(description="municipality_id; defaults to the caller's")] = None,
+) -> dict:
+    """The plans of a municipality (admins may omit it to list every plan)."""
+    municipality = municipality or principal.municipality_id
+    if municipality is None and not principal.is_admin:
+        raise HTTPException(422, [{"loc": ["query", "municipality"], "msg": "municipality is required",
+                                   "type": "missing"}])
+    if municipality is not None:
+        check_read(request, principal, municipality)
+    plans = await asyncio.to_thread(application(request).plans, municipality)
+    reported = await asyncio.to_thread(application(request).reported_values, municipality) if municipality else []
+    return {"municipality_id": municipality, "plans": plans, "reported_values": reported}
+
+
+@router.get("/plans/{plan_id}", summary="One plan: targets per indicator and year, measures with status")
+async def get_plan(
+    plan_id: str, request: Request, principal: CurrentPrincipal,
+    as_of: Annotated[date | None, Query(description="day the measures' status is judged on; default today")] = None,
+) -> dict:
+    """Targets, and measures done / due / overdue as of a day."""
+    app = application(request)
+    municipality = await asyncio.to_thread(app.plan_municipality, plan_id)
+    if municipality is None:
+        raise HTTPException(404, f"plan {plan_id} not found")
+    check_read(request, principal, municipality)
+    return await asyncio.to_thread(app.plan, plan_id, as_of or date.today())
+
+
+def plan_writes(app: IndicatorsApplication) -> Callable[[Principal, EventData], str | None]:
+    """Who may write plan facts: admins, and municipal operators for their own municipality's plans."""
+
+    def authorize(principal: Principal, data: EventData) -> str | None:
+        if principal.is_admin:
+            return None
+        if principal.role is not Role.MUNICIPAL_OPERATOR:
+            return f"role {principal.role.value} may not write plans or reported values"
+        reason = scope_of_fields(principal, data)
+        if reason or getattr(data, "municipality_id", None) is not None:
+            return reason
+        owner = app.plan_municipality(data.plan_id)
+        if owner is not None and owner != principal.municipality_id:
+            return f"data.plan_id: plan {data.plan_id} belongs to municipality {owner}"
+        return None
+
+    return authorize
