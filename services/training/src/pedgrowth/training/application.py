@@ -1,39 +1,60 @@
-"""The training application: records accepted training facts as domain events."""
+"""The training application: records accepted training facts as domain events, and answers queries."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from eventsourcing.domain import Aggregate
 
 from pedgrowth.contracts import training as contract
 from pedgrowth.kit.recording import RecordingApplication
 
+from . import queries
+from .adapters.views import TrainingViews
+from .adapters.workplaces import Scope, Workplaces
 from .domain.catalogue import Programme, Provider, catalogue_id
-from .domain.errors import Conflict, UnknownReference
+from .domain.errors import UnknownReference
 from .domain.learner import Learner, learner_id
 
 
 class TrainingApplication(RecordingApplication):
-    """Use cases of the training service; one per contract event type."""
+    """Use cases of the training service (one ``on_<event>`` per contract type) and its queries."""
 
     name = "training"
 
+    def __init__(self, env: dict | None = None, workplaces: Workplaces | None = None):
+        super().__init__(env)
+        self.workplaces = workplaces or Workplaces()
+        self.views = TrainingViews(self)
+
+    # --- catalogue -----------------------------------------------------------------------
+
     def on_provider_registered(self, data: contract.ProviderRegistered) -> Sequence[Aggregate]:
-        if self.exists(catalogue_id("provider", data.provider_id)):
-            raise Conflict(f"provider {data.provider_id} is already registered", "data.provider_id")
-        return [Provider(provider_id=data.provider_id, name=data.name, kind=data.kind.value)]
+        """A provider enters the catalogue; registering it again with the same details changes nothing."""
+        provider = self.get_or_none(catalogue_id("provider", data.provider_id))
+        if provider is None:
+            return [Provider(provider_id=data.provider_id, name=data.name, kind=data.kind.value)]
+        provider.confirm(name=data.name, kind=data.kind.value)
+        return [provider]
 
     def on_program_published(self, data: contract.ProgramPublished) -> Sequence[Aggregate]:
-        if self.exists(catalogue_id("programme", data.program_id)):
-            raise Conflict(f"programme {data.program_id} is already published", "data.program_id")
-        return [Programme(
-            program_id=data.program_id, provider_id=data.provider_id, title=data.title,
-            kind=data.kind.value, hours=data.hours, format=data.format.value,
-            topics=list(data.topics or []), in_federal_registry=data.in_federal_registry,
-        )]
+        """A programme of a known provider enters the catalogue (the hours rule is the contract's)."""
+        if not self.exists(catalogue_id("provider", data.provider_id)):
+            raise UnknownReference(f"provider {data.provider_id} is not registered in training", "data.provider_id")
+        details = dict(provider_id=data.provider_id, title=data.title, kind=data.kind.value, hours=data.hours,
+                       format=data.format.value, topics=list(data.topics or []),
+                       in_federal_registry=data.in_federal_registry)
+        programme = self.get_or_none(catalogue_id("programme", data.program_id))
+        if programme is None:
+            return [Programme(program_id=data.program_id, **details)]
+        programme.confirm(**details)
+        return [programme]
+
+    # --- a person's record ---------------------------------------------------------------
 
     def on_course_completed(self, data: contract.CourseCompleted) -> Sequence[Aggregate]:
+        """A completion of a programme training knows, whenever the programme was entered."""
         if not self.exists(catalogue_id("programme", data.program_id)):
             raise UnknownReference(f"programme {data.program_id} is not known to training", "data.program_id")
         learner = self.learner(data.person_id)
@@ -41,14 +62,107 @@ class TrainingApplication(RecordingApplication):
                                 list(data.addresses_deficits or []))
         return [learner]
 
+    def on_diagnostics_completed(self, data: contract.DiagnosticsCompleted) -> Sequence[Aggregate]:
+        """A diagnostics of professional deficits and what it found."""
+        learner = self.learner(data.person_id)
+        learner.complete_diagnostics(data.diagnostics_id, data.completed_on,
+                                     [{"code": d.code, "area": d.area.value} for d in data.deficits])
+        return [learner]
+
+    def on_route_started(self, data: contract.RouteStarted) -> Sequence[Aggregate]:
+        """An individual educational route (ИОМ) begins."""
+        learner = self.learner(data.person_id)
+        learner.start_route(data.route_id, data.started_on, data.planned_until)
+        return [learner]
+
+    def on_route_completed(self, data: contract.RouteCompleted) -> Sequence[Aggregate]:
+        """A started route is completed, once."""
+        learner = self.learner(data.person_id)
+        learner.complete_route(data.route_id, data.completed_on)
+        return [learner]
+
+    def on_attestation_passed(self, data: contract.AttestationPassed) -> Sequence[Aggregate]:
+        """A category as decided; the contract has already defaulted valid_until."""
+        learner = self.learner(data.person_id)
+        learner.pass_attestation(data.category.value, data.decided_on, data.valid_until)
+        return [learner]
+
+    def on_competition_participated(self, data: contract.CompetitionParticipated) -> Sequence[Aggregate]:
+        """Taking part in a competition of professional mastery, once per competition."""
+        learner = self.learner(data.person_id)
+        learner.participate(data.competition_id, data.competition_name, data.level.value, data.participated_on,
+                            data.result.value)
+        return [learner]
+
+    def on_independent_assessment_passed(self, data: contract.IndependentAssessmentPassed) -> Sequence[Aggregate]:
+        """An independent qualification assessment passed."""
+        learner = self.learner(data.person_id)
+        learner.pass_assessment(data.qualification, data.passed_on)
+        return [learner]
+
     def learner(self, person_id: str) -> Learner:
         """The person's learner record, opened on first use."""
         return self.get_or_none(learner_id(person_id)) or Learner(person_id=person_id)
 
+    # --- queries -------------------------------------------------------------------------
+
+    def providers(self, kind: str | None = None) -> list[dict]:
+        """The providers of the catalogue, optionally of one kind."""
+        with self.views.current() as views:
+            return [dict(p) for p in sorted(views.providers.values(), key=lambda p: p["provider_id"])
+                    if kind is None or p["kind"] == kind]
+
+    def provider(self, provider_id: str) -> dict | None:
+        """One provider with its programmes."""
+        with self.views.current() as views:
+            provider = views.providers.get(provider_id)
+            if provider is None:
+                return None
+            programmes = [dict(p) for p in views.programmes.values() if p["provider_id"] == provider_id]
+        return dict(provider, programs=sorted(programmes, key=lambda p: p["program_id"]))
+
+    def programmes(self, kind: str | None = None, format: str | None = None, topic: str | None = None,
+                   in_federal_registry: bool | None = None, provider_id: str | None = None) -> list[dict]:
+        """The programme catalogue, filtered; the topic matches case-insensitively within a topic."""
+        def wanted(p: dict) -> bool:
+            return ((kind is None or p["kind"] == kind) and (format is None or p["format"] == format)
+                    and (provider_id is None or p["provider_id"] == provider_id)
+                    and (in_federal_registry is None or p["in_federal_registry"] == in_federal_registry)
+                    and (topic is None or any(topic.casefold() in t.casefold() for t in p["topics"])))
+        with self.views.current() as views:
+            return [dict(p) for p in sorted(views.programmes.values(), key=lambda p: p["program_id"]) if wanted(p)]
+
     def programme(self, program_id: str) -> dict | None:
         """A programme of the catalogue as plain data."""
-        programme = self.get_or_none(catalogue_id("programme", program_id))
-        return None if programme is None else {
-            k: getattr(programme, k) for k in
-            ("program_id", "provider_id", "title", "kind", "hours", "format", "topics", "in_federal_registry")
-        }
+        with self.views.current() as views:
+            programme = views.programmes.get(program_id)
+            return None if programme is None else dict(programme)
+
+    def transcript(self, person_id: str, as_of: date) -> dict | None:
+        """A person's professional-development transcript, or None when training knows nothing of them."""
+        learner = self.get_or_none(learner_id(person_id))
+        if learner is None:
+            return None
+        with self.views.current() as views:
+            return queries.transcript(learner, views, as_of)
+
+    def provider_report(self, scope: Scope | None, from_year: int | None = None,
+                        to_year: int | None = None) -> list[dict]:
+        """Completions per provider per year, for people working in the scope on the completion day."""
+        with self.views.current() as views:
+            return queries.provider_report(views, self.scope_test(scope), from_year, to_year)
+
+    def expiring_categories(self, scope: Scope | None, as_of: date, months: int,
+                            category: str | None = None) -> list[dict]:
+        """Current categories of people in the scope that end within ``months``, soonest first."""
+        with self.views.current() as views:
+            found = queries.expiring_categories(views, self.scope_test(scope), as_of, months, category)
+        for entry in found:
+            entry["org_ids"] = [p.org_id for p in self.workplaces.places_of(entry["person_id"], as_of)
+                                if scope is None or p.within(scope)]
+        return found
+
+    def scope_test(self, scope: Scope | None) -> queries.InScope:
+        if scope is None:
+            return lambda person_id, day: True
+        return lambda person_id, day: self.workplaces.in_scope(person_id, scope, day)

@@ -6,10 +6,20 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from .errors import Conflict
+
 
 def catalogue_id(kind: str, key: str) -> UUID:
     """Deterministic aggregate id for a provider or programme key."""
     return uuid5(NAMESPACE_URL, f"pedgrowth:training:{kind}:{key}")
+
+
+def confirm_same(what: str, recorded: dict, restated: dict) -> None:
+    """A restatement of something registered must say the same; the first difference is a Conflict."""
+    for name, value in restated.items():
+        if recorded[name] != value:
+            raise Conflict(f"{what} is already recorded with {name} {recorded[name]!r}, not {value!r}",
+                           f"data.{name}")
 
 
 class Provider(Aggregate):
@@ -24,6 +34,10 @@ class Provider(Aggregate):
     @staticmethod
     def create_id(provider_id: str) -> UUID:
         return catalogue_id("provider", provider_id)
+
+    def confirm(self, name: str, kind: str) -> None:
+        """Registering the same provider again changes nothing; with other details it is a Conflict."""
+        confirm_same(f"provider {self.provider_id}", vars(self), {"name": name, "kind": kind})
 
 
 class Programme(Aggregate):
@@ -44,3 +58,7 @@ class Programme(Aggregate):
     @staticmethod
     def create_id(program_id: str) -> UUID:
         return catalogue_id("programme", program_id)
+
+    def confirm(self, **details) -> None:
+        """Publishing the same programme again changes nothing; with other details it is a Conflict."""
+        confirm_same(f"programme {self.program_id}", vars(self), details)
