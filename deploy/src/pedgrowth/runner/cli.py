@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     up = commands.add_parser("up", help="start the whole system on this machine")
     up.add_argument("--demo", action="store_true", help="publish the demo data set through the inboxes")
     up.add_argument("--data-dir", type=Path, default=Path("var"), help="where the stores live (default ./var)")
+    up.add_argument("--http-port-base", type=int, default=8000,
+                    help="indicators on this port, registry +1, training +2, mentoring +3 (default 8000)")
+    up.add_argument("--broker-port", type=int, default=9092, help="Tansu's port when no broker is given")
 
     token = commands.add_parser("token", help="issue an access token")
     token.add_argument("action", choices=["issue"])
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "up":
         from .up import up as run_up
 
-        return run_up(args.data_dir, args.demo)
+        return run_up(args.data_dir, args.demo, port_base=args.http_port_base, broker_port=args.broker_port)
     return issue_token(args)
 
 

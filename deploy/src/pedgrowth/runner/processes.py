@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SERVICES = {"indicators": 8000, "registry": 8001, "training": 8002, "mentoring": 8003}
+SERVICES = {"indicators": 0, "registry": 1, "training": 2, "mentoring": 3}
+"""Each service's HTTP port, as an offset from the base port (8000 by default)."""
 
 
 def port_open(host: str, port: int) -> bool:

@@ -15,7 +15,6 @@ from pedgrowth.kit.auth import Role, Tokens, new_secret
 
 from .processes import SERVICES, Supervisor, service_child, tansu_child, wait_for_port
 
-TANSU_PORT = 9092
 
 
 def token_secret(data_dir: Path) -> str:
@@ -41,10 +40,10 @@ def service_env(name: str, port: int, data_dir: Path, bootstrap: str, idempotenc
     return env
 
 
-def wait_ready(timeout: float, supervisor: Supervisor) -> list[str]:
+def wait_ready(timeout: float, supervisor: Supervisor, ports: dict[str, int]) -> list[str]:
     """Names of services not ready when the time is up (empty when all are)."""
     deadline = time.monotonic() + timeout
-    pending = dict(SERVICES)
+    pending = dict(ports)
     with httpx.Client(timeout=2.0) as client:
         while pending and time.monotonic() < deadline:
             if supervisor.dead():
@@ -59,7 +58,7 @@ def wait_ready(timeout: float, supervisor: Supervisor) -> list[str]:
     return list(pending)
 
 
-def up(data_dir: Path, demo: bool, timeout: float = 60.0) -> int:
+def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 9092, timeout: float = 60.0) -> int:
     """Start everything, print where it is, and keep it running until SIGINT/SIGTERM."""
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -68,20 +67,21 @@ def up(data_dir: Path, demo: bool, timeout: float = 60.0) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     supervisor = Supervisor()
+    ports = {name: port_base + offset for name, offset in SERVICES.items()}
     try:
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
         idempotence = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "true").lower() in ("1", "true", "yes")
         if not bootstrap:
-            bootstrap, idempotence = f"127.0.0.1:{TANSU_PORT}", False
-            supervisor.start(tansu_child(TANSU_PORT, data_dir))
-            if not wait_for_port("127.0.0.1", TANSU_PORT, 20):
+            bootstrap, idempotence = f"127.0.0.1:{broker_port}", False
+            supervisor.start(tansu_child(broker_port, data_dir))
+            if not wait_for_port("127.0.0.1", broker_port, 20):
                 print(f"Tansu did not start on {bootstrap}; see {data_dir / 'tansu.log'}", file=sys.stderr)
                 return 1
         secret = token_secret(data_dir)
-        for name, port in SERVICES.items():
+        for name, port in ports.items():
             env = service_env(name, port, data_dir, bootstrap, idempotence, secret)
             supervisor.start(service_child(name, env, data_dir))
-        not_ready = wait_ready(timeout, supervisor)
+        not_ready = wait_ready(timeout, supervisor, ports)
         if not_ready:
             print(f"not ready: {', '.join(not_ready)}; logs in {data_dir}", file=sys.stderr)
             return 1
@@ -92,7 +92,7 @@ def up(data_dir: Path, demo: bool, timeout: float = 60.0) -> int:
 
             count = publish_demo(bootstrap, idempotence)
             print(f"demo: {count} events published to the inboxes")
-        announce(bootstrap, data_dir, admin, time.monotonic() - started)
+        announce(bootstrap, data_dir, admin, time.monotonic() - started, ports)
         while not stopping.is_set():
             if supervisor.dead():
                 print(f"stopped unexpectedly: {', '.join(supervisor.dead())}; logs in {data_dir}", file=sys.stderr)
@@ -104,10 +104,10 @@ def up(data_dir: Path, demo: bool, timeout: float = 60.0) -> int:
         supervisor.stop()
 
 
-def announce(bootstrap: str, data_dir: Path, admin: str, seconds: float) -> None:
+def announce(bootstrap: str, data_dir: Path, admin: str, seconds: float, ports: dict[str, int]) -> None:
     print(f"\npedgrowth is up in {seconds:.1f} s (broker {bootstrap}, data {data_dir})")
-    print(f"  dashboard   http://127.0.0.1:{SERVICES['indicators']}/")
-    for name, port in SERVICES.items():
+    print(f"  dashboard   http://127.0.0.1:{ports['indicators']}/")
+    for name, port in ports.items():
         print(f"  {name:<11} http://127.0.0.1:{port}/docs")
     print(f"  admin token {admin}")
     print("  (also in", data_dir / "admin-token", ") — Ctrl-C stops everything\n", flush=True)
