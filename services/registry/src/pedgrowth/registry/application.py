@@ -178,6 +178,24 @@ class RegistryApplication(RecordingApplication):
         return {"person_id": person_id, **self.details_of(person), "employments": person.history(),
                 "education": [dict(r) for r in person.education]}
 
+    def current_staff(self, org_id: str) -> list[dict]:
+        """Everyone whose employment at the organisation has not ended, with the latest position and profile."""
+        rows = []
+        for person_id in sorted(self.directory.catch_up().people_by_org.get(org_id, ())):
+            employment = self.active_employment(person_id, org_id)
+            if employment is not None:
+                rows.append(employment)
+        return rows
+
+    def active_employment(self, person_id: str, org_id: str) -> dict | None:
+        """The person's employment at the organisation that has not ended, as it stands now."""
+        person = self.get_or_none(person_id_of(person_id))
+        employment = None if person is None else person.active_at(org_id)
+        if employment is None:
+            return None
+        return {**person.public(employment), **self.details_of(person),
+                "education_matches_profile": person.matches_profile_on(date.max, employment)}
+
     def active_org_ids(self, person_id: str) -> list[str]:
         """Organisations where the person is employed now (for access checks)."""
         person = self.get_or_none(person_id_of(person_id))
@@ -209,11 +227,11 @@ class RegistryApplication(RecordingApplication):
             posts = person.employments_on(day) if person else []
             members.append({"person_id": person_id, "municipality_id": municipality_id,
                             "enrolled_on": period["enrolled_on"],
-                            **(self.details_of(person) if person else {"full_name": None}),
+                            **self.details_of(person),
                             "posts": [{"org_id": p["org_id"], "position": p["position"]} for p in posts]})
         return sorted(members, key=lambda m: (m["full_name"] or "", m["person_id"]))
 
     @staticmethod
-    def details_of(person: Person) -> dict[str, Any]:
-        return {"full_name": person.details.get("full_name"), "phone": person.details.get("phone"),
-                "email": person.details.get("email")}
+    def details_of(person: Person | None) -> dict[str, Any]:
+        details = person.details if person is not None else {}
+        return {key: details.get(key) for key in ("full_name", "phone", "email")}

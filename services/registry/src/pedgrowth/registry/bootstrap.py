@@ -8,24 +8,35 @@ from pedgrowth.kit.http import create_app
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
+from .access import write_check
 from .application import RegistryApplication
 from .config import RegistrySettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
+from .entrypoints.http import router
 from .translation import to_contract
 
 REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
+
+
+def application_env(settings: RegistrySettings) -> dict[str, str]:
+    """The event store (encrypted when a key is set) and the registry's own knobs."""
+    env = eventsourcing_env(settings, cipher_key=settings.cipher_key)
+    env["FUTURE_TOLERANCE_DAYS"] = str(settings.future_tolerance_days)
+    return env
 
 
 def build(settings: RegistrySettings | None = None, application: RegistryApplication | None = None) -> FastAPI:
     """Wire the registry service; tests pass settings (and may pass an application)."""
     settings = settings or RegistrySettings()
     if application is None:
-        env = eventsourcing_env(settings)
+        env = application_env(settings)
         ensure_postgres_schema(env)
         application = RegistryApplication(env=env)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[], title="pedgrowth registry",
-        description="",
+        routers=[router], authorize_write=write_check(application), title="pedgrowth registry",
+        description="The municipal staff register (кадровый реестр): organisations, employments of pedagogical "
+                    "staff, education profile, vacancies, managers' reserve; bulk import of staff lists "
+                    "(CSV, XLSX) and XLSX export.",
     )
     return create_app(Service(parts))

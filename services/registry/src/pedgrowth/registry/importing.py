@@ -1,0 +1,278 @@
+"""Bulk import of a school's staff list (CSV / XLSX with Russian headers), idempotent, with a per-row report.
+
+Each row becomes the contract facts it implies — a hire, a position change, an
+education-profile finding — recorded through the same inbox as any other event, with
+CloudEvent ids derived from the row's content: importing a file again finds every
+fact recorded already and records nothing new. People employed at the organisation
+but missing from the file are listed, and dismissed only when the caller asks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from pydantic import ValidationError
+
+from pedgrowth.contracts import EventData, Fact, new_event
+from pedgrowth.contracts import registry as contract
+from pedgrowth.kit.inbox import Result
+from pedgrowth.kit.recording import Outcome
+
+from .adapters.spreadsheets import Cell, UnreadableFile, read_table
+from .application import RegistryApplication
+from .labels import NO, YES, normalise, position_code
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = (
+    Column("person_id", "Идентификатор", True, ("id", "код сотрудника", "идентификатор сотрудника")),
+    Column("full_name", "ФИО", True, ("ф.и.о.", "фамилия имя отчество")),
+    Column("position", "Должность", True),
+    Column("started_on", "Дата приёма", True, ("дата приема на работу", "дата приёма на работу")),
+    Column("pedagogical_experience_since", "Педагогический стаж с", True, ("дата начала педагогического стажа",)),
+    Column("birth_date", "Дата рождения"),
+    Column("subjects", "Предметы", False, ("преподаваемые предметы", "предмет")),
+    Column("education_matches_profile", "Образование по профилю", False,
+           ("образование соответствует профилю",)),
+    Column("phone", "Телефон"),
+    Column("email", "Email", False, ("e-mail", "электронная почта", "эл. почта")),
+)
+HEADERS = {normalise(name): c for c in COLUMNS for name in (c.header, *c.aliases)}
+HEADER_OF = {c.key: c.header for c in COLUMNS}
+DATE_TEXT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+SUBJECT_SEPARATORS = re.compile(r"[;,\n]")
+DATE_COLUMNS = ("started_on", "pedagogical_experience_since", "birth_date")
+
+
+class RowError(ValueError):
+    """A cell the import cannot use; names the column as the file spells it."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.column = HEADER_OF.get(key, key)
+
+
+@dataclass
+class RowReport:
+    """What happened to one row of the file."""
+
+    row: int
+    status: str  # accepted | unchanged | rejected
+    person_id: str | None = None
+    recorded: list[str] = field(default_factory=list)
+    column: str | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, [])}
+
+
+Record = Callable[[Fact], Result]
+
+
+class StaffImport:
+    """Imports one organisation's staff list through ``record`` (the service inbox's write)."""
+
+    def __init__(self, app: RegistryApplication, record: Record, org_id: str, today: date):
+        self.app = app
+        self.record = record
+        self.org_id = org_id
+        self.today = today
+        self.source = f"/registry/import/{org_id}"
+
+    def run(self, content: bytes, filename: str, end_missing: bool = False, ended_on: date | None = None,
+            end_reason: str = "other") -> dict[str, Any]:
+        """Import the file; the report lists every row, the people missing from it, and who was ended."""
+        rows = read_table(content, filename)
+        (_, header), body = rows[0], rows[1:]
+        columns, ignored = self.columns(header)
+        before = {s["person_id"]: s for s in self.app.current_staff(self.org_id)}
+        seen: dict[str, int] = {}
+        reports = [self.import_row(number, self.cells(columns, cells), seen) for number, cells in body]
+        missing = [summary(before[pid]) for pid in sorted(before.keys() - seen.keys())]
+        ended = self.end(missing, ended_on or self.today, end_reason) if end_missing else []
+        counts = {status: sum(r.status == status for r in reports) for status in ("accepted", "unchanged", "rejected")}
+        return {"org_id": self.org_id, **counts, "rows": [r.as_dict() for r in reports],
+                "missing": missing, "ended": ended, "ignored_columns": ignored}
+
+    @staticmethod
+    def columns(header: list[Cell]) -> tuple[dict[int, Column], list[str]]:
+        found, ignored = {}, []
+        for index, cell in enumerate(header):
+            if cell in (None, ""):
+                continue
+            column = HEADERS.get(normalise(str(cell)))
+            if column is None:
+                ignored.append(str(cell))
+            else:
+                found[index] = column
+        absent = [c.header for c in COLUMNS if c.required and c not in found.values()]
+        if absent:
+            raise UnreadableFile(f"the header row lacks required columns: {', '.join(absent)} "
+                                 f"(found: {', '.join(str(c) for c in header if c not in (None, ''))})")
+        return found, ignored
+
+    @staticmethod
+    def cells(columns: dict[int, Column], cells: list[Cell]) -> dict[str, Cell]:
+        return {column.key: cells[index] if index < len(cells) else None for index, column in columns.items()}
+
+    def import_row(self, number: int, cells: dict[str, Cell], seen: dict[str, int]) -> RowReport:
+        person_id = text(cells.get("person_id"))
+        report = RowReport(row=number, status="rejected", person_id=person_id)
+        if person_id and person_id in seen:
+            report.column, report.reason = HEADER_OF["person_id"], f"{person_id} already appears in row {seen[person_id]}"
+            return report
+        if person_id:
+            seen[person_id] = number
+        try:
+            started, details = parse_row(cells, self.org_id)
+            report.recorded = self.apply(started, details)
+        except RowError as error:
+            report.column, report.reason = error.column, str(error)
+            return report
+        report.status = "accepted" if report.recorded else "unchanged"
+        return report
+
+    def apply(self, started: contract.EmploymentStarted, details: dict[str, str | None]) -> list[str]:
+        """Record what the row says that the registry does not know yet; returns what was recorded."""
+        recorded = [r.type.split(".")[2] for r in map(self.submit, self.facts_for(started))
+                    if r.outcome is Outcome.ACCEPTED]
+        if self.app.record_details(started.person_id, **details):
+            recorded.append("personal_details")
+        return recorded
+
+    def facts_for(self, started: contract.EmploymentStarted) -> list[EventData]:
+        current = self.app.active_employment(started.person_id, self.org_id)
+        if current is None:
+            return [started]
+        if current["started_on"] != started.started_on:
+            raise RowError("started_on", f"{started.person_id} is employed here since "
+                                         f"{current['started_on'].strftime('%d.%m.%Y')}, the file says "
+                                         f"{started.started_on.strftime('%d.%m.%Y')}")
+        facts: list[EventData] = []
+        if current["position"] != started.position.value:
+            facts.append(contract.PositionChanged(person_id=started.person_id, org_id=self.org_id,
+                                                  position=started.position, changed_on=self.today))
+        wanted = started.education_matches_profile
+        if wanted is not None and wanted != current["education_matches_profile"]:
+            facts.append(contract.EducationProfileRecorded(person_id=started.person_id, matches_profile=wanted,
+                                                           recorded_on=self.today))
+        return facts
+
+    def submit(self, data: EventData) -> Result:
+        result = self.record(Fact(envelope=self.envelope(data), data=data))
+        if result.outcome is Outcome.REJECTED:
+            raise RowError(COLUMN_OF_FIELD.get(result.field or "", result.field or "row"), result.reason or "")
+        return result
+
+    def envelope(self, data: EventData):
+        """The CloudEvent for an imported fact; its id depends only on what the row says."""
+        content = data.model_dump(mode="json", exclude_none=True, exclude={"changed_on", "recorded_on"})
+        basis = json.dumps({"org": self.org_id, "type": data.event_type, "data": content}, sort_keys=True,
+                           ensure_ascii=False)
+        return new_event(data, source=self.source, id=str(uuid5(NAMESPACE_URL, f"pedgrowth:registry:import:{basis}")),
+                         time=datetime.now(UTC))
+
+    def end(self, missing: list[dict], ended_on: date, reason: str) -> list[dict]:
+        """End the employments of people missing from the file (only when asked)."""
+        ended = []
+        for person in missing:
+            data = contract.EmploymentEnded(person_id=person["person_id"], org_id=self.org_id, ended_on=ended_on,
+                                            reason=reason)
+            try:
+                self.submit(data)
+            except RowError as error:
+                ended.append({"person_id": person["person_id"], "status": "rejected", "reason": str(error)})
+            else:
+                ended.append({"person_id": person["person_id"], "status": "ended", "ended_on": ended_on})
+        return ended
+
+
+COLUMN_OF_FIELD = {f"data.{c.key}": c.key for c in COLUMNS} | {"data.org_id": "person_id",
+                                                                "data.person_id": "person_id"}
+
+
+def summary(staff: dict) -> dict:
+    return {k: staff.get(k) for k in ("person_id", "full_name", "position", "started_on")}
+
+
+def parse_row(cells: dict[str, Cell], org_id: str) -> tuple[contract.EmploymentStarted, dict[str, str | None]]:
+    """The hire a row describes and the personal details beside it, or RowError naming the column."""
+    full_name = text(cells.get("full_name"))
+    if not full_name:
+        raise RowError("full_name", "ФИО is empty")
+    raw_position = text(cells.get("position"))
+    position = position_code(raw_position or "")
+    if position is None:
+        raise RowError("position", f"unknown position {raw_position!r}" if raw_position else "Должность is empty")
+    values = {key: parse_date(key, cells.get(key)) for key in DATE_COLUMNS}
+    for key in ("started_on", "pedagogical_experience_since"):
+        if values[key] is None:
+            raise RowError(key, f"{HEADER_OF[key]} is empty")
+    subjects = [s.strip() for s in SUBJECT_SEPARATORS.split(text(cells.get("subjects")) or "") if s.strip()]
+    data = {"person_id": text(cells.get("person_id")), "org_id": org_id, "position": position,
+            **{k: v for k, v in values.items() if v is not None}, "subjects": subjects or None,
+            "education_matches_profile": parse_flag(cells.get("education_matches_profile"))}
+    try:
+        started = contract.EmploymentStarted.model_validate({k: v for k, v in data.items() if v is not None})
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        key = str(first["loc"][0]) if first["loc"] else "person_id"
+        raise RowError(key, "is required" if first["type"] == "missing" else first["msg"]) from None
+    details = {"full_name": full_name, "phone": text(cells.get("phone")), "email": text(cells.get("email"))}
+    return started, details
+
+
+def text(cell: Cell) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    value = " ".join(str(cell).split())
+    return value or None
+
+
+def parse_date(key: str, cell: Cell) -> date | None:
+    """A date cell, or text as ДД.ММ.ГГГГ or ГГГГ-ММ-ДД."""
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    value = str(cell).strip()
+    try:
+        match = DATE_TEXT.fullmatch(value)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RowError(key, f"{value!r} is not a date (expected ДД.ММ.ГГГГ)") from None
+
+
+def parse_flag(cell: Cell) -> bool | None:
+    """да / нет (also yes / no, 1 / 0); empty means unknown."""
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, bool):
+        return cell
+    value = normalise(str(cell))
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise RowError("education_matches_profile", f"{cell!r}: expected да or нет")
+
