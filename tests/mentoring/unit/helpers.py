@@ -50,3 +50,44 @@ def attended(person="p-1", event="ev-1", on="2023-03-01"):
 
 def day(text: str) -> date:
     return date.fromisoformat(text)
+
+
+# registry facts, as the registry publishes them on registry.events
+
+from pedgrowth.contracts import registry as r  # noqa: E402
+from pedgrowth.mentoring.adapters.directory import Directory  # noqa: E402
+
+
+def registry_fact(data, event_id: str | None = None) -> Fact:
+    return Fact(envelope=new_event(data, source="/pedgrowth/registry", id=event_id or str(uuid.uuid4())), data=data)
+
+
+def org(org_id="sch-1", municipality="mun-1", region="reg-1", name="МБОУ СОШ № 1"):
+    return r.OrganizationRegistered(org_id=org_id, name=name, kind="school", municipality_id=municipality,
+                                    municipality_name="г. Мичуринск", region_id=region, region_name="Тамбовская обл.")
+
+
+def hired(person="p-1", org_id="sch-1", on="2021-09-01", since=None, position="teacher"):
+    return r.EmploymentStarted(person_id=person, org_id=org_id, position=position, started_on=on,
+                               pedagogical_experience_since=since or on)
+
+
+def fired(person="p-1", org_id="sch-1", on="2023-06-30"):
+    return r.EmploymentEnded(person_id=person, org_id=org_id, ended_on=on, reason="resignation")
+
+
+def directory_with(*facts) -> Directory:
+    directory = Directory()
+    for data in facts:
+        directory.apply(registry_fact(data))
+    return directory
+
+
+def small_town() -> Directory:
+    """mun-1: sch-1 with young p-1 and p-3, experienced mentor p-2; sch-2 with young p-5; mun-2: sch-9 with p-9."""
+    return directory_with(
+        org("sch-1"), org("sch-2", name="МБОУ СОШ № 2"), org("sch-9", municipality="mun-2", name="Школа № 9"),
+        hired("p-1", "sch-1", on="2023-09-01"), hired("p-3", "sch-1", on="2024-09-01"),
+        hired("p-2", "sch-1", on="2001-09-01"), hired("p-5", "sch-2", on="2024-09-01"),
+        hired("p-9", "sch-9", on="2024-09-01"),
+    )

@@ -8,24 +8,38 @@ from pedgrowth.kit.http import create_app
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
+from .access import writer_check
+from .adapters.directory import Directory
+from .adapters.registry_feed import RegistryFeed
 from .application import MentoringApplication
 from .config import MentoringSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
+from .entrypoints.http import router
 from .translation import to_contract
 
 REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
 
 
-def build(settings: MentoringSettings | None = None, application: MentoringApplication | None = None) -> FastAPI:
-    """Wire the mentoring service; tests pass settings (and may pass an application)."""
+def build(settings: MentoringSettings | None = None, application: MentoringApplication | None = None,
+          directory: Directory | None = None) -> FastAPI:
+    """Wire the mentoring service; tests pass settings (and may pass an application or a directory)."""
     settings = settings or MentoringSettings()
     if application is None:
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
+        env["MENTORING_MAX_MENTEES"] = str(settings.max_mentees)
         application = MentoringApplication(env=env)
+    directory = directory or Directory()
+    feed = RegistryFeed(directory, settings.kafka_bootstrap_servers)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[], title="pedgrowth mentoring",
-        description="",
+        routers=[router], authorize_write=writer_check(directory, application), background=[feed],
+        title="pedgrowth mentoring",
+        description="Mentors and mentees (базы наставников и наставляемых), mentor–mentee pairs, professional "
+                    "communities and methodical associations, support events; bulk import of pairs and "
+                    "attendance lists.",
     )
-    return create_app(Service(parts))
+    app = create_app(Service(parts))
+    app.state.directory = directory
+    app.state.registry_feed = feed
+    return app

@@ -11,3 +11,5 @@ class MentoringSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MENTORING_", extra="ignore", populate_by_name=True)
 
     http_port: int = 8003
+    max_mentees: int = 5
+    """A mentor has at most this many active mentees (MENTORING_MAX_MENTEES)."""

@@ -1,0 +1,90 @@
+"""The mentor and mentee bases («базы наставников и наставляемых»), histories and lists, as plain data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .adapters.directory import Directory, Scope
+from .readmodel import ReadModel, pair_active
+
+
+def mentor_summary(rm: ReadModel, mentor_id: str) -> dict:
+    mentor = rm.mentors.get(mentor_id, {})
+    return {"mentor_id": mentor_id, "mentor_person_id": mentor.get("person_id"),
+            "mentor_external_organization": mentor.get("external_organization")}
+
+
+def pair_row(rm: ReadModel, pair: dict) -> dict:
+    return {"pair_id": pair["pair_id"], **mentor_summary(rm, pair["mentor_id"]),
+            "mentee_person_id": pair["mentee_person_id"], "form": pair["form"], "started_on": pair["started_on"],
+            "program": pair["program"], "ended_on": pair["ended_on"], "outcome": pair["outcome"]}
+
+
+def mentee_base(rm: ReadModel, directory: Directory, scope: Scope, day: date) -> list[dict]:
+    """Staff in scope on ``day`` who are young teachers or mentees, each with current and past pairs."""
+    rows = []
+    for person_id, orgs in sorted(directory.staff(scope, day).items()):
+        pairs = [p for p in rm.pairs_of_mentee(person_id) if p["started_on"] <= day]
+        young = directory.is_young(person_id, day)
+        if not young and not pairs:
+            continue
+        rows.append({
+            "person_id": person_id, "organizations": orgs, "organization_names": directory.org_names(orgs),
+            "experience_since": directory.experience_since(person_id), "young": young,
+            "current_pairs": [pair_row(rm, p) for p in pairs if pair_active(p, day)],
+            "past_pairs": [pair_row(rm, p) for p in pairs if not pair_active(p, day)],
+        })
+    return rows
+
+
+def mentor_base(rm: ReadModel, directory: Directory, scope: Scope, day: date) -> list[dict]:
+    """Mentors working in scope on ``day``, and any mentor leading a mentee who works there."""
+    staff = directory.staff(scope, day)
+    rows = []
+    for mentor in sorted(rm.mentors.values(), key=lambda m: m["mentor_id"]):
+        if mentor["registered_on"] > day:
+            continue
+        pairs = [p for p in rm.pairs_of_mentor(mentor["mentor_id"]) if p["started_on"] <= day]
+        active = [p for p in pairs if pair_active(p, day)]
+        works_here = mentor["person_id"] in staff
+        if not works_here and not any(p["mentee_person_id"] in staff for p in active):
+            continue
+        workplaces = directory.workplaces(mentor["person_id"], day) if mentor["person_id"] else []
+        rows.append({
+            "mentor_id": mentor["mentor_id"], "person_id": mentor["person_id"],
+            "external_organization": mentor["external_organization"], "registered_on": mentor["registered_on"],
+            "organizations": workplaces, "organization_names": directory.org_names(workplaces),
+            "active_mentees": len({p["mentee_person_id"] for p in active}),
+            "active_pairs": [pair_row(rm, p) for p in active],
+            "pairs_total": len(pairs), "pairs_completed": sum(p["outcome"] == "completed" for p in pairs),
+        })
+    return rows
+
+
+def person_history(rm: ReadModel, person_id: str) -> dict:
+    """Everything mentoring recorded about one person, oldest first."""
+    as_mentor = [{**m, "pairs": [pair_row(rm, p) for p in rm.pairs_of_mentor(m["mentor_id"])]}
+                 for m in rm.mentors_of_person(person_id)]
+    memberships = sorted(({**rm.communities[m["community_id"]], "joined_on": m["joined_on"], "left_on": m["left_on"]}
+                          for m in rm.memberships_of(person_id)), key=lambda m: m["joined_on"])
+    attended = sorted(({**rm.support_events[a["event_id"]], "attended_on": a["attended_on"]}
+                       for a in rm.attendances if a["person_id"] == person_id), key=lambda a: a["attended_on"])
+    return {"person_id": person_id, "as_mentee": [pair_row(rm, p) for p in rm.pairs_of_mentee(person_id)],
+            "as_mentor": as_mentor, "communities": memberships, "support_events": attended}
+
+
+def community(rm: ReadModel, community_id: str, day: date) -> dict | None:
+    """A community with its members on ``day``."""
+    if community_id not in rm.communities:
+        return None
+    members = sorted(({"person_id": m["person_id"], "joined_on": m["joined_on"], "left_on": m["left_on"]}
+                      for m in rm.members(community_id, day)), key=lambda m: m["person_id"])
+    return {**rm.communities[community_id], "as_of": day, "members": members}
+
+
+def support_event(rm: ReadModel, event_id: str) -> dict | None:
+    """A support event with its attendance list."""
+    if event_id not in rm.support_events:
+        return None
+    attendees = [{"person_id": a["person_id"], "attended_on": a["attended_on"]} for a in rm.attendance(event_id)]
+    return {**rm.support_events[event_id], "attendees": attendees}

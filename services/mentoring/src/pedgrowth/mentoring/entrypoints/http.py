@@ -1,0 +1,212 @@
+"""Mentoring resources over HTTP (besides the shared POST /api/v1/events): bases, histories, lists, imports."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Annotated, Literal, TypeVar
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile, status
+
+from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, Writer, forbid
+
+from .. import bases
+from ..adapters import xlsx
+from ..adapters.directory import Directory, Scope
+from ..adapters.tables import UnreadableTable
+from ..application import MentoringApplication
+from ..imports import LAYOUTS, parse, run_import
+from ..readmodel import ReadModel
+
+router = APIRouter(prefix="/api/v1", tags=["mentoring"])
+
+T = TypeVar("T")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AsOf = Annotated[date | None, Query(description="The day the answer is for (YYYY-MM-DD); today when left out.")]
+ScopeText = Annotated[str | None, Query(
+    description="organization:<id>, municipality:<id> or region:<id>; the caller's own scope when left out.")]
+OWN_SCOPE = {Role.SCHOOL_SYSTEM: ("organization", "org_id"),
+             Role.MUNICIPAL_OPERATOR: ("municipality", "municipality_id"),
+             Role.REGIONAL_ANALYST: ("region", "region_id")}
+
+
+def parts(request: Request) -> tuple[MentoringApplication, Directory]:
+    return request.app.state.service.app, request.app.state.directory
+
+
+async def ask(request: Request, question: Callable[[ReadModel, Directory], T]) -> T:
+    """Answer from the read model and the directory, in a worker thread (eventsourcing is synchronous)."""
+    app, directory = parts(request)
+
+    def answer(rm: ReadModel) -> T:
+        with directory.lock:
+            return question(rm, directory)
+
+    return await asyncio.to_thread(app.query, answer)
+
+
+def bad_query(name: str, message: str) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                         [{"loc": ["query", name], "msg": message, "type": "value_error"}])
+
+
+def resolve_scope(request: Request, principal: Principal, text: str | None) -> Scope:
+    """The scope asked for (or the caller's own), 403 when the caller may not read it."""
+    if text is None:
+        if principal.role not in OWN_SCOPE:
+            raise bad_query("scope", "scope is required (organization:<id>, municipality:<id> or region:<id>)")
+        kind, attribute = OWN_SCOPE[principal.role]
+        return Scope(kind, getattr(principal, attribute))
+    try:
+        scope = Scope.parse(text)
+    except ValueError as error:
+        raise bad_query("scope", str(error)) from None
+    directory = request.app.state.directory
+    with directory.lock:
+        allowed = directory.covers_scope(principal, scope)
+    if not allowed:
+        raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
+    return scope
+
+
+def spreadsheet(content: bytes, name: str) -> Response:
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+def file_name(kind: str, scope: Scope, day: date) -> str:
+    return f"{kind}-{scope.kind}-{scope.id}-{day.isoformat()}"
+
+
+@router.get("/mentee-base", summary="База наставляемых: young teachers and mentees of a scope")
+async def mentee_base(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+                      as_of: AsOf = None) -> dict:
+    """Each young teacher (and every other mentee) working in the scope, with current and past pairs."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.mentee_base(rm, d, where, day))
+    return {"scope": str(where), "as_of": day, "mentees": rows}
+
+
+@router.get("/mentee-base.xlsx", summary="База наставляемых as XLSX", response_class=Response)
+async def mentee_base_xlsx(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+                           as_of: AsOf = None) -> Response:
+    """The mentee base as a workbook: one row per person, their current mentor or «нет»."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.mentee_base(rm, d, where, day))
+    return spreadsheet(xlsx.mentee_base_xlsx(rows, str(where), day), file_name("mentee-base", where, day))
+
+
+@router.get("/mentor-base", summary="База наставников: mentors of a scope")
+async def mentor_base(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+                      as_of: AsOf = None) -> dict:
+    """Mentors working in the scope and those leading its mentees, with active pairs and forms."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.mentor_base(rm, d, where, day))
+    return {"scope": str(where), "as_of": day, "mentors": rows}
+
+
+@router.get("/mentor-base.xlsx", summary="База наставников as XLSX", response_class=Response)
+async def mentor_base_xlsx(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+                           as_of: AsOf = None) -> Response:
+    """The mentor base as a workbook."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.mentor_base(rm, d, where, day))
+    return spreadsheet(xlsx.mentor_base_xlsx(rows, str(where), day), file_name("mentor-base", where, day))
+
+
+@router.get("/persons/{person_id}/mentoring", summary="A person's mentoring history")
+async def person_history(person_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    """Pairs as mentee and as mentor, communities and support events of one person."""
+    def question(rm: ReadModel, d: Directory) -> dict | None:
+        if not d.covers_person(principal, person_id):
+            return None
+        return bases.person_history(rm, person_id)
+
+    history = await ask(request, question)
+    if history is None:
+        raise forbid(f"person {person_id} has never been employed within the caller's scope")
+    return history
+
+
+@router.get("/communities", summary="Professional communities and methodical associations")
+async def communities(request: Request, principal: CurrentPrincipal, as_of: AsOf = None) -> dict:
+    """Every community, with how many members the caller may see on the day."""
+    day = as_of or date.today()
+
+    def question(rm: ReadModel, d: Directory) -> list[dict]:
+        return [{**c, "members": sum(d.covers_person(principal, m["person_id"], day)
+                                     for m in rm.members(c["community_id"], day))}
+                for c in sorted(rm.communities.values(), key=lambda c: c["community_id"])]
+
+    return {"as_of": day, "communities": await ask(request, question)}
+
+
+@router.get("/communities/{community_id}", summary="A community with its members as of a date")
+async def community(community_id: str, request: Request, principal: CurrentPrincipal, as_of: AsOf = None) -> dict:
+    """Members on the day; people outside the caller's scope on that day are left out."""
+    day = as_of or date.today()
+
+    def question(rm: ReadModel, d: Directory) -> dict | None:
+        found = bases.community(rm, community_id, day)
+        if found is not None:
+            found["members"] = [m for m in found["members"] if d.covers_person(principal, m["person_id"], day)]
+        return found
+
+    found = await ask(request, question)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"community {community_id} not found")
+    return found
+
+
+@router.get("/support-events", summary="Support events (seminars, «Школа молодого педагога»…)")
+async def support_events(request: Request, principal: CurrentPrincipal) -> dict:
+    """Every support event with how many attendees the caller may see."""
+    def question(rm: ReadModel, d: Directory) -> list[dict]:
+        return [{**e, "attendees": sum(d.covers_person(principal, a["person_id"], a["attended_on"])
+                                       for a in rm.attendance(e["event_id"]))}
+                for e in sorted(rm.support_events.values(), key=lambda e: e["event_id"])]
+
+    return {"support_events": await ask(request, question)}
+
+
+@router.get("/support-events/{event_id}/attendance", summary="The attendance list of a support event")
+async def attendance(event_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    """Who attended; people who did not work in the caller's scope on the day are left out."""
+    def question(rm: ReadModel, d: Directory) -> dict | None:
+        found = bases.support_event(rm, event_id)
+        if found is not None:
+            found["attendees"] = [a for a in found["attendees"]
+                                  if d.covers_person(principal, a["person_id"], a["attended_on"])]
+        return found
+
+    found = await ask(request, question)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"support event {event_id} not found")
+    return found
+
+
+@router.post("/imports/{kind}", summary="Bulk import of attendance lists or pair assignments (CSV/XLSX)")
+async def import_table(kind: Literal["attendance", "pairs"], file: UploadFile, request: Request,
+                       principal: Writer) -> dict:
+    """Record each row once (ids derived from the row), and report every row's outcome."""
+    service = request.app.state.service
+    layout = LAYOUTS[kind]
+    content = await file.read()
+    try:
+        parsed = await asyncio.to_thread(parse, layout, content, file.filename or "")
+    except UnreadableTable as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                            [{"loc": ["body", "file", *([error.field] if error.field != "file" else [])],
+                              "msg": str(error), "type": "table"}]) from None
+
+    def record(fact):
+        result = service.inbox.record(fact)
+        service.inbox.count(result, "import")
+        return result
+
+    authorize = partial(service.parts.authorize_write, principal)
+    report = await asyncio.to_thread(run_import, layout, parsed, authorize, record)
+    if report["accepted"]:
+        service.inbox.recorded.set()
+    return report
