@@ -1,0 +1,94 @@
+"""The HTTP resources on in-memory persistence (no broker: the lifespan is not started)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from pedgrowth.contracts import new_event
+from pedgrowth.kit.auth import Role
+from pedgrowth.mentoring.bootstrap import build
+from pedgrowth.mentoring.config import MentoringSettings
+from tests.support.services import SECRET, auth
+
+from .helpers import mentor, new_app, pair, record, small_town
+
+OPERATOR = {"role": Role.MUNICIPAL_OPERATOR, "municipality_id": "mun-1"}
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = new_app()
+    record(app, mentor("m-1", person_id="p-2"))
+    record(app, pair("pair-1", mentee="p-1", on="2023-09-15"))
+    api = build(MentoringSettings(data_dir=tmp_path, token_secret=SECRET), application=app, directory=small_town())
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://test")
+
+
+def event(data) -> dict:
+    return new_event(data, source="/school/sch-1/hr", id=str(uuid.uuid4())).model_dump(mode="json", exclude_none=True)
+
+
+async def test_every_resource_needs_a_token(client):
+    assert (await client.get("/api/v1/mentee-base?scope=municipality:mun-1")).status_code == 401
+
+
+async def test_an_operator_cannot_read_another_municipality(client):
+    response = await client.get("/api/v1/mentee-base?scope=municipality:mun-2", headers=auth(**OPERATOR))
+    assert response.status_code == 403
+
+
+async def test_a_school_reads_its_own_mentee_base_by_default(client):
+    response = await client.get("/api/v1/mentee-base?as_of=2024-12-31",
+                                headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-2"))
+    assert response.json()["scope"] == "organization:sch-2"
+    assert [r["person_id"] for r in response.json()["mentees"]] == ["p-5"]
+
+
+async def test_the_mentee_base_downloads_as_a_workbook(client):
+    response = await client.get("/api/v1/mentee-base.xlsx?scope=municipality:mun-1&as_of=2024-12-31",
+                                headers=auth(**OPERATOR))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == ["p-1", "p-3", "p-5"]
+
+
+async def test_a_rule_violation_posted_is_422_naming_the_field(client):
+    response = await client.post("/api/v1/events", json=event(pair("pair-2", mentee="p-2")), headers=auth())
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "data", "mentee_person_id"]
+
+
+async def test_a_conflict_posted_is_409(client):
+    response = await client.post("/api/v1/events", json=event(mentor("m-1")), headers=auth())
+    assert response.status_code == 409
+
+
+async def test_a_school_cannot_write_about_a_teacher_of_another_school(client):
+    response = await client.post("/api/v1/events", json=event(pair("pair-9", mentee="p-9")),
+                                 headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-1"))
+    assert response.status_code == 403
+
+
+async def test_a_history_outside_the_callers_scope_is_forbidden(client):
+    response = await client.get("/api/v1/persons/p-1/mentoring", headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-9"))
+    assert response.status_code == 403
+
+
+async def test_an_attendance_list_is_imported_through_http(client):
+    csv = "Код педагога,Код мероприятия,Название мероприятия,Вид мероприятия,Дата посещения\n" \
+          "p-1,sem-1,Профилактика выгорания,профилактика выгорания,01.11.2024\n"
+    response = await client.post("/api/v1/imports/attendance", files={"file": ("list.csv", csv.encode())},
+                                 headers=auth(**OPERATOR))
+    assert response.json()["accepted"] == 1
+    listed = await client.get("/api/v1/support-events/sem-1/attendance", headers=auth(**OPERATOR))
+    assert listed.json()["attendees"] == [{"person_id": "p-1", "attended_on": "2024-11-01"}]
+
+
+async def test_an_analyst_cannot_import(client):
+    response = await client.post("/api/v1/imports/attendance", files={"file": ("list.csv", b"x")},
+                                 headers=auth(Role.REGIONAL_ANALYST, region_id="reg-1"))
+    assert response.status_code == 403
