@@ -5,16 +5,20 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
+from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
+from .adapters.tabular import TableError
 from .application import TrainingApplication
 from .config import TrainingSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
+from .entrypoints.access import authorize_write
+from .entrypoints.consumers import RegistryFollower
 from .entrypoints.http import router
 from .translation import to_contract
 
-REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
+REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409, TableError: 422}
 
 
 def build(settings: TrainingSettings | None = None, application: TrainingApplication | None = None) -> FastAPI:
@@ -24,10 +28,14 @@ def build(settings: TrainingSettings | None = None, application: TrainingApplica
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
         application = TrainingApplication(env=env)
+    metrics = Metrics()
+    background = []
+    if settings.follow_registry:
+        background.append(RegistryFollower(application.workplaces, settings, metrics.registry).run)
     parts = Parts(
-        settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[router], title="pedgrowth training",
+        settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
+        routers=[router], authorize_write=authorize_write, background=background, title="pedgrowth training",
         description="Providers, programmes (ДПП), course completions, diagnostics, routes (ИОМ), "
                     "attestation, competitions, independent qualification assessment.",
     )
-    return create_app(Service(parts))
+    return create_app(Service(parts, metrics))

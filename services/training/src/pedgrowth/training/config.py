@@ -11,3 +11,5 @@ class TrainingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
 
     http_port: int = 8002
+    follow_registry: bool = True
+    """Read registry.events into the workplaces index that scopes reports to a municipality."""

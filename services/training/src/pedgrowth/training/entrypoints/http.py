@@ -1,21 +1,130 @@
-"""Training resources over HTTP (besides the shared POST /api/v1/events)."""
+"""Training resources over HTTP (besides the shared POST /api/v1/events); access rules in access.py."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 
-from pedgrowth.kit.auth import CurrentPrincipal
+from pedgrowth.contracts.training import Category, Format, ProgramKind, ProviderKind
+from pedgrowth.kit.auth import CurrentPrincipal, Principal
+from pedgrowth.kit.service import Service
+
+from .. import imports
+from ..adapters.tabular import read_table
+from ..adapters.workplaces import Scope
+from ..application import TrainingApplication
+from . import access
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
+ScopeParam = Annotated[str | None, Query(description="organization:<id>, municipality:<id> or region:<id>; "
+                                                     "default: the caller's own (admin: everything)")]
 
-@router.get("/programs/{program_id}")
-async def get_program(program_id: str, request: Request, _: CurrentPrincipal) -> dict:
-    """One programme of the catalogue."""
-    app = request.app.state.service.app
+
+def service_of(request: Request) -> Service:
+    return request.app.state.service
+
+
+def application(request: Request) -> TrainingApplication:
+    return request.app.state.service.app
+
+
+App = Annotated[TrainingApplication, Depends(application)]
+Importer = Annotated[Principal, Depends(access.require_importer)]
+
+
+def scope_from(principal: Principal, text: str | None, app: TrainingApplication) -> Scope | None:
+    try:
+        return access.resolve_scope(principal, text, app.workplaces)
+    except ValueError as error:
+        raise RequestValidationError([{"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from None
+
+
+@router.get("/providers", summary="Providers of further professional education (организации ДПО)")
+async def list_providers(app: App, _: CurrentPrincipal, kind: ProviderKind | None = None) -> dict:
+    return {"providers": await asyncio.to_thread(app.providers, kind and kind.value)}
+
+
+@router.get("/providers/{provider_id}", summary="One provider with its programmes")
+async def get_provider(provider_id: str, app: App, _: CurrentPrincipal) -> dict:
+    provider = await asyncio.to_thread(app.provider, provider_id)
+    if provider is None:
+        raise HTTPException(404, f"provider {provider_id} not found")
+    return provider
+
+
+@router.get("/programs", summary="The programme catalogue (ДПП), filtered")
+async def list_programs(
+    app: App, _: CurrentPrincipal, kind: ProgramKind | None = None, format: Format | None = None,
+    topic: Annotated[str | None, Query(description="part of a topic, any case")] = None,
+    in_federal_registry: bool | None = None, provider_id: str | None = None,
+) -> dict:
+    programmes = await asyncio.to_thread(
+        app.programmes, kind and kind.value, format and format.value, topic, in_federal_registry, provider_id)
+    return {"programs": programmes}
+
+
+@router.get("/programs/{program_id}", summary="One programme of the catalogue")
+async def get_program(program_id: str, app: App, _: CurrentPrincipal) -> dict:
     programme = await asyncio.to_thread(app.programme, program_id)
     if programme is None:
         raise HTTPException(404, f"programme {program_id} not found")
     return programme
+
+
+@router.get("/persons/{person_id}/transcript", summary="A person's professional-development transcript")
+async def get_transcript(person_id: str, app: App, principal: CurrentPrincipal,
+                         as_of: date | None = None) -> dict:
+    """Courses, diagnostics (each deficit: addressed by a later course or not), routes, categories, competitions."""
+    access.check_person(principal, person_id, app.workplaces)
+    found = await asyncio.to_thread(app.transcript, person_id, as_of or date.today())
+    if found is None:
+        raise HTTPException(404, f"training has no record of person {person_id}")
+    return found
+
+
+@router.get("/reports/providers", summary="Completions per provider per year (учёт организаций ДПО)")
+async def provider_report(
+    app: App, principal: CurrentPrincipal, scope: ScopeParam = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    from_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+) -> dict:
+    """A completion counts for the scope when the person worked there on the day of completion."""
+    resolved = scope_from(principal, scope, app)
+    first, last = (year, year) if year else (from_year, to_year)
+    rows = await asyncio.to_thread(app.provider_report, resolved, first, last)
+    return {"scope": str(resolved) if resolved else None, "from_year": first, "to_year": last, "rows": rows}
+
+
+@router.get("/categories/expiring", summary="Qualification categories ending within the next N months")
+async def expiring_categories(
+    app: App, principal: CurrentPrincipal, scope: ScopeParam = None,
+    months: Annotated[int, Query(ge=1, le=60)] = 6, as_of: date | None = None, category: Category | None = None,
+) -> dict:
+    """People working in the scope on ``as_of`` whose current category ends by as_of + months."""
+    access.require_person_level(principal)
+    resolved = scope_from(principal, scope, app)
+    day = as_of or date.today()
+    found = await asyncio.to_thread(app.expiring_categories, resolved, day, months, category and category.value)
+    return {"scope": str(resolved) if resolved else None, "as_of": day, "months": months, "persons": found}
+
+
+@router.post("/imports/{kind}", summary="Import a provider's completion list or an attestation order (CSV/XLSX)")
+async def import_file(
+    kind: Literal["course-completions", "attestations"], request: Request, _: Importer,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, ';' or ',') or XLSX; "
+                                                 "headers in docs/training.md")],
+) -> dict:
+    """Every valid row recorded (idempotently), every other row reported with the column at fault."""
+    service = service_of(request)
+    content = await file.read()
+    table = await asyncio.to_thread(read_table, content, file.filename or "")
+    report = await asyncio.to_thread(imports.import_table, service.inbox, imports.KINDS[kind], table)
+    if report["accepted"]:
+        service.inbox.recorded.set()
+    return {"file": file.filename, **report}
