@@ -32,7 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--data-dir", type=Path, default=Path("var"),
                        help="read the secret from DIR/token-secret when PEDGROWTH_TOKEN_SECRET is unset")
 
+    from .plans import add_plans_command
+
+    add_plans_command(commands)
+
     args = parser.parse_args(argv)
+    if args.command == "plans":
+        from .plans import run_plans_command
+
+        return run_plans_command(args)
     if args.command == "up":
         from .up import up as run_up
 
