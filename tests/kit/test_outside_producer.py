@@ -39,8 +39,10 @@ async def test_outside_client_event_is_recorded_and_malformed_one_dead_lettered(
             (good["subject"].encode(), json.dumps(good).encode()),
             (bad["subject"].encode(), json.dumps(bad).encode()),
         ])
-        dead = await read_topic(kafka[0], TRAINING_DLQ, expect=10_000, timeout=10)
-        published = await read_topic(kafka[0], TRAINING_EVENTS, expect=10_000, timeout=3)
+        dead = await read_topic(kafka[0], TRAINING_DLQ, timeout=30,
+                                until=lambda rs: any(json.loads(r.value).get("id") == bad["id"] for r in rs))
+        published = await read_topic(kafka[0], TRAINING_EVENTS, timeout=30,
+                                     until=lambda rs: good["subject"] in {r.key.decode() for r in rs})
         head_after = application.recorder.max_notification_id()
     mine = [r for r in dead if json.loads(r.value).get("id") == bad["id"]]
     assert len(mine) == 1

@@ -66,7 +66,8 @@ async def test_relay_restart_mid_stream_loses_nothing(training_store):
     first = await run_relay_for(settings, app, stop_after_batches=3)
     assert 0 < await asyncio.to_thread(first.position) < await asyncio.to_thread(app.recorder.max_notification_id)
     await run_relay_for(settings, app, stop_after_batches=None)
-    records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, expect=10_000, timeout=4)
+    records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, timeout=30,
+                               until=lambda rs: set(ids) <= {r.key.decode() for r in rs})
     subjects = [decode(r.value).envelope.subject for r in records]
     assert set(ids) <= set(subjects)
 
@@ -76,7 +77,8 @@ async def test_relay_publishes_each_subject_in_recorded_order_with_stable_ids(tr
     await ensure_topics(settings, [TRAINING_EVENTS])
     ids = record_providers(app, 5)
     await run_relay_for(settings, app, stop_after_batches=None)
-    records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, expect=10_000, timeout=3)
+    records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, timeout=30,
+                               until=lambda rs: set(ids) <= {r.key.decode() for r in rs})
     mine = [r for r in records if r.key.decode() in ids]
     assert sorted(r.key.decode() for r in mine) == sorted(ids)
     assert all(decode(r.value).envelope.source == "/pedgrowth/training" for r in mine)
@@ -93,11 +95,11 @@ async def test_service_republishes_history_to_a_broker_that_came_back_empty(tmp_
         app = TrainingApplication(env=eventsourcing_env(settings))
         ids = record_providers(app, 4)
         async with running(build(settings, application=app)):
-            before = await read_topic(tansu.bootstrap, TRAINING_EVENTS, expect=4, timeout=10)
+            before = await read_topic(tansu.bootstrap, TRAINING_EVENTS, expect=4, timeout=30)
         tansu.restart()
         app = TrainingApplication(env=eventsourcing_env(settings))
         async with running(build(settings, application=app)):
-            after = await read_topic(tansu.bootstrap, TRAINING_EVENTS, expect=4, timeout=10)
+            after = await read_topic(tansu.bootstrap, TRAINING_EVENTS, expect=4, timeout=30)
     finally:
         tansu.stop()
     assert {r.key.decode() for r in before} == set(ids)

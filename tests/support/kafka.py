@@ -18,8 +18,9 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
         await producer.stop()
 
 
-async def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 20.0):
-    """Records of ``topic`` from the beginning until ``expect`` are read or the time is up."""
+async def read_topic(bootstrap: str, topic: str, expect: int = 10**9, timeout: float = 20.0, until=None):
+    """Records of ``topic`` from the beginning until ``expect`` are read, ``until(records)`` holds,
+    or the time is up."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     records = []
@@ -32,6 +33,8 @@ async def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 2
         await consumer.seek_to_beginning()
         deadline = asyncio.get_running_loop().time() + timeout
         while len(records) < expect and asyncio.get_running_loop().time() < deadline:
+            if until is not None and records and until(records):
+                break
             batch = await consumer.getmany(timeout_ms=300)
             for items in batch.values():
                 records.extend(items)
