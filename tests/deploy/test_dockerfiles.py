@@ -1,0 +1,177 @@
+"""services/*/Dockerfile: slim, non-root, a healthcheck, and nothing but the repository's own packages."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import pytest
+
+from .support import ROOT, SERVICES, default_port, local_distributions, pyproject, unread_variables
+
+
+@dataclass(frozen=True)
+class Instruction:
+    keyword: str
+    args: str
+    stage: int
+
+
+def instructions(service: str) -> list[Instruction]:
+    """The Dockerfile's instructions, continuation lines joined, comments dropped, with their stage index."""
+    text = (ROOT / "services" / service / "Dockerfile").read_text()
+    logical, current = [], ""
+    for line in text.splitlines():
+        if not current and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        if line.lstrip().startswith("#"):
+            continue
+        if line.rstrip().endswith("\\"):
+            current += line.rstrip()[:-1] + " "
+            continue
+        logical.append(current + line)
+        current = ""
+    found, stage = [], -1
+    for line in logical:
+        keyword, _, args = line.strip().partition(" ")
+        if keyword.upper() == "FROM":
+            stage += 1
+        found.append(Instruction(keyword.upper(), args.strip(), stage))
+    return found
+
+
+def of(service: str, keyword: str) -> list[Instruction]:
+    return [i for i in instructions(service) if i.keyword == keyword]
+
+
+def copies(service: str) -> list[tuple[list[str], str]]:
+    """(sources, destination) of each COPY/ADD that takes files from the build context."""
+    found = []
+    for ins in instructions(service):
+        if ins.keyword not in ("COPY", "ADD"):
+            continue
+        words = shlex.split(ins.args)
+        if any(w.startswith("--from") for w in words):
+            continue
+        words = [w for w in words if not w.startswith("--")]
+        found.append((words[:-1], words[-1]))
+    return found
+
+
+def dockerignore() -> list[str]:
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def ignored(path: str) -> bool:
+    return any(fnmatch.fnmatch(path, pattern) or path.startswith(pattern.rstrip("/") + "/")
+               for pattern in dockerignore())
+
+
+def pip_installs(service: str) -> list[list[str]]:
+    """The arguments of every `pip install` in RUN instructions."""
+    found = []
+    for ins in of(service, "RUN"):
+        for command in re.split(r"&&|;|\|\|", ins.args):
+            words = shlex.split(command)
+            for i, word in enumerate(words):
+                before = words[:i]
+                is_pip = bool(before) and (PurePosixPath(before[-1]).name in ("pip", "pip3")
+                                           or before[-2:] == ["-m", "pip"])
+                if word == "install" and is_pip:
+                    found.append(words[i + 1:])
+    return found
+
+
+def context_path(service: str, image_path: str) -> str:
+    """The build-context path a COPY put at ``image_path`` (or the path unchanged)."""
+    for sources, destination in copies(service):
+        if len(sources) == 1 and PurePosixPath(image_path) == PurePosixPath(destination):
+            return sources[0]
+    return image_path
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_image_is_built_on_slim_python_3_11(service):
+    bases = [shlex.split(i.args)[0] for i in of(service, "FROM")]
+    assert bases and all(b.startswith("python:3.11") and "slim" in b for b in bases)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_copies_only_paths_that_exist_in_the_repository_and_are_in_the_build_context(service):
+    assert copies(service), "nothing copied from the repository"
+    for sources, _ in copies(service):
+        for source in sources:
+            assert not re.match(r"https?://", source), f"{source}: images take files from the repository only"
+            assert (ROOT / source).exists(), f"COPY {source}: no such path in the repository"
+            assert not ignored(source), f"COPY {source}: excluded by .dockerignore"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_pip_installs_only_the_repository_distributions_the_service_needs(service):
+    installs = pip_installs(service)
+    assert installs, "no pip install found"
+    local = {str(path): name for name, path in local_distributions().items()}
+    installed = set()
+    for args in installs:
+        assert not [a for a in args if a.startswith("-")], f"pip install options {args}: no requirement files or indexes"
+        for arg in args:
+            path = context_path(service, arg)
+            assert path in local, f"pip install {arg}: not one of the repository's distributions ({sorted(local)})"
+            installed.add(local[path])
+    needed = {f"pedgrowth-{service}"}
+    pending = [f"pedgrowth-{service}"]
+    while pending:
+        name = pending.pop()
+        for requirement in pyproject(ROOT / local_distributions()[name])["project"].get("dependencies", []):
+            dep = re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0]
+            if dep in local.values() and dep not in needed:
+                needed.add(dep)
+                pending.append(dep)
+    assert installed == needed
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_runs_as_a_non_root_user(service):
+    users = [i for i in of(service, "USER") if i.stage == max(x.stage for x in instructions(service))]
+    assert users, "the final stage sets no USER"
+    assert users[-1].args.split(":")[0] not in ("root", "0")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_healthcheck_asks_the_service_for_health_on_its_port(service):
+    checks = of(service, "HEALTHCHECK")
+    assert len(checks) == 1
+    assert "/health" in checks[0].args
+    expose = {int(p.split("/")[0]) for i in of(service, "EXPOSE") for p in i.args.split()}
+    assert expose == {default_port(service)}
+
+
+def image_environment(service: str) -> dict[str, str]:
+    env = {}
+    for ins in of(service, "ENV"):
+        for word in shlex.split(ins.args):
+            name, _, value = word.partition("=")
+            env[name] = value
+    return env
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_image_environment_sets_only_settings_the_service_reads(service):
+    ours = {k: v for k, v in image_environment(service).items()
+            if k.startswith(f"{service.upper()}_") or k.startswith(("KAFKA_", "PEDGROWTH_"))}
+    assert ours, "the image should at least listen on all interfaces"
+    assert unread_variables(service, ours) == []
+    assert ours.get(f"{service.upper()}_HTTP_HOST") == "0.0.0.0"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_command_is_the_service_console_script(service):
+    (cmd,) = of(service, "CMD")
+    scripts = pyproject(ROOT / "services" / service)["project"]["scripts"]
+    assert json.loads(cmd.args) == [f"pedgrowth-{service}"]
+    assert f"pedgrowth-{service}" in scripts
