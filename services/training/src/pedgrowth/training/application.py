@@ -39,9 +39,11 @@ class TrainingApplication(RecordingApplication):
         return [provider]
 
     def on_program_published(self, data: contract.ProgramPublished) -> Sequence[Aggregate]:
-        """A programme of a known provider enters the catalogue (the hours rule is the contract's)."""
-        if not self.exists(catalogue_id("provider", data.provider_id)):
-            raise UnknownReference(f"provider {data.provider_id} is not registered in training", "data.provider_id")
+        """A programme enters the catalogue (the hours rule is the contract's).
+
+        Its provider need not be registered first: the two travel under different keys,
+        so on the inbox they may arrive in either order; reports show such a provider by id.
+        """
         details = dict(provider_id=data.provider_id, title=data.title, kind=data.kind.value, hours=data.hours,
                        format=data.format.value, topics=list(data.topics or []),
                        in_federal_registry=data.in_federal_registry)
