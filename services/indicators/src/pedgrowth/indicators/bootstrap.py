@@ -5,13 +5,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
+from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
 from .application import IndicatorsApplication
 from .config import IndicatorsSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
-from .entrypoints import dashboard, plans
+from .entrypoints import api, dashboard, plans
+from .projection.wiring import projection_parts
 from .translation import to_contract
 
 REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
@@ -24,10 +26,15 @@ def build(settings: IndicatorsSettings | None = None, application: IndicatorsApp
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
         application = IndicatorsApplication(env=env)
+    metrics = Metrics()
+    read_model, background = projection_parts(settings, metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[plans.router, dashboard.router], authorize_write=plans.plan_writes(application),
+        routers=[plans.router, dashboard.router, api.router(read_model)],
+        authorize_write=plans.plan_writes(application), background=background,
         title="pedgrowth indicators",
         description="",
     )
-    return create_app(Service(parts))
+    app = create_app(Service(parts, metrics))
+    app.state.read_model = read_model
+    return app

@@ -1,0 +1,117 @@
+"""The indicators HTTP API (SPEC §6): values as of a date, yearly series, members, the yearly report."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+
+from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
+
+from ..indicators.compute import BadScope, Scope
+from ..projection.readmodel import ReadModel
+from . import report
+
+MEMBER_ROLES = {Role.ADMIN, Role.MUNICIPAL_OPERATOR, Role.SCHOOL_SYSTEM}
+LOAD_TIMEOUT = 60.0
+
+ScopeText = Annotated[str, Query(description="organization:<id>, municipality:<id> or region:<id>",
+                                 examples=["municipality:mun-1"])]
+AsOf = Annotated[date | None, Query(description="YYYY-MM-DD; today when absent")]
+Code = Annotated[str, Path(description="an indicator code, e.g. training_coverage")]
+
+
+def parse_scope(text: str) -> Scope:
+    try:
+        return Scope.parse(text)
+    except BadScope as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, [
+            {"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from error
+
+
+def authorize(principal: Principal, scope: Scope, rm: ReadModel) -> None:
+    """403 unless the scope is within the caller's organisation, municipality or region."""
+    placement = rm.facts.placement(scope.kind, scope.id)
+    if not principal.covers(**placement):
+        raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
+
+
+def router(rm: ReadModel) -> APIRouter:
+    """The read API over a read model."""
+    api = APIRouter(prefix="/api/v1", tags=["indicators"])
+
+    async def ready() -> None:
+        try:
+            await asyncio.wait_for(rm.loaded.wait(), LOAD_TIMEOUT)
+        except TimeoutError as error:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the read model is still loading") from error
+
+    @api.get("/indicators", summary="Every indicator of a scope as of a date, with targets")
+    async def indicators(principal: CurrentPrincipal, scope: ScopeText, as_of: AsOf = None) -> dict:
+        await ready()
+        where = parse_scope(scope)
+        authorize(principal, where, rm)
+        day = as_of or date.today()
+        return {"scope": str(where), "as_of": day.isoformat(), "indicators": rm.answers.indicators(where, day)}
+
+    @api.get("/indicators/{code}", summary="One indicator's yearly series with the plan's targets")
+    async def series(principal: CurrentPrincipal, code: Code, scope: ScopeText,
+                     from_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+                     to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None) -> dict:
+        await ready()
+        where = parse_scope(scope)
+        authorize(principal, where, rm)
+        definition = rm.answers.definition(code)
+        if definition is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown indicator {code!r}")
+        today = date.today()
+        to_year = to_year or today.year
+        from_year = from_year or to_year - 4
+        if from_year > to_year:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, [
+                {"loc": ["query", "from_year"], "msg": "from_year is after to_year", "type": "value_error"}])
+        if to_year - from_year > 50:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, [
+                {"loc": ["query", "to_year"], "msg": "at most 50 years at once", "type": "value_error"}])
+        return {"scope": str(where), **definition,
+                "series": rm.answers.series(where, code, from_year, to_year, today)}
+
+    @api.get("/indicators/{code}/members", summary="The persons behind an indicator's numerator and denominator")
+    async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, as_of: AsOf = None) -> dict:
+        await ready()
+        where = parse_scope(scope)
+        if principal.role not in MEMBER_ROLES:
+            raise forbid(f"role {principal.role.value} may not see persons")
+        authorize(principal, where, rm)
+        day = as_of or date.today()
+        outcome = rm.answers.outcomes(where, day).get(code)
+        if outcome is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no members for indicator {code!r}")
+        extra = []
+        if code == "staffing_ratio":  # open vacancies are below the line too
+            extra = sorted(rm.answers.outcomes(where, day)["open_vacancies"].numerator)
+        return {"scope": str(where), "as_of": day.isoformat(), "code": code,
+                "numerator": None if outcome.numerator is None else sorted(outcome.numerator),
+                "denominator": None if outcome.denominator is None else sorted(outcome.denominator) + extra}
+
+    @api.get("/reports/monitoring", tags=["reports"], summary="The yearly monitoring report of a municipality")
+    async def monitoring(principal: CurrentPrincipal,
+                         municipality: Annotated[str, Query(min_length=1, max_length=200)],
+                         year: Annotated[int, Query(ge=1990, le=2100)],
+                         format: Literal["csv", "xlsx"] = "csv") -> Response:
+        await ready()
+        where = Scope("municipality", municipality)
+        authorize(principal, where, rm)
+        as_of, rows = report.report_rows(rm.answers, municipality, year, date.today())
+        stem = f"monitoring-{municipality}-{year}"
+        if format == "csv":
+            return Response(report.to_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+        name = rm.facts.names().get(str(where), municipality)
+        body = await asyncio.to_thread(report.to_xlsx, rows, municipality, name, year, as_of)
+        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+
+    return api

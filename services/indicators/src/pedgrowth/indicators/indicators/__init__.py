@@ -1,0 +1,1 @@
+"""The 20 indicators of SPEC §4: the facts they are computed from, and the computation."""

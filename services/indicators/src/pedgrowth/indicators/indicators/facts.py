@@ -1,0 +1,374 @@
+"""The facts the indicators are computed from, indexed in memory, built from events in any order.
+
+Every event is reduced to the facts it states (an employment start, a course completion, an
+interval's end...). Nothing is overwritten by arrival order: where two events disagree the
+winner is chosen by the fact itself (the earliest end, the latest decision) or, for true
+conflicts, by the event's ``(time, source, id)``. So the same set of events gives the same
+index whatever the interleaving, and a duplicate (same source and id) changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from typing import Any
+
+from pedgrowth.contracts import Fact
+
+Order = tuple[str, str, str]  # (time, source, id): breaks ties between conflicting events
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One event as the projection keeps it: identity, type, time (UTC ISO) and JSON data."""
+
+    source: str
+    id: str
+    type: str
+    time: str
+    data: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        """The type's event name: ``pedgrowth.registry.employment_started.v1`` → ``employment_started``."""
+        return self.type.split(".")[2]
+
+    @property
+    def order(self) -> Order:
+        return (self.time, self.source, self.id)
+
+    @property
+    def key(self) -> int:
+        """A 64-bit digest of (source, id): what duplicates are recognised by."""
+        return event_key(self.source, self.id)
+
+    @classmethod
+    def from_fact(cls, fact: Fact) -> Record:
+        envelope = fact.envelope
+        return cls(envelope.source, envelope.id, envelope.type,
+                   envelope.time.astimezone(UTC).isoformat(), envelope.data)
+
+
+def event_key(source: str, id: str) -> int:
+    digest = hashlib.blake2b(f"{source}\x00{id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@dataclass(slots=True)
+class IntervalLog:
+    """Starts and ends of a repeatable interval (an employment, a membership, a reserve enrolment).
+
+    Active on day t when the latest start ≤ t has no end in [that start, t].
+    """
+
+    starts: list[tuple[date, Order, Any]] = field(default_factory=list)
+    ends: list[date] = field(default_factory=list)
+
+    def current_start(self, t: date) -> tuple[date, Order, Any] | None:
+        """The start of the interval active on ``t``, or None."""
+        latest = None
+        for start in self.starts:
+            if start[0] <= t and (latest is None or start[:2] > latest[:2]):
+                latest = start
+        if latest is None:
+            return None
+        for end in self.ends:
+            if latest[0] <= end <= t:
+                return None
+        return latest
+
+    def active(self, t: date) -> bool:
+        return self.current_start(t) is not None
+
+
+@dataclass(slots=True)
+class Employment(IntervalLog):
+    """One person's employments at one organisation, with the position changes there."""
+
+    changes: list[tuple[date, Order, str]] = field(default_factory=list)
+
+    def position_at(self, t: date) -> str | None:
+        """The position held on ``t``: the latest change since the current start, else the starting one."""
+        start = self.current_start(t)
+        if start is None:
+            return None
+        best: tuple[date, Order, str] | None = None
+        for change in self.changes:
+            if start[0] <= change[0] <= t and (best is None or change[:2] > best[:2]):
+                best = change
+        return best[2] if best is not None else start[2]
+
+
+def _latest(current: tuple | None, candidate: tuple) -> tuple:
+    """Of two (order, ...) tuples, the one with the later order."""
+    return candidate if current is None or candidate[0] > current[0] else current
+
+
+def _earliest_day(mapping: dict, key: str, value: date) -> None:
+    old = mapping.get(key)
+    if old is None or value < old:
+        mapping[key] = value
+
+
+class Facts:
+    """Everything the indicators need, indexed by person, organisation and scope."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.version = 0
+        self.orgs: dict[str, tuple] = {}  # org_id -> (order, data)
+        self.employments: dict[tuple[str, str], Employment] = {}
+        self.org_people: dict[str, set[str]] = defaultdict(set)
+        self.experience: dict[str, date] = {}
+        self.person_starts: dict[str, list[tuple[date, Order, bool]]] = defaultdict(list)
+        self.profiles: dict[str, list[tuple[date, Order, bool]]] = defaultdict(list)
+        self.vacancies: dict[str, tuple] = {}  # vacancy_id -> (order, org_id, opened_on)
+        self.vacancy_closed: dict[str, date] = {}
+        self.org_vacancies: dict[str, set[str]] = defaultdict(set)
+        self.reserve: dict[tuple[str, str], IntervalLog] = {}
+        self.municipality_reserve: dict[str, set[str]] = defaultdict(set)
+        self.programs: dict[str, tuple] = {}  # program_id -> (order, kind, format)
+        self.courses: dict[str, list[tuple[date, str, frozenset[str]]]] = defaultdict(list)
+        self.diagnostics: dict[str, list[tuple[date, frozenset[str]]]] = defaultdict(list)
+        self.routes: dict[str, tuple] = {}  # route_id -> (order, person_id, started_on)
+        self.route_completed: dict[str, date] = {}
+        self.person_routes: dict[str, set[str]] = defaultdict(set)
+        self.attestations: dict[str, list[tuple[str, date, date]]] = defaultdict(list)
+        self.competitions: dict[str, list[date]] = defaultdict(list)
+        self.assessments: dict[str, list[date]] = defaultdict(list)
+        self.support: dict[str, list[date]] = defaultdict(list)
+        self.pairs: dict[str, tuple] = {}  # pair_id -> (order, mentor_id, mentee, started_on)
+        self.pair_ended: dict[str, date] = {}
+        self.mentee_pairs: dict[str, set[str]] = defaultdict(set)
+        self.memberships: dict[tuple[str, str], IntervalLog] = {}
+        self.person_communities: dict[str, set[str]] = defaultdict(set)
+        self.plans: dict[str, tuple] = {}  # plan_id -> (order, municipality_id, title)
+        self.plan_targets: dict[tuple[str, str, int], tuple] = {}  # (plan, indicator, year) -> (order, value)
+        self.reported: dict[tuple[str, str, int], tuple] = {}  # (municipality, indicator, year) -> (order, value, method)
+        self._scopes: dict[str, dict[str, set[str]]] | None = None
+
+    # -- applying events ---------------------------------------------------------------------
+
+    def add(self, record: Record) -> bool:
+        """Take in one event; False (and no change) when it was seen before."""
+        key = record.key
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        handler = getattr(self, f"_on_{record.kind}", None)
+        if handler is not None:
+            handler(record.data, record.order)
+        self.version += 1
+        return True
+
+    def is_new(self, record: Record) -> bool:
+        return record.key not in self.seen
+
+    def _on_organization_registered(self, d: dict, order: Order) -> None:
+        self.orgs[d["org_id"]] = _latest(self.orgs.get(d["org_id"]), (order, d))
+        self._scopes = None
+
+    def _employment(self, person: str, org: str) -> Employment:
+        log = self.employments.get((person, org))
+        if log is None:
+            log = self.employments[(person, org)] = Employment()
+            self.org_people[org].add(person)
+        return log
+
+    def _on_employment_started(self, d: dict, order: Order) -> None:
+        person, started = d["person_id"], day(d["started_on"])
+        self._employment(person, d["org_id"]).starts.append((started, order, d["position"]))
+        _earliest_day(self.experience, person, day(d["pedagogical_experience_since"]))
+        if d.get("education_matches_profile") is not None:
+            self.person_starts[person].append((started, order, d["education_matches_profile"]))
+
+    def _on_employment_ended(self, d: dict, order: Order) -> None:
+        self._employment(d["person_id"], d["org_id"]).ends.append(day(d["ended_on"]))
+
+    def _on_position_changed(self, d: dict, order: Order) -> None:
+        self._employment(d["person_id"], d["org_id"]).changes.append((day(d["changed_on"]), order, d["position"]))
+
+    def _on_education_profile_recorded(self, d: dict, order: Order) -> None:
+        self.profiles[d["person_id"]].append((day(d["recorded_on"]), order, d["matches_profile"]))
+
+    def _on_vacancy_opened(self, d: dict, order: Order) -> None:
+        vacancy = d["vacancy_id"]
+        self.vacancies[vacancy] = _latest(self.vacancies.get(vacancy), (order, d["org_id"], day(d["opened_on"])))
+        self.org_vacancies[d["org_id"]].add(vacancy)
+
+    def _on_vacancy_closed(self, d: dict, order: Order) -> None:
+        _earliest_day(self.vacancy_closed, d["vacancy_id"], day(d["closed_on"]))
+
+    def _reserve(self, person: str, municipality: str) -> IntervalLog:
+        log = self.reserve.get((person, municipality))
+        if log is None:
+            log = self.reserve[(person, municipality)] = IntervalLog()
+            self.municipality_reserve[municipality].add(person)
+        return log
+
+    def _on_reserve_enrolled(self, d: dict, order: Order) -> None:
+        self._reserve(d["person_id"], d["municipality_id"]).starts.append((day(d["enrolled_on"]), order, None))
+
+    def _on_reserve_left(self, d: dict, order: Order) -> None:
+        self._reserve(d["person_id"], d["municipality_id"]).ends.append(day(d["left_on"]))
+
+    def _on_program_published(self, d: dict, order: Order) -> None:
+        program = d["program_id"]
+        self.programs[program] = _latest(self.programs.get(program), (order, d["kind"], d["format"]))
+
+    def _on_course_completed(self, d: dict, order: Order) -> None:
+        addresses = frozenset(d.get("addresses_deficits") or ())
+        self.courses[d["person_id"]].append((day(d["completed_on"]), d["program_id"], addresses))
+
+    def _on_diagnostics_completed(self, d: dict, order: Order) -> None:
+        codes = frozenset(deficit["code"] for deficit in d["deficits"])
+        self.diagnostics[d["person_id"]].append((day(d["completed_on"]), codes))
+
+    def _on_route_started(self, d: dict, order: Order) -> None:
+        route = d["route_id"]
+        self.routes[route] = _latest(self.routes.get(route), (order, d["person_id"], day(d["started_on"])))
+        self.person_routes[d["person_id"]].add(route)
+
+    def _on_route_completed(self, d: dict, order: Order) -> None:
+        _earliest_day(self.route_completed, d["route_id"], day(d["completed_on"]))
+
+    def _on_attestation_passed(self, d: dict, order: Order) -> None:
+        self.attestations[d["person_id"]].append((d["category"], day(d["decided_on"]), day(d["valid_until"])))
+
+    def _on_competition_participated(self, d: dict, order: Order) -> None:
+        self.competitions[d["person_id"]].append(day(d["participated_on"]))
+
+    def _on_independent_assessment_passed(self, d: dict, order: Order) -> None:
+        self.assessments[d["person_id"]].append(day(d["passed_on"]))
+
+    def _on_support_event_attended(self, d: dict, order: Order) -> None:
+        self.support[d["person_id"]].append(day(d["attended_on"]))
+
+    def _on_pair_assigned(self, d: dict, order: Order) -> None:
+        pair = d["pair_id"]
+        self.pairs[pair] = _latest(self.pairs.get(pair),
+                                   (order, d["mentor_id"], d["mentee_person_id"], day(d["started_on"])))
+        self.mentee_pairs[d["mentee_person_id"]].add(pair)
+
+    def _on_pair_ended(self, d: dict, order: Order) -> None:
+        _earliest_day(self.pair_ended, d["pair_id"], day(d["ended_on"]))
+
+    def _membership(self, person: str, community: str) -> IntervalLog:
+        log = self.memberships.get((person, community))
+        if log is None:
+            log = self.memberships[(person, community)] = IntervalLog()
+            self.person_communities[person].add(community)
+        return log
+
+    def _on_community_joined(self, d: dict, order: Order) -> None:
+        self._membership(d["person_id"], d["community_id"]).starts.append((day(d["joined_on"]), order, None))
+
+    def _on_community_left(self, d: dict, order: Order) -> None:
+        self._membership(d["person_id"], d["community_id"]).ends.append(day(d["left_on"]))
+
+    def _on_plan_adopted(self, d: dict, order: Order) -> None:
+        plan = d["plan_id"]
+        self.plans[plan] = _latest(self.plans.get(plan), (order, d["municipality_id"], d["title"]))
+        for target in d["targets"]:
+            self._target(plan, target["indicator"], target["year"], target["value"], order)
+
+    def _on_target_set(self, d: dict, order: Order) -> None:
+        self._target(d["plan_id"], d["indicator"], d["year"], d["value"], order)
+
+    def _target(self, plan: str, indicator: str, year: int, value: float, order: Order) -> None:
+        key = (plan, indicator, int(year))
+        self.plan_targets[key] = _latest(self.plan_targets.get(key), (order, float(value)))
+
+    def _on_value_reported(self, d: dict, order: Order) -> None:
+        key = (d["municipality_id"], d["indicator"], int(d["year"]))
+        self.reported[key] = _latest(self.reported.get(key), (order, float(d["value"]), d["method"]))
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def _scope_maps(self) -> dict[str, dict[str, set[str]]]:
+        if self._scopes is None:
+            maps: dict[str, dict[str, set[str]]] = {
+                "municipality": defaultdict(set), "region": defaultdict(set), "region_municipalities": defaultdict(set),
+            }
+            for org, (_, d) in self.orgs.items():
+                maps["municipality"][d["municipality_id"]].add(org)
+                maps["region"][d["region_id"]].add(org)
+                maps["region_municipalities"][d["region_id"]].add(d["municipality_id"])
+            self._scopes = maps
+        return self._scopes
+
+    def organizations(self, kind: str, scope_id: str) -> set[str]:
+        """The organisations in a scope; an organisation scope is itself, registered or not."""
+        if kind == "organization":
+            return {scope_id}
+        return set(self._scope_maps()[kind].get(scope_id, ()))
+
+    def municipalities(self, kind: str, scope_id: str) -> set[str]:
+        """The municipalities in a municipality or region scope (none for an organisation)."""
+        if kind == "municipality":
+            return {scope_id}
+        if kind == "region":
+            return set(self._scope_maps()["region_municipalities"].get(scope_id, ()))
+        return set()
+
+    def placement(self, kind: str, scope_id: str) -> dict[str, str | None]:
+        """org_id / municipality_id / region_id of a scope, as far as the register knows them."""
+        if kind == "organization":
+            entry = self.orgs.get(scope_id)
+            d = entry[1] if entry else {}
+            return {"org_id": scope_id, "municipality_id": d.get("municipality_id"), "region_id": d.get("region_id")}
+        if kind == "municipality":
+            regions = {d["region_id"] for _, d in self.orgs.values() if d["municipality_id"] == scope_id}
+            region = next(iter(regions)) if len(regions) == 1 else None
+            return {"org_id": None, "municipality_id": scope_id, "region_id": region}
+        return {"org_id": None, "municipality_id": None, "region_id": scope_id}
+
+    def names(self) -> dict[str, str]:
+        """Display names of organisations, municipalities and regions, keyed by scope string."""
+        names = {}
+        for org, (_, d) in self.orgs.items():
+            names[f"organization:{org}"] = d["name"]
+            names[f"municipality:{d['municipality_id']}"] = d["municipality_name"]
+            names[f"region:{d['region_id']}"] = d["region_name"]
+        return names
+
+    def scopes(self, kind: str) -> list[str]:
+        """The ids of every known municipality or region."""
+        return sorted(self._scope_maps()[kind])
+
+    # -- plans -----------------------------------------------------------------------------
+
+    def targets(self, municipality: str, year: int) -> dict[str, float]:
+        """The municipality's targets for a year, from its plans (latest plan_adopted / target_set wins)."""
+        plans = {plan for plan, (_, m, _) in self.plans.items() if m == municipality}
+        best: dict[str, tuple] = {}
+        for (plan, indicator, y), entry in self.plan_targets.items():
+            if y == year and plan in plans:
+                best[indicator] = _latest(best.get(indicator), entry)
+        return {indicator: entry[1] for indicator, entry in best.items()}
+
+    def target_years(self, municipality: str) -> dict[str, dict[int, float]]:
+        """Every target of the municipality's plans: indicator -> year -> value."""
+        plans = {plan for plan, (_, m, _) in self.plans.items() if m == municipality}
+        best: dict[tuple[str, int], tuple] = {}
+        for (plan, indicator, y), entry in self.plan_targets.items():
+            if plan in plans:
+                best[(indicator, y)] = _latest(best.get((indicator, y)), entry)
+        out: dict[str, dict[int, float]] = defaultdict(dict)
+        for (indicator, y), entry in best.items():
+            out[indicator][y] = entry[1]
+        return out
+
+    def reported_values(self, municipality: str) -> dict[str, dict[int, tuple[float, str]]]:
+        """Values reported for the municipality: indicator -> year -> (value, method)."""
+        out: dict[str, dict[int, tuple[float, str]]] = defaultdict(dict)
+        for (m, indicator, year), (_, value, method) in self.reported.items():
+            if m == municipality:
+                out[indicator][year] = (value, method)
+        return out

@@ -1,0 +1,194 @@
+"""The projection consumer: reads the four *.events topics in batches and applies them.
+
+At-least-once: a batch is written to the store together with the offsets after it, and
+only then added to the in-memory facts and committed to the consumer group. On start
+(and after a rebuild replaced the store) reading resumes at the offsets the store holds,
+so the store never misses an event and duplicates are recognised by (source, id).
+Every instance reads every partition (the index must see all facts); the group
+`indicators` is where the offsets are committed, for operators' lag tooling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+
+from pedgrowth.contracts import PROJECTION_GROUP, PROJECTION_TOPICS, ContractViolation, decode
+
+from ..indicators.facts import Record
+from ..readmodel.base import StoreReplaced
+from .readmodel import ReadModel
+
+log = logging.getLogger(__name__)
+
+
+def to_records(messages) -> tuple[list[Record], int]:
+    """Decode Kafka messages into records; undecodable ones are counted and skipped."""
+    records, ignored = [], 0
+    for message in messages:
+        try:
+            records.append(Record.from_fact(decode(message.value)))
+        except ContractViolation as violation:
+            ignored += 1
+            log.warning("projection: %s/%d/%d ignored: %s", message.topic, message.partition, message.offset,
+                        violation)
+    return records, ignored
+
+
+class Projection:
+    """Keeps a ReadModel up to date from the bus."""
+
+    def __init__(self, read_model: ReadModel, bootstrap: str, batch_size: int = 2000,
+                 topics: tuple[str, ...] = PROJECTION_TOPICS, group: str = PROJECTION_GROUP,
+                 generation_check_seconds: float = 2.0):
+        self.rm = read_model
+        self.bootstrap = bootstrap
+        self.batch_size = batch_size
+        self.topics = topics
+        self.group = group
+        self.generation_check_seconds = generation_check_seconds
+        self.partitions: list[TopicPartition] = []
+        self.caught_up = asyncio.Event()
+        self._commit_warned = False
+
+    async def apply(self, messages, positions: dict[tuple[str, int], int]) -> tuple[int, int]:
+        """Write a batch to the store, then into the facts: (applied, duplicates)."""
+        started = time.perf_counter()
+        records, ignored = to_records(messages)
+        facts = self.rm.facts
+        new, keys = [], set()
+        for record in records:
+            key = record.key
+            if key not in keys and facts.is_new(record):
+                keys.add(key)
+                new.append(record)
+        await self.rm.store.write(new, positions, self.rm.generation)
+        for record in new:
+            facts.add(record)
+        m = self.rm.metrics
+        m.events.labels("applied").inc(len(new))
+        m.events.labels("duplicate").inc(len(records) - len(new))
+        m.events.labels("ignored").inc(ignored)
+        m.held.inc(len(new))
+        m.apply_seconds.observe(time.perf_counter() - started)
+        return len(new), len(records) - len(new)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until ``stop``; survives broker and store outages by retrying from the store's offsets."""
+        if not self.rm.loaded.is_set():
+            await self.rm.load()
+        failures = 0
+        while not stop.is_set():
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
+                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024)
+            try:
+                await consumer.start()
+                await self.assign(consumer)
+                failures = 0
+                await self.consume(consumer, stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - the projection outlives broker and store outages
+                failures += 1
+                log.warning("projection: %r; restarting", error)
+                await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
+            finally:
+                with contextlib.suppress(Exception):
+                    await consumer.stop()
+
+    async def assign(self, consumer: AIOKafkaConsumer) -> None:
+        """Take every partition of the topics and seek each to the offset the store holds."""
+        partitions = []
+        for topic in self.topics:
+            found = consumer.partitions_for_topic(topic)
+            if not found:
+                await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+                found = consumer.partitions_for_topic(topic) or set()
+            partitions += [TopicPartition(topic, p) for p in sorted(found)]
+        if not partitions:
+            raise RuntimeError(f"none of {', '.join(self.topics)} exists yet")
+        consumer.assign(partitions)
+        self.partitions = partitions
+        await self.seek(consumer)
+
+    async def seek(self, consumer: AIOKafkaConsumer) -> None:
+        """Seek to the store's positions; a position beyond the log (the broker lost it) restarts at 0."""
+        stored = await self.rm.store.positions()
+        ends = await consumer.end_offsets(self.partitions)
+        starts = await consumer.beginning_offsets(self.partitions)
+        for tp in self.partitions:
+            position = stored.get((tp.topic, tp.partition), starts[tp])
+            if not starts[tp] <= position <= ends[tp]:
+                log.warning("projection: stored offset %d of %s/%d is outside the log; reading from the start",
+                            position, tp.topic, tp.partition)
+                position = starts[tp]
+            consumer.seek(tp, position)
+
+    async def consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        last_check = time.monotonic()
+        while not stop.is_set():
+            batch = await consumer.getmany(timeout_ms=100, max_records=self.batch_size)
+            messages = [m for items in batch.values() for m in items]
+            if messages:
+                positions = {(tp.topic, tp.partition): items[-1].offset + 1 for tp, items in batch.items() if items}
+                try:
+                    await self.apply(messages, positions)
+                except StoreReplaced:
+                    await self.switch_over(consumer)
+                    continue
+                await self.commit(consumer, batch)
+            if not messages or time.monotonic() - last_check > self.generation_check_seconds:
+                await self.update_lag(consumer)
+                if time.monotonic() - last_check > self.generation_check_seconds:
+                    last_check = time.monotonic()
+                    if await self.rm.replaced():
+                        await self.switch_over(consumer)
+
+    async def switch_over(self, consumer: AIOKafkaConsumer) -> None:
+        """A rebuild replaced the store: load it and carry on from its offsets."""
+        log.info("projection: the read model was rebuilt; loading it")
+        await self.rm.reload()
+        await self.seek(consumer)
+
+    async def commit(self, consumer: AIOKafkaConsumer, batch) -> None:
+        offsets = {tp: OffsetAndMetadata(items[-1].offset + 1, "") for tp, items in batch.items() if items}
+        try:
+            await consumer.commit(offsets)
+        except Exception as error:  # noqa: BLE001 - the store holds the truth; the group offset is for tooling
+            if not self._commit_warned:
+                log.warning("projection: committing offsets to group %s failed: %r", self.group, error)
+                self._commit_warned = True
+
+    async def update_lag(self, consumer: AIOKafkaConsumer) -> None:
+        lagging = 0
+        for tp in self.partitions:
+            high = consumer.highwater(tp)
+            if high is None:
+                continue
+            lag = max(0, high - await consumer.position(tp))
+            lagging += lag
+            self.rm.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
+        if lagging == 0 and all(consumer.highwater(tp) is not None for tp in self.partitions):
+            self.caught_up.set()
+
+
+async def refresh_values_periodically(read_model: ReadModel, stop: asyncio.Event, seconds: float) -> None:
+    """Keep the persisted yearly values and the gauges current, when facts changed."""
+    seen = None
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+        if stop.is_set():
+            return
+        if read_model.loaded.is_set() and (read_model.facts.version, id(read_model.facts)) != seen:
+            seen = (read_model.facts.version, id(read_model.facts))
+            try:
+                await read_model.refresh_values()
+            except Exception as error:  # noqa: BLE001 - retried on the next round
+                log.warning("refreshing the yearly values failed: %r", error)

@@ -1,0 +1,86 @@
+"""The live read model: the store, the in-memory facts loaded from it, and the answers over them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime
+
+from ..indicators.answers import Answers, year_end
+from ..indicators.catalog import INDICATORS
+from ..indicators.compute import Scope
+from ..indicators.facts import Facts
+from ..readmodel.base import ReadModelStore, ValueRow
+from .metrics import ProjectionMetrics
+
+log = logging.getLogger(__name__)
+
+
+class ReadModel:
+    """What the API reads: facts in memory (kept by the projection) and the store they persist in."""
+
+    def __init__(self, store: ReadModelStore, metrics: ProjectionMetrics | None = None, max_age: float = 0.0,
+                 survey_names: dict | None = None):
+        self.store = store
+        self.metrics = metrics or ProjectionMetrics()
+        self.max_age = max_age
+        self.survey_names = survey_names or {}
+        self.facts = Facts()
+        self.answers = Answers(self.facts, max_age, survey_names=self.survey_names)
+        self.generation: str | None = None
+        self.loaded = asyncio.Event()
+
+    async def load(self) -> int:
+        """Open the store and read every fact it holds into a fresh index."""
+        await self.store.open()
+        facts = Facts()
+        count = 0
+        async for batch in self.store.records():
+            for record in batch:
+                facts.add(record)
+            count += len(batch)
+            await asyncio.sleep(0)
+        self.facts = facts
+        self.answers = Answers(facts, self.max_age, survey_names=self.survey_names)
+        self.generation = await self.store.generation()
+        self.metrics.held.set(count)
+        self.loaded.set()
+        log.info("read model %s: %d events loaded", self.store.location, count)
+        return count
+
+    async def reload(self) -> int:
+        """After a rebuild replaced the store: reopen it and load again."""
+        await self.store.close()
+        return await self.load()
+
+    async def replaced(self) -> bool:
+        return self.generation is not None and await self.store.generation() != self.generation
+
+    async def refresh_values(self, today: date | None = None, years_back: int = 5) -> int:
+        """Recompute the persisted yearly values of every municipality and region, and the gauges."""
+        today = today or date.today()
+        facts, rows = self.facts, []
+        names = facts.names()
+        stamp = datetime.now(UTC).isoformat()
+        for kind in ("municipality", "region"):
+            for scope_id in facts.scopes(kind):
+                scope = Scope(kind, scope_id)
+                target_years = facts.target_years(scope_id) if kind == "municipality" else {}
+                years = set(range(today.year - years_back, today.year + 1))
+                years |= {y for by_year in target_years.values() for y in by_year if y <= today.year}
+                for year in sorted(years):
+                    as_of = year_end(year, today)
+                    answers = self.answers.indicators(scope, as_of)
+                    for answer in answers:
+                        rows.append(ValueRow(
+                            str(scope), answer["code"], year, as_of.isoformat(), answer["value"], answer["numerator"],
+                            answer["denominator"], answer["target"], answer["status"], stamp, kind,
+                            names.get(str(scope), scope_id)))
+                        if year == today.year and answer["code"] in CODES:
+                            self.metrics.set_indicator(str(scope), answer["code"], answer["value"])
+                    await asyncio.sleep(0)
+        await self.store.save_values(rows)
+        return len(rows)
+
+
+CODES = {d.code for d in INDICATORS}

@@ -1,0 +1,46 @@
+"""How the projection plugs into the service: the read model and its background work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from prometheus_client import CollectorRegistry
+
+from pedgrowth.contracts import PROJECTION_TOPICS
+from pedgrowth.kit.kafka import ensure_topics
+
+from ..config import IndicatorsSettings
+from ..readmodel.factory import store_for
+from .consumer import Projection, refresh_values_periodically
+from .metrics import ProjectionMetrics
+from .readmodel import ReadModel
+
+log = logging.getLogger(__name__)
+
+
+def projection_parts(settings: IndicatorsSettings, registry: CollectorRegistry | None = None):
+    """The read model the API reads, and the background tasks that keep it current."""
+    store = store_for(settings.read_model_url, settings.data_dir)
+    metrics = ProjectionMetrics(registry, settings.indicator_gauge_scopes)
+    read_model = ReadModel(store, metrics, settings.answers_max_age_seconds)
+
+    async def project(_service, stop: asyncio.Event) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    await ensure_topics(settings, list(PROJECTION_TOPICS), unlimited=set(PROJECTION_TOPICS))
+                    break
+                except Exception as error:  # noqa: BLE001 - the broker may come up after us
+                    log.warning("projection: cannot create its topics yet (%r); retrying", error)
+                    await asyncio.sleep(2)
+            projection = Projection(read_model, settings.kafka_bootstrap_servers, settings.projection_batch_size)
+            read_model.projection = projection
+            await projection.run(stop)
+        finally:
+            await read_model.store.close()
+
+    async def refresh(_service, stop: asyncio.Event) -> None:
+        await refresh_values_periodically(read_model, stop, settings.values_refresh_seconds)
+
+    return read_model, [project, refresh]

@@ -1,0 +1,276 @@
+"""The SQL read-model store: SQLite (embedded default) and PostgreSQL (production).
+
+Tables (stable, documented in docs/indicators.md): ``rm_event`` (the facts, one row per
+event), ``rm_position`` (next offset per topic partition), ``rm_meta`` (the generation) and
+``indicator_value`` (per scope × indicator × year, for BI tools).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ..indicators.facts import Record
+from .base import ReadModelStore, StoreReplaced, ValueRow
+
+DEFAULT_SCHEMA = "indicators_read"
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS rm_event (
+        source TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL,
+        data {json} NOT NULL, PRIMARY KEY (source, id))""",
+    """CREATE TABLE IF NOT EXISTS rm_position (
+        topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset BIGINT NOT NULL,
+        PRIMARY KEY (topic, partition))""",
+    "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS indicator_value (
+        scope TEXT NOT NULL, scope_kind TEXT NOT NULL, scope_name TEXT NOT NULL, indicator TEXT NOT NULL,
+        year INTEGER NOT NULL, as_of TEXT NOT NULL, value DOUBLE PRECISION, numerator INTEGER,
+        denominator INTEGER, target DOUBLE PRECISION, status TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (scope, indicator, year))""",
+]
+INSERT_EVENT = ("INSERT INTO rm_event (source, id, type, time, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (source, id) DO NOTHING")
+UPSERT_POSITION = ("INSERT INTO rm_position (topic, partition, next_offset) VALUES (?, ?, ?) "
+                   "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset")
+UPSERT_VALUE = (
+    "INSERT INTO indicator_value (scope, scope_kind, scope_name, indicator, year, as_of, value, numerator, "
+    "denominator, target, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (scope, indicator, year) DO UPDATE SET scope_kind = excluded.scope_kind, "
+    "scope_name = excluded.scope_name, as_of = excluded.as_of, value = excluded.value, "
+    "numerator = excluded.numerator, denominator = excluded.denominator, target = excluded.target, "
+    "status = excluded.status, updated_at = excluded.updated_at")
+SELECT_VALUES = ("SELECT scope, indicator, year, as_of, value, numerator, denominator, target, status, updated_at, "
+                 "scope_kind, scope_name FROM indicator_value")
+
+
+def _record_row(r: Record) -> tuple:
+    return (r.source, r.id, r.type, r.time, json.dumps(r.data, ensure_ascii=False, separators=(",", ":")))
+
+
+class SqlStore(ReadModelStore):
+    """Shared SQL; subclasses connect and say how parameters and JSON are written."""
+
+    json_type = "TEXT"
+
+    def __init__(self) -> None:
+        self.conn = None
+        self.lock = threading.Lock()
+
+    def sql(self, text: str) -> str:
+        return text
+
+    async def _run(self, fn, *args):
+        def locked():
+            with self.lock:
+                return fn(*args)
+        return await asyncio.to_thread(locked)
+
+    def transaction(self):
+        return self.conn
+
+    def _create(self) -> None:
+        with self.transaction():
+            cur = self.conn.cursor()
+            for ddl in TABLES:
+                cur.execute(ddl.format(json=self.json_type))
+            cur.execute(self.sql("INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+                        ("generation", uuid.uuid4().hex))
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self._run(self.conn.close)
+            self.conn = None
+
+    async def ping(self) -> bool:
+        try:
+            await self._run(lambda: self.conn.execute("SELECT 1").fetchone())
+        except Exception:  # noqa: BLE001 - any failure means "not reachable"
+            return False
+        return True
+
+    def _generation(self) -> str:
+        row = self.conn.execute(self.sql("SELECT value FROM rm_meta WHERE key = ?"), ("generation",)).fetchone()
+        return row[0]
+
+    async def generation(self) -> str:
+        return await self._run(self._generation)
+
+    def _check_generation(self, generation: str | None) -> None:
+        if generation is not None and self._generation() != generation:
+            raise StoreReplaced(f"{self.location} was replaced by a rebuild")
+
+    def _write(self, records: list[Record], positions: dict, generation: str | None) -> None:
+        with self.transaction():
+            self._check_generation(generation)
+            cur = self.conn.cursor()
+            if records:
+                cur.executemany(self.sql(INSERT_EVENT), [_record_row(r) for r in records])
+            if positions:
+                cur.executemany(self.sql(UPSERT_POSITION), [(t, p, o) for (t, p), o in positions.items()])
+
+    async def write(self, records, positions, generation=None) -> None:
+        await self._run(self._write, records, positions, generation)
+
+    async def positions(self) -> dict[tuple[str, int], int]:
+        rows = await self._run(lambda: self.conn.execute(
+            "SELECT topic, partition, next_offset FROM rm_position").fetchall())
+        return {(t, int(p)): int(o) for t, p, o in rows}
+
+    async def count(self) -> int:
+        return (await self._run(lambda: self.conn.execute("SELECT count(*) FROM rm_event").fetchone()))[0]
+
+    def _page(self, after: tuple[str, str], size: int) -> list[tuple]:
+        return self.conn.execute(self.sql(
+            "SELECT source, id, type, time, data FROM rm_event WHERE (source > ?) OR (source = ? AND id > ?) "
+            "ORDER BY source, id LIMIT ?"), (after[0], after[0], after[1], size)).fetchall()
+
+    async def records(self, batch_size: int = 5000) -> AsyncIterator[list[Record]]:
+        after = ("", "")
+        while True:
+            rows = await self._run(self._page, after, batch_size)
+            if not rows:
+                return
+            yield [Record(s, i, t, tm, d if isinstance(d, dict) else json.loads(d)) for s, i, t, tm, d in rows]
+            after = (rows[-1][0], rows[-1][1])
+
+    def _save_values(self, rows: list[ValueRow]) -> None:
+        with self.transaction():
+            self.conn.cursor().executemany(self.sql(UPSERT_VALUE), [
+                (r.scope, r.scope_kind, r.scope_name, r.indicator, r.year, r.as_of, r.value, r.numerator,
+                 r.denominator, r.target, r.status, r.updated_at) for r in rows])
+
+    async def save_values(self, rows: list[ValueRow]) -> None:
+        if rows:
+            await self._run(self._save_values, rows)
+
+    async def values(self, scope: str | None = None) -> list[ValueRow]:
+        where, args = (" WHERE scope = ?", (scope,)) if scope else ("", ())
+        rows = await self._run(lambda: self.conn.execute(
+            self.sql(SELECT_VALUES + where + " ORDER BY scope, indicator, year"), args).fetchall())
+        return [ValueRow(*row) for row in rows]
+
+
+class SqliteStore(SqlStore):
+    """A SQLite file (WAL, so BI tools can read while the projection writes)."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = Path(path)
+        self.location = f"sqlite:///{self.path}"
+        self.inode: int | None = None
+
+    def _connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self._create()
+        self.inode = os.stat(self.path).st_ino
+
+    async def open(self) -> None:
+        await self._run(self._connect)
+
+    def _check_generation(self, generation: str | None) -> None:
+        if generation is not None and self._replaced():
+            raise StoreReplaced(f"{self.location} was replaced by a rebuild")
+        super()._check_generation(generation)
+
+    def _replaced(self) -> bool:
+        try:
+            return os.stat(self.path).st_ino != self.inode
+        except FileNotFoundError:
+            return True
+
+    async def generation(self) -> str:
+        if await asyncio.to_thread(self._replaced):
+            return "replaced"
+        return await super().generation()
+
+    def fresh(self) -> SqliteStore:
+        path = self.path.with_name(self.path.name + ".rebuild")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return SqliteStore(path)
+
+    async def promote(self) -> None:
+        live = Path(str(self.path).removesuffix(".rebuild"))
+
+        def swap():
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.close()
+            self.conn = None
+            os.replace(self.path, live)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        await self._run(swap)
+        self.path = live
+        self.location = f"sqlite:///{live}"
+        await self.open()
+
+
+class PostgresStore(SqlStore):
+    """A PostgreSQL schema (``?schema=`` in the URL, default indicators_read)."""
+
+    json_type = "JSONB"
+
+    def __init__(self, url: str, schema: str | None = None):
+        super().__init__()
+        parts = urlsplit(url)
+        self.base_url = url.split("?")[0]
+        self.schema = schema or parse_qs(parts.query).get("schema", [DEFAULT_SCHEMA])[0]
+        self.location = f"{self.base_url}?schema={self.schema}"
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def transaction(self):
+        return self.conn.transaction()
+
+    def _connect(self) -> None:
+        import psycopg
+        from psycopg import sql
+
+        self.conn = psycopg.connect(self.base_url, connect_timeout=5, autocommit=True)
+        self.conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
+        self.conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        self._create()
+
+    async def open(self) -> None:
+        await self._run(self._connect)
+
+    def fresh(self) -> PostgresStore:
+        import psycopg
+        from psycopg import sql
+
+        store = PostgresStore(self.base_url, f"{self.schema}_rebuild")
+        with psycopg.connect(self.base_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(store.schema)))
+        return store
+
+    async def promote(self) -> None:
+        from psycopg import sql
+
+        live = self.schema.removesuffix("_rebuild")
+        old = f"{live}_old"
+
+        def swap():
+            ident = sql.Identifier
+            with self.conn.transaction():
+                self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident(old)))
+                exists = self.conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (live,)).fetchone()
+                if exists:
+                    self.conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(ident(live), ident(old)))
+                self.conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(ident(self.schema), ident(live)))
+                self.conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident(old)))
+            self.conn.execute(sql.SQL("SET search_path TO {}").format(ident(live)))
+        await self._run(swap)
+        self.schema = live
+        self.location = f"{self.base_url}?schema={live}"
