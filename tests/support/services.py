@@ -20,7 +20,9 @@ def settings_for(settings_class, kafka, tmp_path, **overrides):
     bootstrap, _, idempotence = kafka
     return settings_class(
         data_dir=tmp_path, kafka_bootstrap_servers=bootstrap, kafka_enable_idempotence=idempotence,
-        token_secret=SECRET, relay_poll_seconds=0.02, **overrides,
+        token_secret=SECRET, relay_poll_seconds=0.02,
+        kafka_session_timeout_ms=10_000 if idempotence else 2_000,  # Tansu: join a group in ~1 s
+        **overrides,
     )
 
 

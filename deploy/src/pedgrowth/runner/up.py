@@ -32,6 +32,7 @@ def service_env(name: str, port: int, data_dir: Path, bootstrap: str, idempotenc
     env.update({
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "KAFKA_ENABLE_IDEMPOTENCE": "true" if idempotence else "false",
+        "KAFKA_SESSION_TIMEOUT_MS": env.get("KAFKA_SESSION_TIMEOUT_MS", "10000" if idempotence else "2000"),
         "PEDGROWTH_TOKEN_SECRET": secret,
         f"{prefix}_DATA_DIR": str(data_dir),
         f"{prefix}_HTTP_HOST": "127.0.0.1",

@@ -31,6 +31,8 @@ class ServiceSettings(BaseSettings):
     kafka_enable_idempotence: bool = shared("KAFKA_ENABLE_IDEMPOTENCE", True)
     kafka_topic_partitions: int = shared("KAFKA_TOPIC_PARTITIONS", 3)
     kafka_replication_factor: int = shared("KAFKA_REPLICATION_FACTOR", 1)
+    # A consumer joining a group waits about half of this on Tansu; Apache Kafka's minimum is 6000.
+    kafka_session_timeout_ms: int = shared("KAFKA_SESSION_TIMEOUT_MS", 10_000)
 
     token_secret: str | None = shared("PEDGROWTH_TOKEN_SECRET", None)
     dev_token: str | None = shared("PEDGROWTH_DEV_TOKEN", None)
@@ -38,6 +40,13 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.05
     inbox_max_attempts: int = 3
+
+    @property
+    def consumer_group_timeouts(self) -> dict[str, int]:
+        """Session, heartbeat and rebalance timeouts for every consumer group of the service."""
+        session = self.kafka_session_timeout_ms
+        return {"session_timeout_ms": session, "heartbeat_interval_ms": max(100, session // 4),
+                "rebalance_timeout_ms": session}
 
     @property
     def service(self) -> str:

@@ -94,6 +94,7 @@ class Service:
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=raw_bytes,
+            **self.settings.consumer_group_timeouts,
         )
         async def on_inbox(body: bytes, message: KafkaMessage) -> None:
             record = message.raw_message
