@@ -1,0 +1,102 @@
+"""The mentoring service on the real broker: HTTP and `mentoring.inbox` in, contract CloudEvents out."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+import pytest
+from openpyxl import load_workbook
+
+from pedgrowth.contracts import MENTORING_DLQ, MENTORING_EVENTS, MENTORING_INBOX, REGISTRY_EVENTS, decode, encode
+from pedgrowth.contracts import mentoring as m
+from pedgrowth.contracts import registry as r
+from pedgrowth.contracts import new_event
+from pedgrowth.kit.auth import Role
+from pedgrowth.mentoring.bootstrap import build
+from pedgrowth.mentoring.config import MentoringSettings
+from tests.support.kafka import eventually, produce, read_topic
+from tests.support.services import auth, cloud_event, running, settings_for
+
+pytestmark = pytest.mark.broker
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+async def read_until(bootstrap: str, topic: str, found, timeout: float = 20.0) -> list:
+    """The topic's records once ``found(records)`` holds (other tests share the broker, so no count is known)."""
+    records: list = []
+
+    async def check():
+        records[:] = await read_topic(bootstrap, topic, expect=10**9, timeout=0.7)
+        return found(records)
+
+    await eventually(check, timeout=timeout, interval=0.05)
+    return records
+
+
+def published(records, subjects: set[str]) -> list:
+    """Our contract facts among the topic's records, each checked against the contract."""
+    facts = [decode(record.value) for record in records]
+    return [f for f in facts if f.subject in subjects]
+
+
+async def test_facts_posted_over_http_are_published_and_fill_the_mentee_base(kafka, tmp_path):
+    mun, school = unique("mun"), unique("sch")
+    young, other_young, elder = unique("p"), unique("p"), unique("p")
+    mentor_id, pair_id = unique("m"), unique("pair")
+    registry = [
+        r.OrganizationRegistered(org_id=school, name="МБОУ СОШ № 5", kind="school", municipality_id=mun,
+                                 municipality_name="г. Ижевск", region_id="reg-18", region_name="Удмуртия"),
+        r.EmploymentStarted(person_id=young, org_id=school, position="teacher", started_on="2024-09-01",
+                            pedagogical_experience_since="2024-09-01"),
+        r.EmploymentStarted(person_id=other_young, org_id=school, position="teacher", started_on="2023-09-01",
+                            pedagogical_experience_since="2023-09-01"),
+        r.EmploymentStarted(person_id=elder, org_id=school, position="leading_teacher", started_on="2005-09-01",
+                            pedagogical_experience_since="2005-09-01"),
+    ]
+    await produce(kafka[0], REGISTRY_EVENTS, [encode(new_event(d, source="/pedgrowth/registry")) for d in registry])
+    facts = [
+        m.MentorRegistered(mentor_id=mentor_id, person_id=elder, registered_on="2024-09-01"),
+        m.PairAssigned(pair_id=pair_id, mentor_id=mentor_id, mentee_person_id=young, form="teacher_teacher",
+                       started_on="2024-09-10", program="Первые шаги"),
+    ]
+    operator = auth(Role.MUNICIPAL_OPERATOR, municipality_id=mun)
+    app = build(settings_for(MentoringSettings, kafka, tmp_path))
+    async with running(app) as client:
+        await eventually(lambda: app.state.directory.orgs.get(school))
+        response = await client.post("/api/v1/events", json=[cloud_event(f) for f in facts], headers=operator)
+        assert [x["outcome"] for x in response.json()["results"]] == ["accepted", "accepted"], response.text
+        workbook = await client.get(f"/api/v1/mentee-base.xlsx?scope=municipality:{mun}&as_of=2024-12-31",
+                                    headers=operator)
+        records = await read_until(kafka[0], MENTORING_EVENTS, lambda rs: len(published(rs, {mentor_id, pair_id})) == 2)
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    header, *rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    mentors = {row[0]: row[header.index("Наставник")] for row in rows}
+    assert mentors == {young: f"{mentor_id} ({elder})", other_young: "нет"}
+    ours = published(records, {mentor_id, pair_id})
+    assert [f.data for f in ours] == facts
+    assert {f.envelope.source for f in ours} == {"/pedgrowth/mentoring"}
+
+
+async def test_the_inbox_records_good_facts_and_dead_letters_a_pair_with_an_unknown_mentor(kafka, tmp_path):
+    person, community = unique("p"), unique("mo")
+    joined = m.CommunityJoined(person_id=person, community_id=community, community_name="ГМО учителей физики",
+                               kind="methodical_association", level="municipal", joined_on="2024-09-01")
+    orphan = m.PairAssigned(pair_id=unique("pair"), mentor_id=unique("m-unknown"), mentee_person_id=person,
+                            form="teacher_teacher", started_on="2024-09-10")
+    messages = [cloud_event(joined), cloud_event(orphan)]
+    app = build(settings_for(MentoringSettings, kafka, tmp_path))
+    async with running(app):
+        await produce(kafka[0], MENTORING_INBOX, [json.dumps(e).encode() for e in messages])
+        dead = await read_until(kafka[0], MENTORING_DLQ, lambda rs: any(messages[1]["id"].encode() in x.value for x in rs))
+        records = await read_until(kafka[0], MENTORING_EVENTS, lambda rs: published(rs, {person}))
+    letters = [dict(d.headers) for d in dead if messages[1]["id"].encode() in d.value]
+    assert len(letters) == 1
+    assert letters[0]["pedgrowth-reason-code"] == b"business_rule"
+    assert letters[0]["pedgrowth-field"] == b"data.mentor_id"
+    assert f"mentor {orphan.mentor_id} is not registered".encode() in letters[0]["pedgrowth-reason"]
+    assert [f.data for f in published(records, {person, orphan.pair_id})] == [joined]
