@@ -98,7 +98,7 @@ COURSE_COMPLETIONS = ImportKind("course-completions", contract.CourseCompleted, 
 
 ATTESTATIONS = ImportKind("attestations", contract.AttestationPassed, (
     PERSON,
-    Column("category", ("Категория", "Квалификационная категория")),
+    Column("category", ("Категория", "Квалификационная категория"), parse=parse_category),
     Column("decided_on", ("Дата решения", "Дата приказа"), parse=parse_day),
     Column("valid_until", ("Действует до", "Срок действия до"), required=False, parse=parse_day),
 ))

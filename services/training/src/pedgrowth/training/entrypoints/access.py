@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from pedgrowth.contracts import EventData
-from pedgrowth.kit.auth import Principal, Role, forbid
+from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
 from pedgrowth.kit.service import scope_of_fields
 
 from ..adapters.workplaces import Place, Scope, Workplaces
@@ -32,7 +32,8 @@ def authorize_write(principal: Principal, data: EventData) -> str | None:
     return reason
 
 
-def require_importer(principal: Principal) -> Principal:
+def require_importer(principal: CurrentPrincipal) -> Principal:
+    """Callers that may upload import files."""
     if principal.role not in CATALOGUE_EDITORS:
         raise forbid(f"role {principal.role.value} may not import files")
     return principal

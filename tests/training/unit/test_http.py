@@ -1,0 +1,115 @@
+"""Training routes and access rules over HTTP, on in-memory persistence without a broker (no lifespan)."""
+
+import httpx
+import pytest
+
+from pedgrowth.contracts.registry import EmploymentStarted, OrganizationRegistered
+from pedgrowth.kit.auth import Role
+from pedgrowth.training.bootstrap import build
+from pedgrowth.training.config import TrainingSettings
+from tests.support.services import SECRET, auth, cloud_event
+from tests.training.facts import attestation, competition, course, programme, route_completed
+from tests.training.tables import csv_bytes
+
+OPERATOR = auth(Role.MUNICIPAL_OPERATOR, municipality_id="mun-1")
+OTHER_OPERATOR = auth(Role.MUNICIPAL_OPERATOR, municipality_id="mun-2")
+ANALYST = auth(Role.REGIONAL_ANALYST, region_id="reg-1")
+SCHOOL = auth(Role.SCHOOL_SYSTEM, org_id="sch-1")
+
+
+@pytest.fixture
+async def client(app, tmp_path):
+    app.workplaces.apply(OrganizationRegistered(org_id="sch-1", name="Школа", kind="school", municipality_id="mun-1",
+                                                municipality_name="М", region_id="reg-1", region_name="Р"))
+    app.workplaces.apply(EmploymentStarted(person_id="p-1", org_id="sch-1", position="teacher",
+                                           started_on="2015-09-01", pedagogical_experience_since="2015-09-01"))
+    service = build(TrainingSettings(data_dir=tmp_path, token_secret=SECRET, follow_registry=False), application=app)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=service), base_url="http://test") as c:
+        yield c
+
+
+async def post(client, data, headers=None):
+    return await client.post("/api/v1/events", json=cloud_event(data), headers=headers or auth())
+
+
+async def test_every_route_needs_a_token(client):
+    assert (await client.get("/api/v1/programs")).status_code == 401
+
+
+async def test_a_conflict_is_409_naming_the_field(client):
+    await post(client, competition(result="participant"))
+    response = await post(client, competition(result="winner"))
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["loc"] == ["body", "data", "competition_id"]
+
+
+async def test_an_unknown_route_is_422_naming_the_field(client):
+    response = await post(client, route_completed())
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "data", "route_id"]
+
+
+async def test_a_school_system_may_not_change_the_catalogue(client):
+    assert (await post(client, programme("prog-new"), SCHOOL)).status_code == 403
+
+
+async def test_a_school_system_may_report_a_course(client):
+    assert (await post(client, course(), SCHOOL)).status_code == 202
+
+
+async def test_the_catalogue_is_filtered_over_http(client):
+    response = await client.get("/api/v1/programs", params={"format": "distance", "in_federal_registry": "true"},
+                                headers=ANALYST)
+    assert [p["program_id"] for p in response.json()["programs"]] == ["prog-1"]
+
+
+async def test_an_operator_reads_the_transcript_of_someone_working_in_the_municipality(client):
+    await post(client, course())
+    response = await client.get("/api/v1/persons/p-1/transcript", headers=OPERATOR)
+    assert response.status_code == 200 and response.json()["courses"][0]["hours"] == 36
+
+
+async def test_an_operator_of_another_municipality_may_not_read_the_transcript(client):
+    await post(client, course())
+    assert (await client.get("/api/v1/persons/p-1/transcript", headers=OTHER_OPERATOR)).status_code == 403
+
+
+async def test_a_regional_analyst_reads_no_person_level_data(client):
+    assert (await client.get("/api/v1/persons/p-1/transcript", headers=ANALYST)).status_code == 403
+    assert (await client.get("/api/v1/categories/expiring", headers=ANALYST)).status_code == 403
+
+
+async def test_a_regional_analyst_reads_the_provider_report_of_a_municipality_in_the_region(client):
+    await post(client, course(completed_on="2023-03-01"))
+    response = await client.get("/api/v1/reports/providers", params={"scope": "municipality:mun-1"}, headers=ANALYST)
+    assert response.status_code == 200 and response.json()["rows"][0]["completions"] == 1
+
+
+async def test_an_operator_may_not_ask_for_another_municipality(client):
+    response = await client.get("/api/v1/reports/providers", params={"scope": "municipality:mun-2"},
+                                headers=OPERATOR)
+    assert response.status_code == 403
+
+
+async def test_a_malformed_scope_is_422(client):
+    response = await client.get("/api/v1/reports/providers", params={"scope": "mun-1"}, headers=auth())
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "scope"]
+
+
+async def test_expiring_categories_default_to_the_operators_municipality(client):
+    await post(client, attestation(person_id="p-1", decided_on="2020-03-01"))
+    response = await client.get("/api/v1/categories/expiring",
+                                params={"months": 12, "as_of": "2024-09-01"}, headers=OPERATOR)
+    body = response.json()
+    assert body["scope"] == "municipality:mun-1" and [p["person_id"] for p in body["persons"]] == ["p-1"]
+
+
+async def test_a_school_system_may_not_import_files(client):
+    files = {"file": ("list.csv", csv_bytes([["Идентификатор педагога"]]), "text/csv")}
+    assert (await client.post("/api/v1/imports/course-completions", files=files, headers=SCHOOL)).status_code == 403
+
+
+async def test_an_import_missing_a_column_is_422_naming_it(client):
+    files = {"file": ("list.csv", csv_bytes([["Идентификатор педагога"], ["p-1"]]), "text/csv")}
+    response = await client.post("/api/v1/imports/course-completions", files=files, headers=OPERATOR)
+    assert response.status_code == 422 and "«Код программы»" in response.json()["detail"][0]["msg"]
