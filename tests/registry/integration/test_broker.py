@@ -1,0 +1,102 @@
+"""The registry on the real broker: facts in over HTTP and registry.inbox, contract events out on registry.events."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from openpyxl import Workbook
+
+from pedgrowth.contracts import REGISTRY_DLQ, REGISTRY_EVENTS, REGISTRY_INBOX, decode
+from pedgrowth.kit.auth import Role
+from pedgrowth.registry.bootstrap import build
+from pedgrowth.registry.config import RegistrySettings
+from tests.registry.builders import close, hire, org, vacancy
+from tests.support.kafka import produce
+from tests.support.services import auth, cloud_event, running, settings_for
+
+pytestmark = pytest.mark.broker
+
+NAME = "Иванова Мария Петровна"
+
+
+async def read_until(bootstrap: str, topic: str, done, timeout: float = 20.0) -> list:
+    """Records of ``topic`` from the start until ``done(records)`` holds (the topic is shared by the session)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    records: list = []
+    try:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+        consumer.assign([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or {0}])
+        await consumer.seek_to_beginning()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not done(records) and asyncio.get_running_loop().time() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=200)).values():
+                records.extend(batch)
+    finally:
+        await consumer.stop()
+    return records
+
+
+def keyed(*keys: str):
+    return lambda records: {k.encode() for k in keys} <= {r.key for r in records}
+
+
+def staff_file(person_id: str) -> bytes:
+    book = Workbook()
+    book.active.append(["Идентификатор", "ФИО", "Должность", "Дата приёма", "Педагогический стаж с"])
+    book.active.append([person_id, NAME, "Учитель", "01.09.2021", "01.09.2021"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_http_and_import_facts_reach_registry_events_as_contract_events_without_names(kafka, tmp_path):
+    key = uuid.uuid4().hex[:8]
+    school, person, vac = f"sch-{key}", f"p-{key}", f"vac-{key}"
+    app = build(settings_for(RegistrySettings, kafka, tmp_path))
+    async with running(app) as client:
+        created = await client.post("/api/v1/organisations", json=org(school).model_dump(mode="json"),
+                                    headers=auth(Role.MUNICIPAL_OPERATOR, municipality_id="mun-1"))
+        assert created.status_code == 201, created.text
+        school_token = auth(Role.SCHOOL_SYSTEM, org_id=school)
+        imported = await client.post(f"/api/v1/organisations/{school}/staff/import", headers=school_token,
+                                     files={"file": ("staff.xlsx", staff_file(person))})
+        assert imported.json()["accepted"] == 1, imported.text
+        events = [cloud_event(vacancy(vac, school, opened_on="2024-05-20")), cloud_event(close(vac))]
+        posted = await client.post("/api/v1/events", json=events, headers=school_token)
+        assert posted.status_code == 202
+        records = await read_until(kafka[0], REGISTRY_EVENTS,
+                                   lambda rs: sum(r.key in (school.encode(), person.encode(), vac.encode())
+                                                  for r in rs) >= 4)
+    assert all(NAME.encode() not in r.value for r in records)
+    mine = sorted((decode(r.value) for r in records if r.key.decode() in (school, person, vac)),
+                  key=lambda f: int(f.envelope.extensions["sequence"]))  # partitions interleave
+    assert [f.type.split(".")[2] for f in mine] == [
+        "organization_registered", "employment_started", "vacancy_opened", "vacancy_closed"]
+    assert mine[1].data == hire(person, school)
+
+
+async def test_the_inbox_records_good_facts_and_dead_letters_broken_rules_with_the_reason(kafka, tmp_path):
+    key = uuid.uuid4().hex[:8]
+    school, good, bad = f"sch-{key}", f"p-{key}", f"q-{key}"
+    broken = cloud_event(hire(bad, school, started_on="2021-09-01", pedagogical_experience_since="2022-01-01"))
+    unknown_org = cloud_event(hire(good, f"nowhere-{key}"))
+    inbound = [cloud_event(org(school)), cloud_event(hire(good, school)), broken, unknown_org]
+    app = build(settings_for(RegistrySettings, kafka, tmp_path))
+    async with running(app):
+        await produce(kafka[0], REGISTRY_INBOX, [json.dumps(e).encode() for e in inbound])
+        published = await read_until(kafka[0], REGISTRY_EVENTS, keyed(school, good))
+        dead = await read_until(kafka[0], REGISTRY_DLQ, lambda rs: sum(
+            r.value.count(broken["id"].encode()) + r.value.count(unknown_org["id"].encode()) for r in rs) >= 2)
+    assert {r.key.decode() for r in published} >= {school, good}
+    assert bad.encode() not in b"".join(r.key or b"" for r in published)
+    reasons = {json.loads(r.value)["id"]: dict(r.headers) for r in dead
+               if json.loads(r.value)["id"] in (broken["id"], unknown_org["id"])}
+    assert reasons[broken["id"]]["pedgrowth-field"] == b"data.pedagogical_experience_since"
+    assert reasons[unknown_org["id"]]["pedgrowth-reason-code"] == b"business_rule"
+    assert b"is not registered" in reasons[unknown_org["id"]]["pedgrowth-reason"]
