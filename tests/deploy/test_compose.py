@@ -14,7 +14,7 @@ from pedgrowth.kit.store import postgres_env
 
 from .support import (
     COMPOSE_SCHEMA, PROMETHEUS_DIR, ROOT, SERVICES, compose, compose_environment, default_port,
-    pedgrowth_services, settings_from, unread_variables,
+    local_distributions, pedgrowth_services, pyproject, settings_from, unread_variables,
 )
 
 
@@ -156,3 +156,39 @@ def test_secrets_are_required_or_defaulted_never_written_into_the_file():
     text = (ROOT / "docker-compose.yml").read_text()
     assert re.search(r"PEDGROWTH_TOKEN_SECRET: \$\{PEDGROWTH_TOKEN_SECRET:\?", text)
     assert "PEDGROWTH_DEV_TOKEN" not in text, "the dev token is an admin backdoor, not for the production shape"
+
+
+def requirements_of(distribution: str) -> set[str]:
+    """Third-party requirements a repository distribution brings, through the repository's own ones."""
+    local = local_distributions()
+    found, pending, seen = set(), [distribution], set()
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        for requirement in pyproject(ROOT / local[name])["project"].get("dependencies", []):
+            dep = re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0]
+            if dep in local:
+                if dep not in seen:
+                    pending.append(dep)
+            else:
+                found.add(requirement.replace(" ", "").lower())
+    return found
+
+
+# URL scheme in a setting -> a requirement that provides its driver.
+DRIVERS = {
+    "postgresql": lambda req: req.startswith("psycopg") or (req.startswith("eventsourcing[") and "postgres" in req),
+    "mongodb": lambda req: req.startswith("pymongo"),
+}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_the_image_installs_the_drivers_its_configured_stores_need(name):
+    settings = settings_from(name, compose_environment(pedgrowth_services()[name]))
+    urls = [getattr(settings, field) for field in type(settings).model_fields if field.endswith("_url")]
+    requirements = requirements_of(f"pedgrowth-{name}")
+    for url in filter(None, urls):
+        scheme = url.split(":", 1)[0].split("+")[0]
+        assert any(DRIVERS[scheme](req) for req in requirements), (
+            f"{name} is configured with a {scheme} store, but pedgrowth-{name}'s dependencies "
+            f"({sorted(requirements)}) do not install its driver, so the image would fail at start")

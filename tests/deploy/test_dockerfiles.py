@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import json
 import re
 import shlex
+import sys
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from importlib import metadata
+from pathlib import Path, PurePosixPath
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from .support import ROOT, SERVICES, default_port, local_distributions, pyproject, unread_variables
 
@@ -175,3 +180,54 @@ def test_command_is_the_service_console_script(service):
     scripts = pyproject(ROOT / "services" / service)["project"]["scripts"]
     assert json.loads(cmd.args) == [f"pedgrowth-{service}"]
     assert f"pedgrowth-{service}" in scripts
+
+
+def imported_modules(source: Path) -> set[str]:
+    """Top-level names of the third-party modules imported anywhere under ``source``."""
+    found = set()
+    for path in source.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {name for name in found if name not in sys.stdlib_module_names and name != "pedgrowth"}
+
+
+def installed_closure(requirements: set[str]) -> set[str]:
+    """Distributions pip installs for these requirements (their own requirements followed, extras honoured)."""
+    seen: set[tuple[str, frozenset]] = set()
+    pending = [Requirement(r) for r in requirements]
+    while pending:
+        requirement = pending.pop()
+        key = (canonicalize_name(requirement.name), frozenset(requirement.extras))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            dist = metadata.distribution(requirement.name)
+        except metadata.PackageNotFoundError:
+            continue
+        for line in dist.requires or []:
+            sub = Requirement(line)
+            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in requirement.extras or {""}):
+                pending.append(sub)
+    return {name for name, _ in seen}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_image_installs_every_module_its_code_imports(service):
+    local = {str(path): name for name, path in local_distributions().items()}
+    dirs = [context_path(service, arg) for args in pip_installs(service) for arg in args]
+    names = {local[d] for d in dirs}
+    requirements = {r for d in dirs for r in pyproject(ROOT / d)["project"].get("dependencies", [])
+                    if canonicalize_name(Requirement(r).name) not in {canonicalize_name(n) for n in names}}
+    installed = installed_closure(requirements)
+    providers = metadata.packages_distributions()
+    missing = {}
+    for directory in dirs:
+        for module in imported_modules(ROOT / directory / "src"):
+            if not {canonicalize_name(d) for d in providers.get(module, [])} & installed:
+                missing.setdefault(module, []).append(directory)
+    assert missing == {}, (f"modules imported by the code but not installed by the pyproject files the image "
+                           f"installs (add them to the distribution's dependencies): {missing}")
