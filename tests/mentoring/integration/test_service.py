@@ -92,7 +92,8 @@ async def test_the_inbox_records_good_facts_and_dead_letters_a_pair_with_an_unkn
     app = build(settings_for(MentoringSettings, kafka, tmp_path))
     async with running(app):
         await produce(kafka[0], MENTORING_INBOX, [json.dumps(e).encode() for e in messages])
-        dead = await read_until(kafka[0], MENTORING_DLQ, lambda rs: any(messages[1]["id"].encode() in x.value for x in rs))
+        orphan_id = messages[1]["id"].encode()
+        dead = await read_until(kafka[0], MENTORING_DLQ, lambda rs: any(orphan_id in x.value for x in rs))
         records = await read_until(kafka[0], MENTORING_EVENTS, lambda rs: published(rs, {person}))
     letters = [dict(d.headers) for d in dead if messages[1]["id"].encode() in d.value]
     assert len(letters) == 1

@@ -37,7 +37,8 @@ def test_a_teacher_is_young_for_less_than_three_full_years():
 
 
 def test_the_earliest_career_start_counts_when_the_registry_disagrees():
-    d = directory_with(hired(org_id="sch-1", on="2023-09-01"), hired(org_id="sch-2", on="2023-09-01", since="2015-09-01"))
+    d = directory_with(hired(org_id="sch-1", on="2023-09-01"),
+                       hired(org_id="sch-2", on="2023-09-01", since="2015-09-01"))
     assert not d.is_young("p-1", day("2024-01-01"))
 
 
