@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
 import threading
 import uuid
@@ -165,7 +164,6 @@ class SqliteStore(SqlStore):
         super().__init__()
         self.path = Path(path)
         self.location = f"sqlite:///{self.path}"
-        self.inode: int | None = None
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,26 +171,9 @@ class SqliteStore(SqlStore):
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self._create()
-        self.inode = os.stat(self.path).st_ino
 
     async def open(self) -> None:
         await self._run(self._connect)
-
-    def _check_generation(self, generation: str | None) -> None:
-        if generation is not None and self._replaced():
-            raise StoreReplaced(f"{self.location} was replaced by a rebuild")
-        super()._check_generation(generation)
-
-    def _replaced(self) -> bool:
-        try:
-            return os.stat(self.path).st_ino != self.inode
-        except FileNotFoundError:
-            return True
-
-    async def generation(self) -> str:
-        if await asyncio.to_thread(self._replaced):
-            return "replaced"
-        return await super().generation()
 
     def fresh(self) -> SqliteStore:
         path = self.path.with_name(self.path.name + ".rebuild")
@@ -201,16 +182,20 @@ class SqliteStore(SqlStore):
         return SqliteStore(path)
 
     async def promote(self) -> None:
+        """Copy this database over the live one with SQLite's backup API, which takes the live file's
+        locks (a file rename under a live WAL database would corrupt it)."""
         live = Path(str(self.path).removesuffix(".rebuild"))
 
-        def swap():
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        def copy():
+            target = sqlite3.connect(live, timeout=60)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
             self.conn.close()
-            self.conn = None
-            os.replace(self.path, live)
-            for suffix in ("-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        await self._run(swap)
+        await self._run(copy)
         self.path = live
         self.location = f"sqlite:///{live}"
         await self.open()

@@ -1,0 +1,58 @@
+"""Events for indicator tests: contract-checked data, wrapped as the projection keeps them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from pedgrowth.contracts import EVENT_MODELS, decode, new_event
+from pedgrowth.indicators.indicators.facts import Facts, Record
+
+SERVICE_OF = {model.type_suffix: model.service for model in EVENT_MODELS.values()}
+_counter = itertools.count()
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def event(kind: str, /, source: str | None = None, id: str | None = None, time: datetime | None = None, **data) -> dict:
+    """A checked CloudEvent (JSON dict) of ``kind`` with ``data``."""
+    model = next(m for m in EVENT_MODELS.values() if m.type_suffix == kind)
+    n = next(_counter)
+    envelope = new_event(model(**data), source=source or f"/pedgrowth/{SERVICE_OF[kind]}",
+                         id=id or f"ev-{n}", time=time or T0 + timedelta(seconds=n))
+    return envelope.to_json()
+
+
+def record(kind: str, /, **kw) -> Record:
+    return Record.from_fact(decode(event(kind, **kw)))
+
+
+def facts_of(*records: Record) -> Facts:
+    facts = Facts()
+    for r in records:
+        facts.add(r)
+    return facts
+
+
+def org(org_id="sch-1", municipality="mun-1", region="reg-1", **kw) -> Record:
+    return record("organization_registered", org_id=org_id, name=f"Школа {org_id}", kind="school",
+                  municipality_id=municipality, municipality_name=f"МО {municipality}", region_id=region,
+                  region_name=f"Регион {region}", **kw)
+
+
+def hired(person, on, org_id="sch-1", position="teacher", since=None, **kw) -> Record:
+    return record("employment_started", person_id=person, org_id=org_id, position=position, started_on=on,
+                  pedagogical_experience_since=since or "2000-09-01", **kw)
+
+
+def left(person, on, org_id="sch-1", reason="resignation", **kw) -> Record:
+    return record("employment_ended", person_id=person, org_id=org_id, ended_on=on, reason=reason, **kw)
+
+
+def program(program_id="prog-1", kind="advanced_training", format="in_person", **kw) -> Record:
+    return record("program_published", program_id=program_id, provider_id="prov-1", title="ДПП",
+                  kind=kind, hours=36 if kind == "advanced_training" else 300, format=format,
+                  in_federal_registry=True, **kw)
+
+
+def course(person, on, program_id="prog-1", **kw) -> Record:
+    return record("course_completed", person_id=person, program_id=program_id, completed_on=on, **kw)
