@@ -7,16 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 
-from pedgrowth.contracts import (
-    DLQ_FIELD_HEADER,
-    DLQ_ORIGIN_HEADER,
-    DLQ_REASON_CODE_HEADER,
-    DLQ_REASON_HEADER,
-    ContractViolation,
-    Fact,
-    decode_for_service,
-    dlq_topic,
-)
+from pedgrowth.contracts import ContractViolation, Fact, decode_for_service, dlq_headers, dlq_origin, dlq_topic
 
 from .metrics import Metrics
 from .recording import Outcome, RecordingApplication
@@ -169,12 +160,7 @@ class KafkaInbox:
 
     async def dead_letter(self, raw: bytes, result: Result, origin: tuple[str, int, int]) -> None:
         """Publish the original bytes with the reason to the DLQ."""
-        headers = {
-            DLQ_REASON_HEADER: result.reason or "",
-            DLQ_REASON_CODE_HEADER: result.reason_code or "",
-            DLQ_ORIGIN_HEADER: "/".join(str(part) for part in origin),
-        }
-        if result.field:
-            headers[DLQ_FIELD_HEADER] = result.field
+        headers = dlq_headers(code=result.reason_code, reason=result.reason or "", origin=dlq_origin(*origin),
+                              field=result.field)
         await self.publish(raw, topic=self.topic, headers=headers)
         self.inbox.metrics.dlq_published.labels(self.inbox.service).inc()
