@@ -15,7 +15,7 @@ from faststream.kafka.annotations import KafkaMessage
 
 from pedgrowth.contracts import EventData, dlq_topic, events_topic, inbox_topic
 
-from .auth import Principal, Tokens
+from .auth import Principal, Role, Tokens
 from .config import ServiceSettings
 from .inbox import Inbox, KafkaInbox
 from .kafka import ensure_topics, relay_producer, topic_size
@@ -36,9 +36,9 @@ def scope_of_fields(principal: Principal, data: EventData) -> str | None:
     if not principal.can_write:
         return f"role {principal.role.value} is read-only"
     fields = {k: getattr(data, k, None) for k in ("org_id", "municipality_id", "region_id")}
-    if principal.role.value == "school_system" and fields["org_id"] not in (None, principal.org_id):
+    if principal.role is Role.SCHOOL_SYSTEM and fields["org_id"] not in (None, principal.org_id):
         return f"data.org_id: {fields['org_id']} is not the caller's organisation"
-    if principal.role.value == "municipal_operator" and fields["municipality_id"] not in (None, principal.municipality_id):
+    if principal.role is Role.MUNICIPAL_OPERATOR and fields["municipality_id"] not in (None, principal.municipality_id):
         return f"data.municipality_id: {fields['municipality_id']} is not the caller's municipality"
     return None
 
