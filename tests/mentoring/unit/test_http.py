@@ -15,7 +15,7 @@ from pedgrowth.mentoring.bootstrap import build
 from pedgrowth.mentoring.config import MentoringSettings
 from tests.support.services import SECRET, auth
 
-from .helpers import mentor, new_app, pair, record, small_town
+from .helpers import joined, left, mentor, new_app, pair, record, small_town
 
 OPERATOR = {"role": Role.MUNICIPAL_OPERATOR, "municipality_id": "mun-1"}
 
@@ -25,6 +25,10 @@ def client(tmp_path):
     app = new_app()
     record(app, mentor("m-1", person_id="p-2"))
     record(app, pair("pair-1", mentee="p-1", on="2023-09-15"))
+    record(app, joined("p-1", "mo-1", on="2024-01-10"))
+    record(app, joined("p-9", "mo-1", on="2024-09-10"))
+    record(app, joined("p-2", "mo-1", on="2020-01-10"))
+    record(app, left("p-2", "mo-1", on="2024-06-30"))
     api = build(MentoringSettings(data_dir=tmp_path, token_secret=SECRET), application=app, directory=small_town())
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://test")
 
@@ -92,3 +96,38 @@ async def test_an_analyst_cannot_import(client):
     response = await client.post("/api/v1/imports/attendance", files={"file": ("list.csv", b"x")},
                                  headers=auth(Role.REGIONAL_ANALYST, region_id="reg-1"))
     assert response.status_code == 403
+
+
+async def test_a_community_lists_its_members_on_the_day_within_the_callers_scope(client):
+    response = await client.get("/api/v1/communities/mo-1?as_of=2024-12-31", headers=auth(**OPERATOR))
+    assert [m["person_id"] for m in response.json()["members"]] == ["p-1"]
+
+
+async def test_an_admin_sees_every_member_on_the_day(client):
+    response = await client.get("/api/v1/communities/mo-1?as_of=2024-03-01", headers=auth())
+    assert [m["person_id"] for m in response.json()["members"]] == ["p-1", "p-2"]
+
+
+async def test_an_unknown_community_is_404(client):
+    assert (await client.get("/api/v1/communities/nope", headers=auth())).status_code == 404
+
+
+async def test_the_mentor_base_shows_active_mentees_and_forms(client):
+    response = await client.get("/api/v1/mentor-base?scope=organization:sch-1&as_of=2024-12-31",
+                                headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-1"))
+    mentor_row = response.json()["mentors"][0]
+    assert (mentor_row["mentor_id"], mentor_row["active_mentees"]) == ("m-1", 1)
+    assert mentor_row["active_pairs"][0]["form"] == "teacher_teacher"
+
+
+async def test_an_admin_must_name_a_scope(client):
+    response = await client.get("/api/v1/mentor-base", headers=auth())
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "scope"]
+
+
+async def test_a_persons_history_is_readable_in_scope(client):
+    response = await client.get("/api/v1/persons/p-1/mentoring", headers=auth(**OPERATOR))
+    body = response.json()
+    assert [p["pair_id"] for p in body["as_mentee"]] == ["pair-1"]
+    assert [c["community_id"] for c in body["communities"]] == ["mo-1"]

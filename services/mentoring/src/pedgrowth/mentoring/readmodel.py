@@ -23,6 +23,10 @@ class ReadModel:
     memberships: list[dict] = field(default_factory=list)
     support_events: dict[str, dict] = field(default_factory=dict)
     attendances: list[dict] = field(default_factory=list)
+    by_mentee: dict[str, list[str]] = field(default_factory=dict)
+    by_mentor: dict[str, list[str]] = field(default_factory=dict)
+    by_person: dict[str, list[dict]] = field(default_factory=dict)
+    by_event: dict[str, list[dict]] = field(default_factory=dict)
 
     def apply(self, data: EventData) -> None:
         """Take one recorded fact into account."""
@@ -35,6 +39,8 @@ class ReadModel:
 
     def on_pair_assigned(self, d: contract.PairAssigned) -> None:
         self.pairs[d.pair_id] = {**d.model_dump(), "form": d.form.value, "ended_on": None, "outcome": None}
+        self.by_mentee.setdefault(d.mentee_person_id, []).append(d.pair_id)
+        self.by_mentor.setdefault(d.mentor_id, []).append(d.pair_id)
 
     def on_pair_ended(self, d: contract.PairEnded) -> None:
         self.pairs[d.pair_id].update(ended_on=d.ended_on, outcome=d.outcome.value)
@@ -42,8 +48,10 @@ class ReadModel:
     def on_community_joined(self, d: contract.CommunityJoined) -> None:
         self.communities[d.community_id] = {"community_id": d.community_id, "community_name": d.community_name,
                                             "kind": d.kind.value, "level": d.level.value}
-        self.memberships.append({"person_id": d.person_id, "community_id": d.community_id,
-                                 "joined_on": d.joined_on, "left_on": None})
+        membership = {"person_id": d.person_id, "community_id": d.community_id, "joined_on": d.joined_on,
+                      "left_on": None}
+        self.memberships.append(membership)
+        self.by_person.setdefault(d.person_id, []).append(membership)
 
     def on_community_left(self, d: contract.CommunityLeft) -> None:
         close_membership(self.memberships_of(d.person_id, d.community_id), d.left_on)
@@ -51,21 +59,21 @@ class ReadModel:
     def on_support_event_attended(self, d: contract.SupportEventAttended) -> None:
         self.support_events[d.event_id] = {"event_id": d.event_id, "event_name": d.event_name,
                                            "kind": d.kind.value}
-        self.attendances.append({"person_id": d.person_id, "event_id": d.event_id, "attended_on": d.attended_on})
+        visit = {"person_id": d.person_id, "event_id": d.event_id, "attended_on": d.attended_on}
+        self.attendances.append(visit)
+        self.by_event.setdefault(d.event_id, []).append(visit)
 
     # questions
 
     def memberships_of(self, person_id: str, community_id: str | None = None) -> list[dict]:
-        return [m for m in self.memberships if m["person_id"] == person_id
-                and (community_id is None or m["community_id"] == community_id)]
+        return [m for m in self.by_person.get(person_id, [])
+                if community_id is None or m["community_id"] == community_id]
 
     def pairs_of_mentee(self, person_id: str) -> list[dict]:
-        return sorted((p for p in self.pairs.values() if p["mentee_person_id"] == person_id),
-                      key=lambda p: p["started_on"])
+        return sorted((self.pairs[i] for i in self.by_mentee.get(person_id, [])), key=lambda p: p["started_on"])
 
     def pairs_of_mentor(self, mentor_id: str) -> list[dict]:
-        return sorted((p for p in self.pairs.values() if p["mentor_id"] == mentor_id),
-                      key=lambda p: p["started_on"])
+        return sorted((self.pairs[i] for i in self.by_mentor.get(mentor_id, [])), key=lambda p: p["started_on"])
 
     def mentors_of_person(self, person_id: str) -> list[dict]:
         """The mentor records of a staff member (a person may be registered once or more)."""
@@ -77,7 +85,7 @@ class ReadModel:
                 and active_on(m["joined_on"], m["left_on"], day)]
 
     def attendance(self, event_id: str) -> list[dict]:
-        return sorted((a for a in self.attendances if a["event_id"] == event_id),
+        return sorted(self.by_event.get(event_id, []),
                       key=lambda a: (a["attended_on"], a["person_id"]))
 
 

@@ -48,7 +48,7 @@ async def ask(request: Request, question: Callable[[ReadModel, Directory], T]) -
 
 
 def bad_query(name: str, message: str) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+    return HTTPException(422,
                          [{"loc": ["query", name], "msg": message, "type": "value_error"}])
 
 
@@ -196,7 +196,7 @@ async def import_table(kind: Literal["attendance", "pairs"], file: UploadFile, r
     try:
         parsed = await asyncio.to_thread(parse, layout, content, file.filename or "")
     except UnreadableTable as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+        raise HTTPException(422,
                             [{"loc": ["body", "file", *([error.field] if error.field != "file" else [])],
                               "msg": str(error), "type": "table"}]) from None
 
