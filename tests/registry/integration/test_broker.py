@@ -24,7 +24,7 @@ pytestmark = pytest.mark.broker
 NAME = "Иванова Мария Петровна"
 
 
-async def read_until(bootstrap: str, topic: str, done, timeout: float = 20.0) -> list:
+async def read_until(bootstrap: str, topic: str, done, timeout: float = 30.0) -> list:
     """Records of ``topic`` from the start until ``done(records)`` holds (the topic is shared by the session)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
