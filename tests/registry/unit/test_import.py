@@ -106,3 +106,10 @@ def test_the_exported_staff_list_imports_back_unchanged(app):
     exported = staff_xlsx(app.organisation("sch-1"), app.staff("sch-1", TODAY), TODAY)
     report = run(app, exported, filename="staff.xlsx")
     assert (report["unchanged"], report["rejected"], report["missing"]) == (2, 0, [])
+
+
+def test_a_reimport_notes_differences_no_event_can_record(app):
+    run(app, csv(IVANOVA))
+    row = run(app, csv(IVANOVA.replace("01.09.2021;01.09.2021", "01.09.2021;01.09.2019")))["rows"][0]
+    assert row["status"] == "unchanged"
+    assert row["notes"][0].startswith("Педагогический стаж с: the file says 01.09.2019")

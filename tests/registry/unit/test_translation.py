@@ -4,7 +4,7 @@ import json
 
 from pedgrowth.contracts import EVENT_MODELS
 from pedgrowth.registry.translation import to_contract
-from tests.registry.builders import close, end, enrol, hire, leave, move, org, profile, record, vacancy
+from tests.registry.builders import close, end, enrol, hire, leave, move, profile, record, vacancy
 
 
 def published(app):

@@ -75,6 +75,7 @@ class RowReport:
     recorded: list[str] = field(default_factory=list)
     column: str | None = None
     reason: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])}
@@ -133,31 +134,33 @@ class StaffImport:
         person_id = text(cells.get("person_id"))
         report = RowReport(row=number, status="rejected", person_id=person_id)
         if person_id and person_id in seen:
-            report.column, report.reason = HEADER_OF["person_id"], f"{person_id} already appears in row {seen[person_id]}"
+            report.column = HEADER_OF["person_id"]
+            report.reason = f"{person_id} already appears in row {seen[person_id]}"
             return report
         if person_id:
             seen[person_id] = number
         try:
             started, details = parse_row(cells, self.org_id)
-            report.recorded = self.apply(started, details)
+            report.recorded, report.notes = self.apply(started, details)
         except RowError as error:
             report.column, report.reason = error.column, str(error)
             return report
         report.status = "accepted" if report.recorded else "unchanged"
         return report
 
-    def apply(self, started: contract.EmploymentStarted, details: dict[str, str | None]) -> list[str]:
-        """Record what the row says that the registry does not know yet; returns what was recorded."""
-        recorded = [r.type.split(".")[2] for r in map(self.submit, self.facts_for(started))
-                    if r.outcome is Outcome.ACCEPTED]
+    def apply(self, started: contract.EmploymentStarted, details: dict[str, str | None]) -> tuple[list[str], list[str]]:
+        """Record what the row says that the registry does not know yet; returns what was recorded, and notes."""
+        facts, notes = self.facts_for(started)
+        recorded = [r.type.split(".")[2] for r in map(self.submit, facts) if r.outcome is Outcome.ACCEPTED]
         if self.app.record_details(started.person_id, **details):
             recorded.append("personal_details")
-        return recorded
+        return recorded, notes
 
-    def facts_for(self, started: contract.EmploymentStarted) -> list[EventData]:
+    def facts_for(self, started: contract.EmploymentStarted) -> tuple[list[EventData], list[str]]:
+        """The facts that bring the registry to what the row says, and what no fact can change."""
         current = self.app.active_employment(started.person_id, self.org_id)
         if current is None:
-            return [started]
+            return [started], []
         if current["started_on"] != started.started_on:
             raise RowError("started_on", f"{started.person_id} is employed here since "
                                          f"{current['started_on'].strftime('%d.%m.%Y')}, the file says "
@@ -170,7 +173,7 @@ class StaffImport:
         if wanted is not None and wanted != current["education_matches_profile"]:
             facts.append(contract.EducationProfileRecorded(person_id=started.person_id, matches_profile=wanted,
                                                            recorded_on=self.today))
-        return facts
+        return facts, unchangeable(current, started)
 
     def submit(self, data: EventData) -> Result:
         result = self.record(Fact(envelope=self.envelope(data), data=data))
@@ -203,6 +206,25 @@ class StaffImport:
 
 COLUMN_OF_FIELD = {f"data.{c.key}": c.key for c in COLUMNS} | {"data.org_id": "person_id",
                                                                 "data.person_id": "person_id"}
+
+
+def unchangeable(current: dict, started: contract.EmploymentStarted) -> list[str]:
+    """Differences the file shows in fields that no registry event changes after the hire."""
+    notes = []
+    for key in ("pedagogical_experience_since", "birth_date", "subjects"):
+        given = getattr(started, key)
+        if given is not None and given != (current[key] or None):
+            notes.append(f"{HEADER_OF[key]}: the file says {show(given)}, the registry keeps {show(current[key])} "
+                         "(recorded at hiring; not changed by an import)")
+    return notes
+
+
+def show(value: object) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return "—" if value is None else str(value)
 
 
 def summary(staff: dict) -> dict:
