@@ -73,6 +73,8 @@ async def test_facts_posted_over_http_are_published_and_fill_the_mentee_base(kaf
         workbook = await client.get(f"/api/v1/mentee-base.xlsx?scope=municipality:{mun}&as_of=2024-12-31",
                                     headers=operator)
         records = await read_until(kafka[0], MENTORING_EVENTS, lambda rs: len(published(rs, {mentor_id, pair_id})) == 2)
+        metrics = (await client.get("/metrics")).text
+    assert 'pedgrowth_directory_facts_total{service="mentoring"}' in metrics
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     header, *rows = list(sheet.iter_rows(min_row=2, values_only=True))
     mentors = {row[0]: row[header.index("Наставник")] for row in rows}

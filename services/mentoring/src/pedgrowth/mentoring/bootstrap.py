@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from prometheus_client import Counter
 
 from pedgrowth.kit.http import create_app
 from pedgrowth.kit.service import Parts, Service
@@ -39,7 +40,10 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
                     "communities and methodical associations, support events; bulk import of pairs and "
                     "attendance lists.",
     )
-    app = create_app(Service(parts))
+    service = Service(parts)
+    feed.counter = Counter("pedgrowth_directory_facts", "Registry facts taken into the mentoring directory",
+                           ["service"], registry=service.metrics.registry).labels(service.name)
+    app = create_app(service)
     app.state.directory = directory
     app.state.registry_feed = feed
     return app

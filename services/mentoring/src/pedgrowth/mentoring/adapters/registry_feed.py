@@ -26,6 +26,7 @@ class RegistryFeed:
         self.bootstrap_servers = bootstrap_servers
         self.topic = topic
         self.applied = 0
+        self.counter = None  # a prometheus counter child, set by the composition root
 
     async def __call__(self, _service, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -72,3 +73,5 @@ class RegistryFeed:
             return
         if self.directory.apply(fact):
             self.applied += 1
+            if self.counter is not None:
+                self.counter.inc()
