@@ -34,3 +34,8 @@ def test_completing_the_same_programme_again_later_is_a_second_course(app):
     record(app, course(completed_on="2020-03-01"))
     record(app, course(completed_on="2023-03-01"))
     assert len(recorded(app, Learner.CourseCompleted)) == 2
+
+
+def test_the_same_source_and_id_delivered_twice_is_a_duplicate(app):
+    assert record(app, course(), id="evt-1") == "accepted"
+    assert record(app, course(), id="evt-1") == "duplicate"

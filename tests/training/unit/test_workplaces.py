@@ -3,9 +3,13 @@
 from datetime import date
 
 import pytest
+from prometheus_client import CollectorRegistry
 
+from pedgrowth.contracts import new_event
 from pedgrowth.contracts.registry import EmploymentEnded, EmploymentStarted, OrganizationRegistered
 from pedgrowth.training.adapters.workplaces import Scope, Workplaces
+from pedgrowth.training.config import TrainingSettings
+from pedgrowth.training.entrypoints.consumers import RegistryFollower
 
 STARTED = EmploymentStarted(person_id="p-1", org_id="sch-1", position="teacher", started_on="2020-09-01",
                             pedagogical_experience_since="2020-09-01")
@@ -35,3 +39,14 @@ def test_an_employment_before_its_organisation_is_known_has_no_municipality_yet(
 def test_a_malformed_scope_is_refused_with_the_kinds_allowed():
     with pytest.raises(ValueError, match="organization, municipality, region"):
         Scope.parse("school:sch-1")
+
+
+def test_the_follower_applies_registry_events_and_counts_what_it_cannot_read():
+    index, metrics = Workplaces(), CollectorRegistry()
+    follower = RegistryFollower(index, TrainingSettings(), metrics)
+    follower.apply(new_event(ORG, source="/pedgrowth/registry").to_bytes())
+    follower.apply(b"{not json")
+    assert index.place("sch-1").municipality_id == "mun-1"
+    invalid = metrics.get_sample_value("pedgrowth_events_consumed_total",
+                                       {"service": "training", "topic": "registry.events", "outcome": "invalid"})
+    assert invalid == 1
