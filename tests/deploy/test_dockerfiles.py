@@ -231,3 +231,17 @@ def test_the_image_installs_every_module_its_code_imports(service):
                 missing.setdefault(module, []).append(directory)
     assert missing == {}, (f"modules imported by the code but not installed by the pyproject files the image "
                            f"installs (add them to the distribution's dependencies): {missing}")
+
+
+def test_dockerignore_keeps_out_git_and_everything_git_ignores():
+    patterns = {p.rstrip("/") for p in dockerignore()}
+    assert ".git" in patterns
+    for line in (ROOT / ".gitignore").read_text().splitlines():
+        entry = line.strip().rstrip("/")
+        if not entry or entry.startswith("#"):
+            continue
+        if "/" in entry:  # anchored in git and in docker: the path or a parent of it
+            parts = entry.split("/")
+            assert any("/".join(parts[:n]) in patterns for n in range(1, len(parts) + 1)), entry
+        else:  # git matches it at any depth; docker needs **/ for that
+            assert f"**/{entry}" in patterns, f"**/{entry} is not in .dockerignore"
