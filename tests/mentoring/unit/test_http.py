@@ -15,7 +15,7 @@ from pedgrowth.mentoring.bootstrap import build
 from pedgrowth.mentoring.config import MentoringSettings
 from tests.support.services import SECRET, auth
 
-from .helpers import joined, left, mentor, new_app, pair, record, small_town
+from .helpers import joined, left, mentor, new_app, pair, pair_end, record, small_town
 
 OPERATOR = {"role": Role.MUNICIPAL_OPERATOR, "municipality_id": "mun-1"}
 
@@ -131,3 +131,16 @@ async def test_a_persons_history_is_readable_in_scope(client):
     body = response.json()
     assert [p["pair_id"] for p in body["as_mentee"]] == ["pair-1"]
     assert [c["community_id"] for c in body["communities"]] == ["mo-1"]
+
+
+async def test_a_school_may_end_a_pair_of_its_own_teacher(client):
+    response = await client.post("/api/v1/events", json=event(pair_end("pair-1", on="2024-06-30")),
+                                 headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-1"))
+    assert response.status_code == 202, response.text
+
+
+async def test_a_school_may_not_end_a_pair_of_another_schools_teacher(client):
+    response = await client.post("/api/v1/events", json=event(pair_end("pair-1", on="2024-06-30")),
+                                 headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-2"))
+    assert response.status_code == 403
+    assert "data.pair_id" in response.json()["detail"]

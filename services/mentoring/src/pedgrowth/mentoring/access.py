@@ -9,6 +9,7 @@ from pedgrowth.kit.service import AuthorizeWrite
 
 from .adapters.directory import Directory
 from .application import MentoringApplication
+from .domain.pair import pair_key
 
 
 def person_named(data: EventData, app: MentoringApplication) -> tuple[str, str | None]:
@@ -18,8 +19,8 @@ def person_named(data: EventData, app: MentoringApplication) -> tuple[str, str |
     if isinstance(data, contract.PairAssigned):
         return "data.mentee_person_id", data.mentee_person_id
     if isinstance(data, contract.PairEnded):
-        pair = app.query(lambda rm: rm.pairs.get(data.pair_id))
-        return "data.pair_id", pair["mentee_person_id"] if pair else None
+        pair = app.get_or_none(pair_key(data.pair_id))  # not the read model: its lock may be held by a long query
+        return "data.pair_id", pair.mentee_person_id if pair else None
     return "data.person_id", getattr(data, "person_id", None)
 
 

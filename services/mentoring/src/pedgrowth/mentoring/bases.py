@@ -56,6 +56,7 @@ def mentor_base(rm: ReadModel, directory: Directory, scope: Scope, day: date) ->
             "organizations": workplaces, "organization_names": directory.org_names(workplaces),
             "active_mentees": len({p["mentee_person_id"] for p in active}),
             "active_pairs": [pair_row(rm, p) for p in active],
+            "past_pairs": [pair_row(rm, p) for p in pairs if not pair_active(p, day)],
             "pairs_total": len(pairs), "pairs_completed": sum(p["outcome"] == "completed" for p in pairs),
         })
     return rows
