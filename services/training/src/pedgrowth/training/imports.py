@@ -10,15 +10,14 @@ file: only the columns below are read (a «ФИО» column is ignored).
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import NAMESPACE_URL, uuid5
 
-from pydantic import ValidationError
-
-from pedgrowth.contracts import EventData, Fact, decode, new_event
+from pedgrowth.contracts import ContractViolation, EventData, Fact, decode, new_event
 from pedgrowth.contracts import training as contract
 from pedgrowth.kit.inbox import Inbox, Result
 from pedgrowth.kit.recording import Outcome
@@ -115,53 +114,75 @@ class RowRefused(Exception):
         self.column = column
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each column of an import kind is in one file, and its header as the file writes it."""
+
+    kind: ImportKind
+    keys: dict[str, str]
+    titles: dict[str, str]
+
+    @classmethod
+    def of(cls, kind: ImportKind, headers: list[str]) -> Layout:
+        present = {normalise(h): h for h in headers if h}
+        missing = [c.title for c in kind.columns if c.required and c.find(set(present)) is None]
+        if missing:
+            raise TableError(f"missing column {', '.join(f'«{m}»' for m in missing)}; "
+                             f"the file has: {', '.join(present.values()) or 'no headers'}")
+        keys = {c.field: key for c in kind.columns if (key := c.find(set(present)))}
+        return cls(kind, keys, {c.field: present[keys[c.field]] if c.field in keys else c.title for c in kind.columns})
+
+    def title(self, column: Column) -> str:
+        return self.titles[column.field]
+
+
 def import_table(inbox: Inbox, kind: ImportKind, table: Table) -> dict:
     """Record every valid row; the report has one entry per row (synchronous: run it in a thread)."""
-    present = {normalise(h) for h in table.headers}
-    missing = [c.title for c in kind.columns if c.required and c.find(present) is None]
-    if missing:
-        raise TableError(f"missing column {', '.join(f'«{m}»' for m in missing)}; "
-                         f"the file has: {', '.join(h for h in table.headers if h) or 'no headers'}")
-    entries = [import_row(inbox, kind, present, number, values) for number, values in table.rows]
+    layout = Layout.of(kind, table.headers)
+    entries = [import_row(inbox, layout, number, values) for number, values in table.rows]
     counts = Counter(e["outcome"] for e in entries)
     unknown = sorted({e["unknown_program"] for e in entries if "unknown_program" in e})
     return {"kind": kind.name, "rows": len(entries), **{o.value: counts.get(o.value, 0) for o in Outcome},
             "unknown_programs": unknown, "results": entries}
 
 
-def import_row(inbox: Inbox, kind: ImportKind, present: set[str], number: int, values: dict) -> dict:
+def import_row(inbox: Inbox, layout: Layout, number: int, values: dict) -> dict:
     try:
-        fact = row_fact(kind, present, values)
+        fact = row_fact(layout, values)
     except RowRefused as refused:
         result = Result(Outcome.REJECTED, reason_code=refused.reason_code, reason=str(refused))
         inbox.count(result, "import")
-        return row_entry(number, result, refused.column)
+        return row_entry(layout, number, result, refused.column)
     result = inbox.record(fact)
     inbox.count(result, "import")
-    entry = row_entry(number, result, kind.column(result.field), fact.data.person_id)
+    entry = row_entry(layout, number, result, layout.kind.column(result.field), fact.data.person_id)
     if result.outcome is Outcome.REJECTED and result.field == "data.program_id":
         entry["unknown_program"] = fact.data.program_id
     return entry
 
 
-def row_fact(kind: ImportKind, present: set[str], values: dict) -> Fact:
-    data = {}
+def row_fact(layout: Layout, values: dict) -> Fact:
+    """The row as a checked contract fact with its content-derived id, or RowRefused naming the column."""
+    kind, data = layout.kind, {}
     for column in kind.columns:
-        header = column.find(present)
-        value = values.get(header) if header else None
+        key = layout.keys.get(column.field)
+        value = values.get(key) if key else None
         if value is None:
             if column.required:
-                raise RowRefused("schema", f"«{column.title}» is empty", column)
+                raise RowRefused("schema", f"«{layout.title(column)}» is empty", column)
             continue
-        data[column.field] = column.parse(value)
+        try:
+            data[column.field] = column.parse(value)
+        except ValueError as error:
+            raise RowRefused("schema", f"«{layout.title(column)}»: {error}", column) from None
     try:
-        model = kind.model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        column = kind.column(str(first["loc"][0]) if first["loc"] else None)
-        where = f"«{column.title}»" if column else "row"
-        raise RowRefused("schema", f"{where}: {first['msg']}", column) from None
-    return decode(new_event(model, source=kind.source, id=row_id(kind, model)))
+        checked = decode({"specversion": "1.0", "id": "row", "source": kind.source, "type": kind.model.event_type,
+                          "time": datetime.now(UTC).isoformat(), "data": data})
+    except ContractViolation as violation:
+        column = kind.column(violation.field)
+        where = f"«{layout.title(column)}»" if column else "row"
+        raise RowRefused(violation.reason, f"{where}: {violation.message}", column) from None
+    return decode(new_event(checked.data, source=kind.source, id=row_id(kind, checked.data)))
 
 
 def row_id(kind: ImportKind, model: EventData) -> str:
@@ -170,7 +191,8 @@ def row_id(kind: ImportKind, model: EventData) -> str:
     return str(uuid5(NAMESPACE_URL, f"pedgrowth:training:import:{kind.name}:{content}"))
 
 
-def row_entry(number: int, result: Result, column: Column | None, person_id: str | None = None) -> dict:
+def row_entry(layout: Layout, number: int, result: Result, column: Column | None,
+              person_id: str | None = None) -> dict:
     entry = {"row": number, "outcome": result.outcome.value}
     if person_id:
         entry["person_id"] = person_id
@@ -179,6 +201,6 @@ def row_entry(number: int, result: Result, column: Column | None, person_id: str
     if result.outcome is Outcome.REJECTED:
         entry.update(reason_code=result.reason_code, reason=result.reason)
         if column is not None:
-            entry["column"] = column.title
+            entry["column"] = layout.title(column)
             entry["field"] = f"data.{column.field}"
     return entry

@@ -114,16 +114,17 @@ def cell_value(cell: object) -> object:
     return cell
 
 
-def parse_day(value: object) -> object:
-    """YYYY-MM-DD, DD.MM.YYYY or a date cell as a date; anything else is left for the contract to refuse."""
+def parse_day(value: object) -> date:
+    """YYYY-MM-DD, DD.MM.YYYY or a date cell as a date; ValueError saying what was expected otherwise."""
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return text
-    return text
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text) or re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not match:
+        raise ValueError(f"expected a date ДД.ММ.ГГГГ or ГГГГ-ММ-ДД, got {text!r}")
+    first, month, last = (int(g) for g in match.groups())
+    year, day = (last, first) if "." in text else (first, last)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
