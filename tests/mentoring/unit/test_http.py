@@ -144,3 +144,20 @@ async def test_a_school_may_not_end_a_pair_of_another_schools_teacher(client):
                                  headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-2"))
     assert response.status_code == 403
     assert "data.pair_id" in response.json()["detail"]
+
+
+async def test_an_imported_row_about_someone_outside_the_school_is_refused_on_its_own(client):
+    csv = "Код педагога,Код мероприятия,Название мероприятия,Вид мероприятия,Дата посещения\n" \
+          "p-1,sem-2,Семинар,семинар,01.11.2024\n" \
+          "p-9,sem-2,Семинар,семинар,01.11.2024\n"
+    response = await client.post("/api/v1/imports/attendance", files={"file": ("list.csv", csv.encode())},
+                                 headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-1"))
+    rows = response.json()["rows"]
+    assert [(r["outcome"], r.get("reason_code")) for r in rows] == [("accepted", None), ("rejected", "forbidden")]
+
+
+async def test_a_file_without_a_required_column_is_422_naming_it(client):
+    response = await client.post("/api/v1/imports/pairs", files={"file": ("p.csv", "Код наставника\nm-1\n".encode())},
+                                 headers=auth())
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "file", "Код наставляемого"]
