@@ -1,29 +1,67 @@
-"""The dashboard page at `/`: static HTML, CSS and vanilla JS, no CDN; the data comes from the API."""
+"""The dashboard page at `/` (static HTML, CSS and vanilla JS, no CDN) and the scope list it picks from."""
 
 from __future__ import annotations
 
+import asyncio
 from importlib.resources import files
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-router = APIRouter(include_in_schema=False)
+from pedgrowth.kit.auth import CurrentPrincipal, Principal
+
+router = APIRouter()
 
 STATIC = files("pedgrowth.indicators") / "static"
 ASSETS = {"dashboard.js": "text/javascript; charset=utf-8", "dashboard.css": "text/css; charset=utf-8"}
+LOAD_TIMEOUT = 60.0
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def dashboard() -> HTMLResponse:
     """The page itself is public; it asks the API with the token the user gives it."""
     return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"),
                         headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/static/{name}")
+@router.get("/static/{name}", include_in_schema=False)
 async def asset(name: str) -> Response:
     """The page's script and style sheet (a fixed list: nothing else is served)."""
     if name not in ASSETS:
         raise HTTPException(404, f"{name} not found")
     return Response((STATIC / name).read_text(encoding="utf-8"), media_type=ASSETS[name],
                     headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/api/v1/scopes", tags=["indicators"], summary="Regions, municipalities and organisations the caller sees")
+async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
+    """The scope tree the dashboard's pickers offer: region → municipality → organisation, within the caller's scope."""
+    read_model = request.app.state.read_model
+    try:
+        await asyncio.wait_for(read_model.loaded.wait(), LOAD_TIMEOUT)
+    except TimeoutError as error:
+        raise HTTPException(503, "the read model is still loading") from error
+    organisations = [data for _, data in read_model.facts.orgs.values()]
+    return {"regions": scope_tree(organisations, principal)}
+
+
+def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:
+    """Nest organisation_registered data into regions and municipalities, keeping what the caller may read."""
+    regions: dict[str, dict] = {}
+    for org in organisations:
+        if not principal.covers(org_id=org["org_id"], municipality_id=org["municipality_id"],
+                                region_id=org["region_id"]):
+            continue
+        region = regions.setdefault(org["region_id"], {"id": org["region_id"], "name": org["region_name"],
+                                                       "municipalities": {}})
+        municipality = region["municipalities"].setdefault(
+            org["municipality_id"], {"id": org["municipality_id"], "name": org["municipality_name"],
+                                     "organizations": []})
+        municipality["organizations"].append({"id": org["org_id"], "name": org["name"], "kind": org["kind"]})
+    tree = []
+    for region in sorted(regions.values(), key=lambda r: r["name"]):
+        municipalities = sorted(region.pop("municipalities").values(), key=lambda m: m["name"])
+        for municipality in municipalities:
+            municipality["organizations"].sort(key=lambda o: (o["name"], o["id"]))
+        tree.append({**region, "municipalities": municipalities})
+    return tree

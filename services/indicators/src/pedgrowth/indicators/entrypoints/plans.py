@@ -26,9 +26,14 @@ def application(request: Request) -> IndicatorsApplication:
 
 
 def region_of(request: Request, municipality_id: str) -> str | None:
-    """The municipality's region when the service was given a lookup (regional analysts need it)."""
+    """The municipality's region, as the registry's organisations in the read model place it."""
     lookup: RegionOf | None = getattr(request.app.state, "region_of", None)
-    return lookup(municipality_id) if lookup else None
+    if lookup is not None:
+        return lookup(municipality_id)
+    read_model = getattr(request.app.state, "read_model", None)
+    if read_model is None:
+        return None
+    return read_model.facts.placement("municipality", municipality_id).get("region_id")
 
 
 def check_read(request: Request, principal: Principal, municipality_id: str) -> None:

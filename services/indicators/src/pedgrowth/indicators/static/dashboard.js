@@ -1,0 +1,301 @@
+// The dashboard: picks a scope and a date, shows every indicator against the plan, a yearly chart,
+// the persons behind a number and the plan's measures. Plain JS and inline SVG: works offline.
+"use strict";
+
+const TOKEN_KEY = "pedgrowth-token";
+const STATUS_TEXT = { met: "цель достигнута", behind: "отставание", no_target: "цель не задана",
+                      no_data: "нет данных", not_applicable: "не применяется" };
+const MEASURE_TEXT = { done: "выполнено", due: "в работе", overdue: "просрочено" };
+const $ = (id) => document.getElementById(id);
+const state = { tree: [], indicators: [], selected: null, plan: null };
+
+// --- token ---------------------------------------------------------------------------------------
+
+function takeTokenFromUrl() {
+  const url = new URL(window.location.href);
+  const given = url.searchParams.get("token");
+  if (given) {
+    localStorage.setItem(TOKEN_KEY, given);
+    url.searchParams.delete("token");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+}
+
+function token() { return localStorage.getItem(TOKEN_KEY) || ""; }
+
+function showTokenState() {
+  $("token-clear").hidden = !token();
+  $("token-input").placeholder = token() ? "ключ сохранён" : "вставьте токен";
+}
+
+// --- API -----------------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(path, params) {
+  const query = params ? "?" + new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null)) : "";
+  const response = await fetch(path + query, { headers: { Authorization: "Bearer " + token() } });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { const body = await response.json(); detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail); } catch (e) { /* not JSON */ }
+    throw new ApiError(response.status, detail);
+  }
+  return response.json();
+}
+
+function say(text) { $("message").textContent = text || ""; }
+
+function explain(error) {
+  if (error.status === 401) return "Нужен действующий ключ доступа: вставьте токен вверху страницы.";
+  if (error.status === 403) return "Нет доступа: " + error.message;
+  if (error.status === 503) return "Данные ещё загружаются, обновите страницу через несколько секунд.";
+  return "Ошибка: " + error.message;
+}
+
+// --- formatting ----------------------------------------------------------------------------------
+
+function formatValue(value, unit) {
+  if (value === null || value === undefined) return "—";
+  if (unit === "share") return (value * 100).toFixed(1).replace(".", ",") + " %";
+  return String(Math.round(value * 10000) / 10000).replace(".", ",");
+}
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value; else if (key.startsWith("data-")) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
+  return node;
+}
+
+// --- scope pickers -------------------------------------------------------------------------------
+
+function fill(select, items, allLabel) {
+  select.replaceChildren();
+  if (allLabel) select.append(el("option", { value: "" }, allLabel));
+  for (const item of items) select.append(el("option", { value: item.id }, item.name));
+  select.disabled = items.length === 0;
+}
+
+function currentRegion() { return state.tree.find((r) => r.id === $("region").value); }
+function currentMunicipality() {
+  const region = currentRegion();
+  return region ? region.municipalities.find((m) => m.id === $("municipality").value) : undefined;
+}
+
+function onRegion() {
+  const region = currentRegion();
+  const municipalities = region ? region.municipalities : [];
+  fill($("municipality"), municipalities, "— весь регион —");
+  if (municipalities.length === 1) $("municipality").value = municipalities[0].id;
+  onMunicipality();
+}
+
+function onMunicipality() {
+  const municipality = currentMunicipality();
+  fill($("organization"), municipality ? municipality.organizations : [], "— все организации —");
+  refresh();
+}
+
+function scope() {
+  if ($("organization").value) return "organization:" + $("organization").value;
+  if ($("municipality").value) return "municipality:" + $("municipality").value;
+  if ($("region").value) return "region:" + $("region").value;
+  return "";
+}
+
+function scopeName() {
+  const pick = (select) => select.value ? select.options[select.selectedIndex].text : "";
+  return pick($("organization")) || pick($("municipality")) || pick($("region"));
+}
+
+async function loadScopes() {
+  try {
+    const answer = await api("/api/v1/scopes");
+    state.tree = answer.regions;
+  } catch (error) { say(explain(error)); return; }
+  if (state.tree.length === 0) { say("Пока нет ни одной организации: данные ещё не поступили."); return; }
+  fill($("region"), state.tree, null);
+  onRegion();
+}
+
+// --- indicator cards -----------------------------------------------------------------------------
+
+async function refresh() {
+  const where = scope();
+  if (!where) return;
+  say("");
+  $("scope-title").textContent = scopeName() + " — на " + new Date($("as-of").value).toLocaleDateString("ru-RU");
+  try {
+    const answer = await api("/api/v1/indicators", { scope: where, as_of: $("as-of").value });
+    state.indicators = answer.indicators;
+  } catch (error) { say(explain(error)); return; }
+  renderCards();
+  await loadPlan();
+  if (state.selected) await showDetail(state.selected);
+}
+
+function renderCards() {
+  const cards = state.indicators.map((item) => {
+    const card = el("button", { type: "button", class: "card " + item.status, "data-code": item.code,
+                                "data-status": item.status },
+      el("div", { class: "name" }, item.name, item.reported ? el("span", { class: "badge" }, "опрос") : ""),
+      el("div", { class: "value", "data-value": item.value ?? "" }, formatValue(item.value, item.unit)),
+      el("div", { class: "fraction" }, item.numerator == null ? (item.reported ? "значение из отчёта" : "")
+        : el("span", {}, el("span", { class: "numerator" }, String(item.numerator)),
+             item.denominator == null ? "" : " из " + item.denominator)),
+      el("div", { class: "target" }, item.target == null ? "цель не задана" : "цель: " + formatValue(item.target, item.unit)),
+      el("div", { class: "status" }, STATUS_TEXT[item.status] || item.status));
+    if (item.code === state.selected) card.classList.add("selected");
+    card.addEventListener("click", () => showDetail(item.code));
+    return card;
+  });
+  $("cards").replaceChildren(...cards);
+}
+
+// --- yearly chart (inline SVG) -------------------------------------------------------------------
+
+function years() {
+  const asOf = Number($("as-of").value.slice(0, 4));
+  let from = asOf - 5;
+  let to = asOf;
+  if (state.plan) {
+    from = Math.min(from, Number(state.plan.period_start.slice(0, 4)));
+    to = Math.max(to, Number(state.plan.period_end.slice(0, 4)));
+  }
+  return { from_year: Math.max(from, asOf - 10), to_year: Math.min(to, asOf + 3) };
+}
+
+async function showDetail(code) {
+  state.selected = code;
+  document.querySelectorAll(".card").forEach((c) => c.classList.toggle("selected", c.dataset.code === code));
+  const item = state.indicators.find((i) => i.code === code);
+  $("detail").hidden = false;
+  $("members").replaceChildren();
+  $("members-button").hidden = !!(item && item.reported);
+  $("detail-title").textContent = item ? item.name : code;
+  try {
+    const answer = await api("/api/v1/indicators/" + encodeURIComponent(code), { scope: scope(), ...years() });
+    $("chart").replaceChildren(chart(answer.series, answer.unit));
+  } catch (error) { $("chart").replaceChildren(el("p", {}, explain(error))); }
+}
+
+function chart(series, unit) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs, text) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const width = 720, height = 260, left = 56, bottom = 30, top = 16;
+  const values = series.flatMap((p) => [p.value, p.target]).filter((v) => v != null);
+  const max = unit === "share" ? Math.max(1, ...values) : Math.max(1, ...values) * 1.15;
+  const y = (v) => top + (height - top - bottom) * (1 - v / max);
+  const step = (width - left - 10) / Math.max(1, series.length);
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Значения по годам и цели плана" });
+  for (let i = 0; i <= 4; i++) {
+    const v = (max * i) / 4;
+    root.append(svg("line", { x1: left, x2: width - 10, y1: y(v), y2: y(v), class: "axis", "stroke-opacity": 0.35 }));
+    root.append(svg("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end" }, formatValue(v, unit)));
+  }
+  let path = "";
+  series.forEach((point, i) => {
+    const x = left + i * step;
+    if (point.value != null) {
+      const bar = svg("rect", { x: x + step * 0.2, width: step * 0.6, y: y(point.value),
+                                height: Math.max(0, y(0) - y(point.value)), class: "bar " + point.status });
+      bar.append(svg("title", {}, `${point.year}: ${formatValue(point.value, unit)}`));
+      root.append(bar);
+      root.append(svg("text", { x: x + step / 2, y: y(point.value) - 4, "text-anchor": "middle" },
+                      formatValue(point.value, unit)));
+    }
+    if (point.target != null) {
+      path += (path ? " L" : "M") + (x + step / 2) + " " + y(point.target);
+      const dot = svg("circle", { cx: x + step / 2, cy: y(point.target), r: 3.5, class: "target-dot" });
+      dot.append(svg("title", {}, `цель ${point.year}: ${formatValue(point.target, unit)}`));
+      root.append(dot);
+    }
+    root.append(svg("text", { x: x + step / 2, y: height - 10, "text-anchor": "middle" }, String(point.year)));
+  });
+  if (path) root.append(svg("path", { d: path, class: "target" }));
+  root.append(svg("line", { x1: left, x2: width - 10, y1: y(0), y2: y(0), class: "axis" }));
+  return root;
+}
+
+// --- members (person ids, for roles allowed to see them) ----------------------------------------
+
+async function showMembers() {
+  if (!state.selected) return;
+  try {
+    const answer = await api("/api/v1/indicators/" + encodeURIComponent(state.selected) + "/members",
+                             { scope: scope(), as_of: $("as-of").value });
+    const list = (title, ids) => ids == null ? "" : el("div", {},
+      el("h3", {}, `${title}: ${ids.length}`), el("ul", {}, ...ids.map((id) => el("li", {}, id))));
+    $("members").replaceChildren(list("Числитель", answer.numerator), list("Знаменатель", answer.denominator));
+  } catch (error) { $("members").replaceChildren(el("p", {}, explain(error))); }
+}
+
+// --- the plan's measures -------------------------------------------------------------------------
+
+function municipalityOfScope() {
+  if ($("municipality").value) return $("municipality").value;
+  return "";
+}
+
+async function loadPlan() {
+  state.plan = null;
+  $("plan").hidden = true;
+  const municipality = municipalityOfScope();
+  if (!municipality) return;
+  const asOf = $("as-of").value;
+  try {
+    const list = await api("/api/v1/plans", { municipality });
+    if (!list.plans.length) return;
+    const covering = list.plans.filter((p) => p.period_start <= asOf && asOf <= p.period_end);
+    const chosen = (covering.length ? covering : list.plans)[0];
+    state.plan = await api("/api/v1/plans/" + encodeURIComponent(chosen.plan_id), { as_of: asOf });
+  } catch (error) { say(explain(error)); return; }
+  renderPlan(state.plan);
+}
+
+function renderPlan(plan) {
+  $("plan").hidden = false;
+  $("plan-title").textContent = plan.title;
+  const counts = { done: 0, due: 0, overdue: 0 };
+  plan.measures.forEach((m) => { counts[m.status] += 1; });
+  $("plan-summary").textContent = `Период ${plan.period_start} — ${plan.period_end}. Мероприятий: ${plan.measures.length}; ` +
+    `выполнено ${counts.done}, в работе ${counts.due}, просрочено ${counts.overdue}.`;
+  $("measures").replaceChildren(...plan.measures.map((m) => el("tr", { class: m.status, "data-measure": m.measure_id },
+    el("td", {}, m.measure_id), el("td", {}, m.title), el("td", {}, m.due_on), el("td", {}, m.responsible),
+    el("td", { class: "st" }, MEASURE_TEXT[m.status] + (m.completed_on ? " " + m.completed_on : "")))));
+}
+
+// --- start ---------------------------------------------------------------------------------------
+
+function start() {
+  takeTokenFromUrl();
+  showTokenState();
+  $("as-of").value = new Date().toISOString().slice(0, 10);
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const given = $("token-input").value.trim();
+    if (given) localStorage.setItem(TOKEN_KEY, given);
+    $("token-input").value = "";
+    showTokenState();
+    loadScopes();
+  });
+  $("token-clear").addEventListener("click", () => { localStorage.removeItem(TOKEN_KEY); showTokenState(); });
+  $("region").addEventListener("change", onRegion);
+  $("municipality").addEventListener("change", onMunicipality);
+  $("organization").addEventListener("change", refresh);
+  $("as-of").addEventListener("change", refresh);
+  $("members-button").addEventListener("click", showMembers);
+  if (token()) loadScopes(); else say("Вставьте ключ доступа (токен), чтобы увидеть показатели.");
+}
+
+start();
