@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from pedgrowth.contracts import REGISTRY_EVENTS, TRAINING_DLQ, TRAINING_EVENTS, TRAINING_INBOX, decode, new_event
 from pedgrowth.contracts.registry import EmploymentStarted, OrganizationRegistered
@@ -25,13 +27,24 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+SCHEMAS = Path(__file__).parents[3] / "contracts" / "schemas"
+
+
+def checked(value: bytes):
+    """A message of training.events checked against its JSON Schema and decoded by the contracts."""
+    event = json.loads(value)
+    schema = json.loads((SCHEMAS / f"{event['type']}.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(event)
+    return decode(value)
+
+
 async def published(kafka, subjects: set[str], expect: int, timeout: float = 20.0) -> list:
-    """Facts on training.events about these subjects, each checked against the contract by decode."""
+    """Facts on training.events about these subjects, each checked against the contract."""
     found: list = []
 
     async def enough():
         records = await read_topic(kafka[0], TRAINING_EVENTS, expect=10_000, timeout=1.0)
-        found[:] = [decode(r.value) for r in records if r.key and r.key.decode() in subjects]
+        found[:] = [checked(r.value) for r in records if r.key and r.key.decode() in subjects]
         return len(found) >= expect
 
     await eventually(enough, timeout=timeout, interval=0.2)
