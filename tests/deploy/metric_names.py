@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pedgrowth.kit.metrics import Metrics
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.parser import text_string_to_metric_families
-
-from pedgrowth.kit.metrics import Metrics
 
 from .support import ROOT
 
@@ -29,9 +28,14 @@ def touched(metrics: Metrics) -> CollectorRegistry:
     for metric in vars(metrics).values():
         if not isinstance(metric, MetricWrapperBase):
             continue
-        child = metric.labels(*["x"] * len(metric._labelnames)) if metric._labelnames else metric  # noqa: SLF001
-        {"counter": lambda: child.inc(), "gauge": lambda: child.set(1),
-         "histogram": lambda: child.observe(0.01), "summary": lambda: child.observe(0.01)}[metric._type]()  # noqa: SLF001
+        labels = metric._labelnames
+        child = metric.labels(*["x"] * len(labels)) if labels else metric
+        if metric._type == "counter":
+            child.inc()
+        elif metric._type == "gauge":
+            child.set(1)
+        else:
+            child.observe(0.01)
     return metrics.registry
 
 

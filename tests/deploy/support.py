@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pydantic_settings import EnvSettingsSource
-
 from pedgrowth.contracts.topics import SERVICES
 from pedgrowth.kit.config import ServiceSettings
+from pydantic_settings import EnvSettingsSource
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -25,7 +24,7 @@ PROMETHEUS_DIR = ROOT / "deploy" / "prometheus"
 GRAFANA_DIR = ROOT / "deploy" / "grafana"
 K8S_DIR = ROOT / "deploy" / "k8s"
 
-__all__ = ["SERVICES", "ROOT"]
+__all__ = ["ROOT", "SERVICES"]
 
 
 @cache

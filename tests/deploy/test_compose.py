@@ -8,13 +8,22 @@ import re
 import jsonschema
 import pytest
 import yaml
-
 from pedgrowth.contracts.topics import PROJECTION_TOPICS, dlq_topic, events_topic, inbox_topic
 from pedgrowth.kit.store import postgres_env
 
 from .support import (
-    COMPOSE_SCHEMA, PROMETHEUS_DIR, ROOT, SERVICES, compose, compose_environment, default_port,
-    local_distributions, pedgrowth_services, pyproject, settings_from, unread_variables,
+    COMPOSE_SCHEMA,
+    PROMETHEUS_DIR,
+    ROOT,
+    SERVICES,
+    compose,
+    compose_environment,
+    default_port,
+    local_distributions,
+    pedgrowth_services,
+    pyproject,
+    settings_from,
+    unread_variables,
 )
 
 
@@ -45,7 +54,7 @@ def test_compose_file_matches_the_compose_specification_schema():
 def test_every_pedgrowth_service_is_built_from_its_own_dockerfile_at_the_repository_root():
     built = pedgrowth_services()
     assert set(built) == set(SERVICES)
-    for name, svc in built.items():
+    for svc in built.values():
         assert svc["build"]["context"] == "."
         assert (ROOT / svc["build"]["dockerfile"]).is_file()
 
@@ -70,7 +79,8 @@ def test_each_event_store_is_a_schema_of_its_own_in_the_one_postgres_database(na
     settings = settings_from(name, compose_environment(pedgrowth_services()[name]))
     assert settings.database_url, f"{name} would fall back to SQLite inside its container"
     env = postgres_env(settings.database_url)
-    assert (env["POSTGRES_HOST"], env["POSTGRES_DBNAME"]) == ("postgres", service("postgres")["environment"]["POSTGRES_DB"])
+    database = service("postgres")["environment"]["POSTGRES_DB"]
+    assert (env["POSTGRES_HOST"], env["POSTGRES_DBNAME"]) == ("postgres", database)
     assert env["POSTGRES_SCHEMA"] == name
 
 

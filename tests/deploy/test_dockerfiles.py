@@ -123,7 +123,8 @@ def test_pip_installs_only_the_repository_distributions_the_service_needs(servic
     local = {str(path): name for name, path in local_distributions().items()}
     installed = set()
     for args in installs:
-        assert not [a for a in args if a.startswith("-")], f"pip install options {args}: no requirement files or indexes"
+        options = [a for a in args if a.startswith("-")]
+        assert not options, f"pip install {args}: no options (requirement files, indexes)"
         for arg in args:
             path = context_path(service, arg)
             assert path in local, f"pip install {arg}: not one of the repository's distributions ({sorted(local)})"
@@ -168,7 +169,7 @@ def image_environment(service: str) -> dict[str, str]:
 @pytest.mark.parametrize("service", SERVICES)
 def test_image_environment_sets_only_settings_the_service_reads(service):
     ours = {k: v for k, v in image_environment(service).items()
-            if k.startswith(f"{service.upper()}_") or k.startswith(("KAFKA_", "PEDGROWTH_"))}
+            if k.startswith((f"{service.upper()}_", "KAFKA_", "PEDGROWTH_"))}
     assert ours, "the image should at least listen on all interfaces"
     assert unread_variables(service, ours) == []
     assert ours.get(f"{service.upper()}_HTTP_HOST") == "0.0.0.0"
