@@ -17,7 +17,7 @@ from .. import imports
 from ..adapters.tabular import read_table
 from ..adapters.workplaces import Scope
 from ..application import TrainingApplication
-from . import access
+from . import access, schemas
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -44,12 +44,13 @@ def scope_from(principal: Principal, text: str | None, app: TrainingApplication)
         raise RequestValidationError([{"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from None
 
 
-@router.get("/providers", summary="Providers of further professional education (организации ДПО)")
+@router.get("/providers", response_model=schemas.Providers, summary="Providers of further professional education (организации ДПО)")
 async def list_providers(app: App, _: CurrentPrincipal, kind: ProviderKind | None = None) -> dict:
     return {"providers": await asyncio.to_thread(app.providers, kind and kind.value)}
 
 
-@router.get("/providers/{provider_id}", summary="One provider with its programmes")
+@router.get("/providers/{provider_id}", response_model=schemas.ProviderWithProgrammes,
+            summary="One provider with its programmes")
 async def get_provider(provider_id: str, app: App, _: CurrentPrincipal) -> dict:
     provider = await asyncio.to_thread(app.provider, provider_id)
     if provider is None:
@@ -57,7 +58,7 @@ async def get_provider(provider_id: str, app: App, _: CurrentPrincipal) -> dict:
     return provider
 
 
-@router.get("/programs", summary="The programme catalogue (ДПП), filtered")
+@router.get("/programs", response_model=schemas.Programmes, summary="The programme catalogue (ДПП), filtered")
 async def list_programs(
     app: App, _: CurrentPrincipal, kind: ProgramKind | None = None, format: Format | None = None,
     topic: Annotated[str | None, Query(description="part of a topic, any case")] = None,
@@ -68,7 +69,7 @@ async def list_programs(
     return {"programs": programmes}
 
 
-@router.get("/programs/{program_id}", summary="One programme of the catalogue")
+@router.get("/programs/{program_id}", response_model=schemas.Programme, summary="One programme of the catalogue")
 async def get_program(program_id: str, app: App, _: CurrentPrincipal) -> dict:
     programme = await asyncio.to_thread(app.programme, program_id)
     if programme is None:
@@ -76,7 +77,8 @@ async def get_program(program_id: str, app: App, _: CurrentPrincipal) -> dict:
     return programme
 
 
-@router.get("/persons/{person_id}/transcript", summary="A person's professional-development transcript")
+@router.get("/persons/{person_id}/transcript", response_model=schemas.Transcript,
+            summary="A person's professional-development transcript")
 async def get_transcript(person_id: str, app: App, principal: CurrentPrincipal,
                          as_of: date | None = None) -> dict:
     """Courses, diagnostics (each deficit: addressed by a later course or not), routes, categories, competitions."""
@@ -87,7 +89,8 @@ async def get_transcript(person_id: str, app: App, principal: CurrentPrincipal,
     return found
 
 
-@router.get("/reports/providers", summary="Completions per provider per year (учёт организаций ДПО)")
+@router.get("/reports/providers", response_model=schemas.ProviderReport,
+            summary="Completions per provider per year (учёт организаций ДПО)")
 async def provider_report(
     app: App, principal: CurrentPrincipal, scope: ScopeParam = None,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
@@ -101,7 +104,8 @@ async def provider_report(
     return {"scope": str(resolved) if resolved else None, "from_year": first, "to_year": last, "rows": rows}
 
 
-@router.get("/categories/expiring", summary="Qualification categories ending within the next N months")
+@router.get("/categories/expiring", response_model=schemas.ExpiringCategories,
+            summary="Qualification categories ending within the next N months")
 async def expiring_categories(
     app: App, principal: CurrentPrincipal, scope: ScopeParam = None,
     months: Annotated[int, Query(ge=1, le=60)] = 6, as_of: date | None = None, category: Category | None = None,
@@ -114,7 +118,8 @@ async def expiring_categories(
     return {"scope": str(resolved) if resolved else None, "as_of": day, "months": months, "persons": found}
 
 
-@router.post("/imports/{kind}", summary="Import a provider's completion list or an attestation order (CSV/XLSX)")
+@router.post("/imports/{kind}", response_model=schemas.ImportReport, response_model_exclude_none=True,
+             summary="Import a provider's completion list or an attestation order (CSV/XLSX)")
 async def import_file(
     kind: Literal["course-completions", "attestations"], request: Request, _: Importer,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, ';' or ',') or XLSX; "
