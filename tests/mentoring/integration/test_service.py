@@ -39,9 +39,9 @@ async def read_until(bootstrap: str, topic: str, found, timeout: float = 20.0) -
 
 
 def published(records, subjects: set[str]) -> list:
-    """Our contract facts among the topic's records, each checked against the contract."""
+    """Our contract facts among the topic's records, each checked against the contract, in recording order."""
     facts = [decode(record.value) for record in records]
-    return [f for f in facts if f.subject in subjects]
+    return sorted((f for f in facts if f.subject in subjects), key=lambda f: int(f.envelope.extensions["sequence"]))
 
 
 async def test_facts_posted_over_http_are_published_and_fill_the_mentee_base(kafka, tmp_path):
