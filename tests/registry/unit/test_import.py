@@ -103,7 +103,7 @@ def test_a_windows_1251_csv_with_commas_is_read(app):
 
 def test_the_exported_staff_list_imports_back_unchanged(app):
     run(app, csv(IVANOVA, PETROV))
-    exported = staff_xlsx(app.organisation("sch-1"), app.staff("sch-1", TODAY), TODAY)
+    exported = staff_xlsx(app.staff("sch-1", TODAY), TODAY)
     report = run(app, exported, filename="staff.xlsx")
     assert (report["unchanged"], report["rejected"], report["missing"]) == (2, 0, [])
 

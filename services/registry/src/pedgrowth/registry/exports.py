@@ -11,7 +11,7 @@ from .labels import POSITION_LABELS, yes_no
 RESERVE_HEADERS = ("Идентификатор", "ФИО", "Дата включения в резерв", "Место работы", "Должность", "Телефон", "Email")
 
 
-def staff_xlsx(org: dict, staff: list[dict], day: date) -> bytes:
+def staff_xlsx(staff: list[dict], day: date) -> bytes:
     """An organisation's staff on ``day``; the file imports back unchanged."""
     rows = [[s["person_id"], s["full_name"], POSITION_LABELS.get(s["position"], s["position"]), s["started_on"],
              s["pedagogical_experience_since"], s["birth_date"], "; ".join(s["subjects"] or []),
@@ -19,7 +19,7 @@ def staff_xlsx(org: dict, staff: list[dict], day: date) -> bytes:
     return write_xlsx(f"Кадры {day.strftime('%d.%m.%Y')}", [c.header for c in COLUMNS], rows)
 
 
-def reserve_xlsx(place: dict, members: list[dict], org_names: dict[str, str], day: date) -> bytes:
+def reserve_xlsx(members: list[dict], org_names: dict[str, str], day: date) -> bytes:
     """A municipality's managers' reserve on ``day``."""
     rows = [[m["person_id"], m["full_name"], m["enrolled_on"],
              "; ".join(org_names.get(p["org_id"], p["org_id"]) for p in m["posts"]),

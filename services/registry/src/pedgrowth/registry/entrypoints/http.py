@@ -96,10 +96,10 @@ async def get_staff(org_id: str, principal: CurrentPrincipal, service: ServiceDe
 @router.get("/organisations/{org_id}/staff.xlsx", summary="The organisation's staff on a day, as XLSX",
             response_class=Response)
 async def export_staff(org_id: str, principal: CurrentPrincipal, service: ServiceDep, as_of: AsOf = None):
-    org = await readable_org(service, principal, org_id)
+    await readable_org(service, principal, org_id)
     day = as_of or date.today()
     staff = await asyncio.to_thread(registry(service).staff, org_id, day)
-    content = await asyncio.to_thread(staff_xlsx, org, staff, day)
+    content = await asyncio.to_thread(staff_xlsx, staff, day)
     return xlsx_response(content, f"staff-{org_id}-{day.isoformat()}.xlsx")
 
 
@@ -113,7 +113,7 @@ async def import_staff(
 ) -> dict:
     """Record what the file says; idempotent, with a per-row report and the people missing from it."""
     await readable_org(service, principal, org_id)
-    if not covers_org(registry(service), principal, org_id):
+    if not await asyncio.to_thread(covers_org, registry(service), principal, org_id):
         raise forbid(f"organisation {org_id} is not within the caller's scope")
     content = await file.read(service.settings.import_max_bytes + 1)
     if len(content) > service.settings.import_max_bytes:
@@ -171,12 +171,12 @@ async def get_reserve(municipality_id: str, principal: CurrentPrincipal, service
             response_class=Response)
 async def export_reserve(municipality_id: str, principal: CurrentPrincipal, service: ServiceDep,
                          as_of: AsOf = None):
-    place = await readable_municipality(service, principal, municipality_id)
+    await readable_municipality(service, principal, municipality_id)
     day = as_of or date.today()
     app = registry(service)
     members = await asyncio.to_thread(app.reserve, municipality_id, day)
     names = {org["org_id"]: org["name"] for org in await asyncio.to_thread(app.organisations, municipality_id)}
-    content = await asyncio.to_thread(reserve_xlsx, place, members, names, day)
+    content = await asyncio.to_thread(reserve_xlsx, members, names, day)
     return xlsx_response(content, f"reserve-{municipality_id}-{day.isoformat()}.xlsx")
 
 
