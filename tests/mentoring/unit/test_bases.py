@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from pedgrowth.mentoring import bases
 from pedgrowth.mentoring.adapters.directory import Scope
-from pedgrowth.mentoring.adapters.xlsx import mentee_base_xlsx
+from pedgrowth.mentoring.adapters.xlsx import mentee_base_xlsx, mentor_base_xlsx
 
 from .helpers import day, mentor, new_app, pair, pair_end, record, small_town
 
@@ -64,3 +64,12 @@ def test_a_person_history_has_pairs_communities_and_events():
     history = app.query(lambda rm: bases.person_history(rm, "p-2"))
     assert [m["mentor_id"] for m in history["as_mentor"]] == ["m-1"]
     assert [p["mentee_person_id"] for p in history["as_mentor"][0]["pairs"]] == ["p-1"]
+
+
+def test_the_mentor_base_export_counts_active_mentees_with_forms():
+    rows = town_app().query(lambda rm: bases.mentor_base(rm, small_town(), MUN, day("2024-12-31")))
+    sheet = load_workbook(io.BytesIO(mentor_base_xlsx(rows, str(MUN), day("2024-12-31")))).active
+    header, *body = list(sheet.iter_rows(min_row=2, values_only=True))
+    table = {row[0]: dict(zip(header, row)) for row in body}
+    assert table["m-ext"]["Организация-работодатель"] == "АО «Купол»"
+    assert (table["m-1"]["Активных наставляемых"], table["m-1"]["Формы наставничества"]) == (1, "педагог – педагог")
