@@ -21,7 +21,10 @@ create() {
 for topic in $EVENTS_TOPICS; do
   create "$topic" --config retention.ms=-1 --config retention.bytes=-1
 done
-for topic in $INBOX_TOPICS $DLQ_TOPICS; do
+for topic in $INBOX_TOPICS; do
   create "$topic"
+done
+for topic in $DLQ_TOPICS; do
+  create "$topic" --config retention.ms=2592000000
 done
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --describe --exclude-internal | grep -E '^Topic:' || true
