@@ -44,7 +44,8 @@ def scope_from(principal: Principal, text: str | None, app: TrainingApplication)
         raise RequestValidationError([{"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from None
 
 
-@router.get("/providers", response_model=schemas.Providers, summary="Providers of further professional education (организации ДПО)")
+@router.get("/providers", response_model=schemas.Providers,
+            summary="Providers of further professional education (организации ДПО)")
 async def list_providers(app: App, _: CurrentPrincipal, kind: ProviderKind | None = None) -> dict:
     return {"providers": await asyncio.to_thread(app.providers, kind and kind.value)}
 
