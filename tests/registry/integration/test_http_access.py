@@ -88,3 +88,13 @@ async def test_a_conflict_is_409_and_a_broken_rule_422_naming_the_field(town):
         hire("p-5", "sch-1", started_on="2021-09-01", pedagogical_experience_since="2022-01-01")))
     assert broken.status_code == 422
     assert broken.json()["detail"][0]["loc"] == ["body", "data", "pedagogical_experience_since"]
+
+
+async def test_organisations_are_registered_by_operators_and_listed_by_scope(town):
+    refused = await town.post("/api/v1/organisations", json=org("sch-3").model_dump(mode="json"), headers=SCHOOL_1)
+    assert refused.status_code == 403
+    again = await town.post("/api/v1/organisations", json=org("sch-1").model_dump(mode="json"), headers=OPERATOR_1)
+    assert again.status_code == 409
+    listed = await town.get("/api/v1/organisations", headers=SCHOOL_1)
+    assert [o["org_id"] for o in listed.json()] == ["sch-1"]
+    assert (await town.get("/api/v1/organisations/sch-1", headers=OPERATOR_2)).status_code == 403
