@@ -1,6 +1,8 @@
 """Bulk import of a staff list: per-row report, idempotent, people missing listed and ended only on request."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +115,9 @@ def test_a_reimport_notes_differences_no_event_can_record(app):
     row = run(app, csv(IVANOVA.replace("01.09.2021;01.09.2021", "01.09.2021;01.09.2019")))["rows"][0]
     assert row["status"] == "unchanged"
     assert row["notes"][0].startswith("Педагогический стаж с: the file says 01.09.2019")
+
+
+def test_the_example_in_the_docs_imports(app):
+    doc = (Path(__file__).parents[3] / "docs" / "registry.md").read_text(encoding="utf-8")
+    example = re.search(r"```\n(Идентификатор;.*?)```", doc, re.S).group(1)
+    assert run(app, example.encode())["accepted"] == 1
