@@ -27,7 +27,7 @@ def parse_scope(text: str) -> Scope:
     try:
         return Scope.parse(text)
     except BadScope as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, [
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
             {"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from error
 
 
@@ -70,10 +70,10 @@ def router(rm: ReadModel) -> APIRouter:
         to_year = to_year or today.year
         from_year = from_year or to_year - 4
         if from_year > to_year:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, [
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
                 {"loc": ["query", "from_year"], "msg": "from_year is after to_year", "type": "value_error"}])
         if to_year - from_year > 50:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, [
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
                 {"loc": ["query", "to_year"], "msg": "at most 50 years at once", "type": "value_error"}])
         return {"scope": str(where), **definition,
                 "series": rm.answers.series(where, code, from_year, to_year, today)}

@@ -120,8 +120,9 @@ class Projection:
     async def seek(self, consumer: AIOKafkaConsumer) -> None:
         """Seek to the store's positions; a position beyond the log (the broker lost it) restarts at 0."""
         stored = await self.rm.store.positions()
-        ends = await consumer.end_offsets(self.partitions)
         starts = await consumer.beginning_offsets(self.partitions)
+        ends = await log_ends(consumer, self.partitions,
+                              {tp for tp in self.partitions if stored.get((tp.topic, tp.partition), 0) > 0})
         for tp in self.partitions:
             position = stored.get((tp.topic, tp.partition), starts[tp])
             if not starts[tp] <= position <= ends[tp]:
@@ -176,6 +177,21 @@ class Projection:
             self.rm.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
         if lagging == 0 and all(consumer.highwater(tp) is not None for tp in self.partitions):
             self.caught_up.set()
+
+
+async def log_ends(consumer: AIOKafkaConsumer, partitions: list[TopicPartition],
+                   probe: set[TopicPartition] = frozenset()) -> dict[TopicPartition, int]:
+    """End offsets; for ``probe`` partitions also the high watermark a fetch reports, because some
+    Kafka-protocol brokers (Tansu) answer ListOffsets with less than the real end."""
+    ends = await consumer.end_offsets(partitions)
+    probe = [tp for tp in partitions if tp in probe and ends[tp] > 0]
+    if probe:
+        for tp in probe:
+            consumer.seek(tp, max(ends[tp] - 1, 0))
+        await consumer.getmany(*probe, timeout_ms=1000, max_records=1)
+        for tp in probe:
+            ends[tp] = max(ends[tp], consumer.highwater(tp) or 0)
+    return ends
 
 
 async def refresh_values_periodically(read_model: ReadModel, stop: asyncio.Event, seconds: float) -> None:
