@@ -8,11 +8,8 @@ import subprocess
 
 import pytest
 import yaml
-from pedgrowth.contracts.training import ProviderRegistered
-from pedgrowth.training.bootstrap import build
-from pedgrowth.training.config import TrainingSettings
 
-from tests.support.services import auth, cloud_event, running, settings_for
+from tests.support.services import auth, running, settings_for
 
 from .metric_names import kit_exposition, known_names, referenced_names
 from .support import PROMETHEUS_DIR, SERVICES, promtool, settings_class
