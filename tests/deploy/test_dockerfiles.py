@@ -246,3 +246,23 @@ def test_dockerignore_keeps_out_git_and_everything_git_ignores():
             assert any("/".join(parts[:n]) in patterns for n in range(1, len(parts) + 1)), entry
         else:  # git matches it at any depth; docker needs **/ for that
             assert f"**/{entry}" in patterns, f"**/{entry} is not in .dockerignore"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_image_gets_the_data_files_of_the_packages_it_installs(service):
+    """A non-installed file (a page, a template) would be missing from the image, not from the checkout."""
+    missing = []
+    for directory in {context_path(service, arg) for args in pip_installs(service) for arg in args}:
+        package_data = pyproject(ROOT / directory).get("tool", {}).get("setuptools", {}).get("package-data", {})
+        src = ROOT / directory / "src"
+        for path in src.rglob("*"):
+            rel = path.relative_to(src)
+            if not path.is_file() or path.suffix in (".py", ".pyc") or any(
+                    part.endswith(".egg-info") or part == "__pycache__" for part in rel.parts):
+                continue
+            covered = any(
+                fnmatch.fnmatch(str(rel), f"{package.replace('.', '/')}/{pattern}")
+                for package, patterns in package_data.items() for pattern in patterns)
+            if not covered:
+                missing.append(f"{directory}/src/{rel}")
+    assert missing == [], "add these to [tool.setuptools.package-data] of their pyproject.toml"
