@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 
@@ -13,7 +14,7 @@ from .support import K8S_DIR, SERVICES, default_port, unread_variables, yaml_doc
 
 def manifests() -> list[dict]:
     docs = []
-    for path in sorted(K8S_DIR.glob("*.yaml")):
+    for path in sorted(K8S_DIR.rglob("*.yaml")):
         docs.extend(yaml_documents(path))
     return docs
 
@@ -37,14 +38,17 @@ def container(service: str) -> dict:
 
 
 def environment(service: str) -> dict[str, str]:
-    """Every variable the service's container gets: its env, and the keys of the ConfigMaps it takes whole."""
+    return container_environment(container(service))
+
+
+def container_environment(spec: dict) -> dict[str, str]:
+    """Every variable a container gets: its env, and the keys of the ConfigMaps it takes whole."""
     found = {}
     maps = of_kind("ConfigMap")
-    for source in container(service).get("envFrom", []):
-        ref = source.get("configMapRef") or source.get("secretRef")
+    for source in spec.get("envFrom", []):
         assert "configMapRef" in source, "take secrets key by key (secretKeyRef), so each is checked"
-        found.update({k: str(v) for k, v in maps[ref["name"]]["data"].items()})
-    for variable in container(service).get("env", []):
+        found.update({k: str(v) for k, v in maps[source["configMapRef"]["name"]]["data"].items()})
+    for variable in spec.get("env", []):
         found[variable["name"]] = str(variable.get("value", "from-a-reference"))
     return found
 
@@ -137,3 +141,17 @@ def test_service_and_scrape_annotations_point_at_the_container_port(service):
     assert port["port"] == default_port(service)
     annotations = of_kind("Deployment")[service]["spec"]["template"]["metadata"]["annotations"]
     assert int(annotations["prometheus.io/port"]) == default_port(service)
+
+
+def test_rebuild_job_runs_the_rebuild_module_with_settings_the_indicators_service_reads():
+    (job,) = yaml_documents(K8S_DIR / "jobs" / "indicators-rebuild.yaml")
+    assert job["kind"] == "Job" and "jobs/indicators-rebuild.yaml" not in kustomization()["resources"]
+    (spec,) = job["spec"]["template"]["spec"]["containers"]
+    assert spec["image"] == container("indicators")["image"]
+    module = spec["command"][spec["command"].index("-m") + 1]
+    assert importlib.util.find_spec(module) is not None, f"{module} does not exist"
+    env = container_environment(spec)
+    assert unread_variables("indicators", env) == []
+    stores = {"INDICATORS_DATABASE_URL", "INDICATORS_READ_MODEL_URL"}
+    assert stores <= set(env) and stores <= set(environment("indicators")), "the rebuild must see the live stores"
+    assert {"cpu", "memory"} <= set(spec["resources"]["limits"])
