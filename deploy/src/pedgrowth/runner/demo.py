@@ -187,9 +187,9 @@ class DemoTown:
         roles = (["methodist"] * 6 if methodical else
                  ["director"] + ["deputy_director"] * 2 + ["educational_psychologist", "social_pedagogue",
                                                            "speech_therapist", "tutor"]
-                 + ["teacher"] * self.rnd.randint(20, 23) + ["non_pedagogical"] * 2)
+                 + ["teacher"] * self.rnd.randint(22, 25) + ["non_pedagogical"] * 2)
         for position in roles:
-            young = position == "teacher" and self.rnd.random() < 0.12
+            young = position == "teacher" and self.rnd.random() < 0.15
             exp = (date(2016, 1, 1) + timedelta(days=self.rnd.randrange(1000)) if young
                    else date(1988, 1, 1) + timedelta(days=self.rnd.randrange(10000)))
             started = exp + timedelta(days=self.rnd.randrange(max(1, (date(2018, 12, 31) - exp).days)))
@@ -280,11 +280,11 @@ class DemoTown:
         hired_on = self.later(left_on, 14, 120)
         if hired_on is None:
             return  # still open today
-        filled = self.rnd.random() < 0.92
+        filled = self.rnd.random() < 0.95
         self.add("registry", hired_on, reg.VacancyClosed(vacancy_id=vacancy_id, closed_on=hired_on, filled=filled),
                  source=f"{SOURCE}/{person.org}/hr")
         if filled:
-            young = person.position == "teacher" and self.rnd.random() < 0.45
+            young = person.position == "teacher" and self.rnd.random() < 0.6
             newcomer = self.hire(person.org, person.position, hired_on, young=young)
             if young and self.rnd.random() < 0.8:
                 self.assign_pair(newcomer, self.later(hired_on, 3, 40))
