@@ -83,3 +83,15 @@ async def test_school_systems_do_not_write_plans(client):
 
 async def test_without_a_token_the_plans_answer_401(client):
     assert (await client.get("/api/v1/plans", params={"municipality": "michurinsk"})).status_code == 401
+
+
+async def test_a_regional_analyst_reads_the_plans_of_their_region_only(client):
+    await import_plan(client, MICHURINSK, token())
+    client._transport.app.state.region_of = {"michurinsk": "tambov"}.get
+    analyst = auth(Role.REGIONAL_ANALYST, region_id="tambov")
+    other = auth(Role.REGIONAL_ANALYST, region_id="kuzbass")
+    assert (await client.get("/api/v1/plans/michurinsk-2020-2024", headers=analyst)).status_code == 200
+    assert (await client.get("/api/v1/plans/michurinsk-2020-2024", headers=other)).status_code == 403
+    target = cloud_event(TargetSet(plan_id="michurinsk-2020-2024", indicator="training_coverage", year=2021,
+                                   value=0.25))
+    assert (await client.post("/api/v1/events", json=target, headers=analyst)).status_code == 403

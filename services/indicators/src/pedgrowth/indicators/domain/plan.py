@@ -18,6 +18,14 @@ COMPUTED_INDICATORS: tuple[str, ...] = (
 )
 """The indicators of SPEC §4 that events measure; any other code is a survey indicator."""
 
+SURVEY_NAMES: dict[str, str] = {
+    "teacher_readiness": "Готовность педагогов к образовательной деятельности на основе инновационных технологий",
+    "young_project_participation": "Доля молодых педагогов — участников проекта «Стартуем вместе»",
+    "young_subject_competence": "Доля молодых педагогов, повысивших профессиональный уровень по предмету",
+    "young_competence_growth": "Доля молодых педагогов, повысивших уровень профессиональной компетентности",
+}
+"""Russian names of the survey indicators the seed plans use (docs/plans.md); reported by value_reported."""
+
 
 def plan_id_of(plan_id: str) -> UUID:
     """Deterministic aggregate id of a plan."""

@@ -1,0 +1,71 @@
+"""The dashboard page and the scope list its pickers use."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from pedgrowth.indicators.bootstrap import build
+from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.indicators.domain.plan import COMPUTED_INDICATORS, SURVEY_NAMES
+from pedgrowth.indicators.entrypoints.dashboard import STATIC, scope_tree
+from pedgrowth.kit.auth import Principal, Role
+from pedgrowth.runner.plans import load_plan, seed_files
+from tests.support.services import SECRET
+
+
+def org(org_id: str, municipality: str, region: str) -> dict:
+    return {"org_id": org_id, "name": f"Школа {org_id}", "kind": "school", "municipality_id": municipality,
+            "municipality_name": municipality.title(), "region_id": region, "region_name": region.title()}
+
+
+ORGS = [org("s2", "michurinsk", "tambov"), org("s1", "michurinsk", "tambov"), org("k1", "kemerovo", "kuzbass")]
+
+
+@pytest.fixture
+async def client(tmp_path):
+    app = build(IndicatorsSettings(data_dir=tmp_path, token_secret=SECRET))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield http
+
+
+async def test_the_page_and_its_assets_are_served_without_a_token(client):
+    page = await client.get("/")
+    assert page.status_code == 200 and "Мониторинг профессионального развития" in page.text
+    for name in ("dashboard.js", "dashboard.css"):
+        assert (await client.get(f"/static/{name}")).status_code == 200
+    assert (await client.get("/static/../config.py")).status_code == 404
+
+
+def test_the_page_loads_nothing_from_the_internet():
+    text = "".join((STATIC / name).read_text(encoding="utf-8")
+                   for name in ("dashboard.html", "dashboard.js", "dashboard.css"))
+    assert re.findall(r"(?:src|href)=\"(?:https?:)?//", text) == []
+    assert re.findall(r"@import|fetch\(\"http", text) == []
+
+
+async def test_the_scope_list_needs_a_token(client):
+    assert (await client.get("/api/v1/scopes")).status_code == 401
+
+
+def test_an_admin_sees_every_region_nested_and_sorted():
+    tree = scope_tree(ORGS, Principal("a", Role.ADMIN))
+    assert [r["id"] for r in tree] == ["kuzbass", "tambov"]
+    assert [o["id"] for o in tree[1]["municipalities"][0]["organizations"]] == ["s1", "s2"]
+
+
+def test_a_municipal_operator_sees_only_their_municipality():
+    tree = scope_tree(ORGS, Principal("m", Role.MUNICIPAL_OPERATOR, municipality_id="kemerovo"))
+    assert [(r["id"], [m["id"] for m in r["municipalities"]]) for r in tree] == [("kuzbass", ["kemerovo"])]
+
+
+def test_a_school_system_sees_only_its_school():
+    tree = scope_tree(ORGS, Principal("s", Role.SCHOOL_SYSTEM, org_id="s2"))
+    assert [o["id"] for o in tree[0]["municipalities"][0]["organizations"]] == ["s2"]
+
+
+def test_every_survey_indicator_of_the_plans_has_a_russian_name():
+    codes = {t.indicator for path in seed_files() for t in load_plan(path).event.targets}
+    assert codes - set(COMPUTED_INDICATORS) == set(SURVEY_NAMES)
