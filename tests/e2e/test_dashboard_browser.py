@@ -137,7 +137,8 @@ async def read_dashboard(url: str, admin: str) -> tuple[dict, dict]:
             await page.fill("#as-of", date.today().isoformat())
             await page.dispatch_event("#as-of", "change")
             await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
-            overdue = await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)")
+            overdue = await page.eval_on_selector_all("#measures tr.overdue",
+                                                      "rows => rows.map(r => r.dataset.measure)")
             assert errors == []
             return cards, {"chart_targets": chart_targets, "overdue": overdue}
         finally:

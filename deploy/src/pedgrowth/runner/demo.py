@@ -38,7 +38,8 @@ DEFICITS = [("functional_literacy", "methodical"), ("updated_fgos", "methodical"
             ("inclusive_education", "psychological_pedagogical"), ("assessment", "subject"),
             ("classroom_management", "communicative")]
 PROVIDERS = [("prov-apr", "Академия Минпросвещения России", "federal_academy"),
-             ("prov-ipkro", "ТОГОАУ ДПО «Институт повышения квалификации работников образования»", "regional_institute"),
+             ("prov-ipkro", "ТОГОАУ ДПО «Институт повышения квалификации работников образования»",
+              "regional_institute"),
              ("prov-cnppm", "ЦНППМ Тамбовской области", "cnppm"),
              ("prov-umiic", "УМиИЦ г. Мичуринска", "municipal_methodical_center")]
 # program_id, provider, title, kind, hours, format, deficits addressed
