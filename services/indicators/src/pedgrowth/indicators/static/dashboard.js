@@ -62,6 +62,8 @@ function formatValue(value, unit) {
   return String(Math.round(value * 10000) / 10000).replace(".", ",");
 }
 
+function ruDate(iso) { return iso ? iso.split("-").reverse().join(".") : ""; }
+
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -129,7 +131,7 @@ async function refresh() {
   const where = scope();
   if (!where) return;
   say("");
-  $("scope-title").textContent = scopeName() + " — на " + new Date($("as-of").value).toLocaleDateString("ru-RU");
+  $("scope-title").textContent = scopeName() + " — на " + ruDate($("as-of").value);
   try {
     const answer = await api("/api/v1/indicators", { scope: where, as_of: $("as-of").value });
     state.indicators = answer.indicators;
@@ -268,11 +270,12 @@ function renderPlan(plan) {
   $("plan-title").textContent = plan.title;
   const counts = { done: 0, due: 0, overdue: 0 };
   plan.measures.forEach((m) => { counts[m.status] += 1; });
-  $("plan-summary").textContent = `Период ${plan.period_start} — ${plan.period_end}. Мероприятий: ${plan.measures.length}; ` +
+  $("plan-summary").textContent = `Период ${ruDate(plan.period_start)} — ${ruDate(plan.period_end)}. ` +
+    `Мероприятий: ${plan.measures.length}; ` +
     `выполнено ${counts.done}, в работе ${counts.due}, просрочено ${counts.overdue}.`;
   $("measures").replaceChildren(...plan.measures.map((m) => el("tr", { class: m.status, "data-measure": m.measure_id },
-    el("td", {}, m.measure_id), el("td", {}, m.title), el("td", {}, m.due_on), el("td", {}, m.responsible),
-    el("td", { class: "st" }, MEASURE_TEXT[m.status] + (m.completed_on ? " " + m.completed_on : "")))));
+    el("td", {}, m.measure_id), el("td", {}, m.title), el("td", {}, ruDate(m.due_on)), el("td", {}, m.responsible),
+    el("td", { class: "st" }, MEASURE_TEXT[m.status] + (m.completed_on ? " " + ruDate(m.completed_on) : "")))));
 }
 
 // --- start ---------------------------------------------------------------------------------------
@@ -280,7 +283,9 @@ function renderPlan(plan) {
 function start() {
   takeTokenFromUrl();
   showTokenState();
-  $("as-of").value = new Date().toISOString().slice(0, 10);
+  const now = new Date();
+  $("as-of").value = [now.getFullYear(), String(now.getMonth() + 1).padStart(2, "0"),
+                      String(now.getDate()).padStart(2, "0")].join("-");
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const given = $("token-input").value.trim();
