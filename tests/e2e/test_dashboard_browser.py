@@ -12,6 +12,7 @@ import pytest
 
 from pedgrowth.indicators.bootstrap import build as build_indicators
 from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.kit.auth import Role
 from pedgrowth.mentoring.bootstrap import build as build_mentoring
 from pedgrowth.mentoring.config import MentoringSettings
 from pedgrowth.registry.bootstrap import build as build_registry
@@ -78,23 +79,26 @@ def shown(value, unit: str) -> str:
 
 async def test_the_dashboard_shows_the_api_numbers_and_the_plan(kafka, tmp_path):
     admin = token()
+    school = token(Role.SCHOOL_SYSTEM, org_id="demo-sch-02")
     port = free_port()
     for name in ("registry", "training", "mentoring", "indicators"):
         (tmp_path / name).mkdir()
-    events = demo_events(schools=3)
     registry = build_registry(settings_for(RegistrySettings, kafka, tmp_path / "registry"))
     training = build_training(settings_for(TrainingSettings, kafka, tmp_path / "training"))
     mentoring = build_mentoring(settings_for(MentoringSettings, kafka, tmp_path / "mentoring"))
     indicators = build_indicators(settings_for(IndicatorsSettings, kafka, tmp_path / "indicators"))
     async with running(registry), running(training), running(mentoring), served(indicators, port) as url:
-        await publish(kafka[0], kafka[2], events)
+        await publish(kafka[0], kafka[2], demo_events(schools=3))
         await settled(indicators.state.read_model)
-        async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {admin}"}) as api:
-            answer = (await api.get("/api/v1/indicators", params={"scope": SCOPE, "as_of": AS_OF})).json()
-            series = (await api.get("/api/v1/indicators/training_coverage",
-                                    params={"scope": SCOPE, "from_year": 2019, "to_year": 2024})).json()
-        expected = {item["code"]: item for item in answer["indicators"]}
-        page_values, page = await read_dashboard(url, admin)
+        expected = await api_answers(url, admin, SCOPE)
+        at_school = await api_answers(url, school, "organization:demo-sch-02")
+        async with playwright_api.async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page_values, page = await read_dashboard(browser, url, admin)
+                school_values = await read_school_view(browser, url, school)
+            finally:
+                await browser.close()
 
     coverage = expected["training_coverage"]
     assert coverage["denominator"] > 0, "the demo reached the projection"
@@ -103,43 +107,75 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(kafka, tmp_path)
     assert page_values["training_coverage"]["target"] == "цель: 50,0 %"
     for code in ("staffing_ratio", "open_vacancies", "young_support_share"):
         assert page_values[code]["value"] == shown(expected[code]["value"], expected[code]["unit"]), code
-    targets = {point["year"]: point["target"] for point in series["series"]}
+    targets = {point["year"]: point["target"] for point in expected["series"]}
     assert targets == {2019: None, 2020: 0.1, 2021: 0.2, 2022: 0.3, 2023: 0.4, 2024: 0.5}
     assert page["chart_targets"] == [f"цель {y}: {shown(v, 'share')}" for y, v in targets.items() if v is not None]
+    assert page["members"] == [f"Числитель: {coverage['numerator']}", f"Знаменатель: {coverage['denominator']}"]
     assert page["overdue"] == ["2.4", "3.4"], "the two measures the demo leaves undone are overdue today"
+    assert school_values["training_coverage"]["value"] == shown(at_school["training_coverage"]["value"], "share")
+    assert school_values["training_coverage"]["target"] == "цель не задана", "targets belong to the municipality"
 
 
-async def read_dashboard(url: str, admin: str) -> tuple[dict, dict]:
-    """Open the page as a user would (token given once in the URL), pick the date, read cards, chart, plan."""
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = await browser.new_page()
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            await page.goto(f"{url}/?token={admin}")
-            await page.wait_for_selector('.card[data-code="training_coverage"]')
-            assert "token=" not in page.url, "the token is taken out of the address bar"
-            await page.fill("#as-of", AS_OF)
-            await page.dispatch_event("#as-of", "change")
-            await page.wait_for_function(
-                "(d) => document.getElementById('scope-title').textContent.includes(d)", arg="31.12.2024")
-            await page.wait_for_timeout(500)
-            cards = await page.eval_on_selector_all(".card", """cards => Object.fromEntries(cards.map(c => [
-                c.dataset.code, {value: c.querySelector('.value').textContent,
-                                 numerator: c.querySelector('.numerator')?.textContent ?? null,
-                                 target: c.querySelector('.target').textContent}]))""")
-            await page.click('.card[data-code="training_coverage"]')
-            await page.wait_for_selector("#chart svg circle")
-            chart_targets = await page.eval_on_selector_all(
-                "#chart svg circle title", "titles => titles.map(t => t.textContent)")
-            await page.fill("#as-of", date.today().isoformat())
-            await page.dispatch_event("#as-of", "change")
-            await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
-            overdue = await page.eval_on_selector_all("#measures tr.overdue",
-                                                      "rows => rows.map(r => r.dataset.measure)")
-            assert errors == []
-            return cards, {"chart_targets": chart_targets, "overdue": overdue}
-        finally:
-            await browser.close()
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+async def api_answers(url: str, bearer: str, scope: str) -> dict:
+    """The API's indicators for a scope as of AS_OF, by code, and training_coverage's yearly series."""
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {bearer}"}) as api:
+        answer = await api.get("/api/v1/indicators", params={"scope": scope, "as_of": AS_OF})
+        series = await api.get("/api/v1/indicators/training_coverage",
+                               params={"scope": scope, "from_year": 2019, "to_year": 2024})
+    assert answer.status_code == 200 and series.status_code == 200, (answer.text, series.text)
+    return {**{item["code"]: item for item in answer.json()["indicators"]}, "series": series.json()["series"]}
+
+
+async def open_at(browser, url: str, bearer: str):
+    """A fresh page given the token once in the URL, showing indicators as of AS_OF."""
+    page = await browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(f"{url}/?token={bearer}")
+    await page.wait_for_selector('.card[data-code="training_coverage"]')
+    assert "token=" not in page.url, "the token is taken out of the address bar"
+    await page.fill("#as-of", AS_OF)
+    await page.dispatch_event("#as-of", "change")
+    await page.wait_for_function(
+        "(d) => document.getElementById('scope-title').textContent.includes(d)", arg="31.12.2024")
+    await page.wait_for_timeout(500)
+    return page, errors
+
+
+async def cards(page) -> dict:
+    return await page.eval_on_selector_all(".card", """cards => Object.fromEntries(cards.map(c => [
+        c.dataset.code, {value: c.querySelector('.value').textContent,
+                         numerator: c.querySelector('.numerator')?.textContent ?? null,
+                         target: c.querySelector('.target').textContent}]))""")
+
+
+async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
+    """The municipality as an admin sees it: cards, the chart's targets, members, overdue measures today."""
+    page, errors = await open_at(browser, url, admin)
+    shown_cards = await cards(page)
+    await page.click('.card[data-code="training_coverage"]')
+    await page.wait_for_selector("#chart svg circle")
+    chart_targets = await page.eval_on_selector_all("#chart svg circle title",
+                                                    "titles => titles.map(t => t.textContent)")
+    await page.click("#members-button")
+    await page.wait_for_selector("#members h3")
+    members = await page.eval_on_selector_all("#members h3", "heads => heads.map(h => h.textContent)")
+    await page.fill("#as-of", date.today().isoformat())
+    await page.dispatch_event("#as-of", "change")
+    await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
+    overdue = await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)")
+    assert errors == []
+    return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue}
+
+
+async def read_school_view(browser, url: str, school: str) -> dict:
+    """A school system's page: its own school is picked, with no municipal totals to choose."""
+    page, errors = await open_at(browser, url, school)
+    assert await page.eval_on_selector_all("#organization option", "o => o.map(x => x.value)") == ["demo-sch-02"]
+    assert await page.is_hidden("#plan")
+    shown_cards = await cards(page)
+    assert errors == []
+    return shown_cards

@@ -69,3 +69,12 @@ def test_a_school_system_sees_only_its_school():
 def test_every_survey_indicator_of_the_plans_has_a_russian_name():
     codes = {t.indicator for path in seed_files() for t in load_plan(path).event.targets}
     assert codes - set(COMPUTED_INDICATORS) == set(SURVEY_NAMES)
+
+
+def test_readable_says_which_totals_the_caller_may_ask_for():
+    school = scope_tree(ORGS, Principal("s", Role.SCHOOL_SYSTEM, org_id="s2"))
+    assert (school[0]["readable"], school[0]["municipalities"][0]["readable"]) == (False, False)
+    operator = scope_tree(ORGS, Principal("m", Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk"))
+    assert (operator[0]["readable"], operator[0]["municipalities"][0]["readable"]) == (False, True)
+    analyst = scope_tree(ORGS, Principal("r", Role.REGIONAL_ANALYST, region_id="tambov"))
+    assert (analyst[0]["readable"], analyst[0]["municipalities"][0]["readable"]) == (True, True)

@@ -46,17 +46,22 @@ async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
 
 
 def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:
-    """Nest organisation_registered data into regions and municipalities, keeping what the caller may read."""
+    """Nest organisation_registered data into regions and municipalities the caller may read.
+
+    ``readable`` says whether the caller may ask for the whole region or municipality (a school
+    system sees its school inside them, not their totals).
+    """
     regions: dict[str, dict] = {}
     for org in organisations:
         if not principal.covers(org_id=org["org_id"], municipality_id=org["municipality_id"],
                                 region_id=org["region_id"]):
             continue
-        region = regions.setdefault(org["region_id"], {"id": org["region_id"], "name": org["region_name"],
-                                                       "municipalities": {}})
-        municipality = region["municipalities"].setdefault(
-            org["municipality_id"], {"id": org["municipality_id"], "name": org["municipality_name"],
-                                     "organizations": []})
+        region = regions.setdefault(org["region_id"], {
+            "id": org["region_id"], "name": org["region_name"], "municipalities": {},
+            "readable": principal.covers(region_id=org["region_id"])})
+        municipality = region["municipalities"].setdefault(org["municipality_id"], {
+            "id": org["municipality_id"], "name": org["municipality_name"], "organizations": [],
+            "readable": principal.covers(municipality_id=org["municipality_id"], region_id=org["region_id"])})
         municipality["organizations"].append({"id": org["org_id"], "name": org["name"], "kind": org["kind"]})
     tree = []
     for region in sorted(regions.values(), key=lambda r: r["name"]):

@@ -92,14 +92,15 @@ function currentMunicipality() {
 function onRegion() {
   const region = currentRegion();
   const municipalities = region ? region.municipalities : [];
-  fill($("municipality"), municipalities, "— весь регион —");
-  if (municipalities.length === 1) $("municipality").value = municipalities[0].id;
+  fill($("municipality"), municipalities, region && region.readable ? "— весь регион —" : null);
+  if (municipalities.length === 1 || !(region && region.readable)) $("municipality").value = municipalities[0]?.id ?? "";
   onMunicipality();
 }
 
 function onMunicipality() {
   const municipality = currentMunicipality();
-  fill($("organization"), municipality ? municipality.organizations : [], "— все организации —");
+  const organizations = municipality ? municipality.organizations : [];
+  fill($("organization"), organizations, !municipality || municipality.readable ? "— все организации —" : null);
   refresh();
 }
 
@@ -261,7 +262,11 @@ async function loadPlan() {
     const covering = list.plans.filter((p) => p.period_start <= asOf && asOf <= p.period_end);
     const chosen = (covering.length ? covering : list.plans)[0];
     state.plan = await api("/api/v1/plans/" + encodeURIComponent(chosen.plan_id), { as_of: asOf });
-  } catch (error) { say(explain(error)); return; }
+  } catch (error) {
+    if (error.status !== 403) say(explain(error));  // a school system may not read the plan: no plan shown
+    state.plan = null;
+    return;
+  }
   renderPlan(state.plan);
 }
 
