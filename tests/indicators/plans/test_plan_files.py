@@ -66,3 +66,27 @@ def test_yearly_measures_repeat_for_each_year_of_the_period():
     ids = {m.measure_id for m in plan.measures}
     assert {"10-2021", "10-2022", "10-2023", "10-2024", "6-2022", "6-2024"} <= ids
     assert "6-2021" not in ids
+
+
+def test_the_check_command_validates_every_seed_file(capsys):
+    from pedgrowth.runner.cli import main
+
+    assert main(["plans", "check", *map(str, seed_files())]) == 0
+    assert "michurinsk-2020-2024" in capsys.readouterr().out
+
+
+def test_the_import_command_says_when_the_service_does_not_answer(capsys):
+    from pedgrowth.runner.cli import main
+
+    code = main(["plans", "import", str(seed_files()[0]), "--url", "http://127.0.0.1:9", "--token", "t"])
+    assert code == 1
+    assert "did not answer" in capsys.readouterr().err
+
+
+def test_the_import_command_refuses_a_bad_file_before_sending_anything(tmp_path, capsys):
+    from pedgrowth.runner.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("plan_id: x\n", encoding="utf-8")
+    assert main(["plans", "import", str(seed_files()[0]), str(bad), "--token", "t"]) == 2
+    assert "bad.yaml: title: is required" in capsys.readouterr().err
