@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.indicators.indicators.columns import evaluate_fast
 from pedgrowth.indicators.indicators.compute import Scope, evaluate
 from pedgrowth.indicators.projection.readmodel import ReadModel
 from pedgrowth.indicators.readmodel.sql import SqliteStore
@@ -118,7 +119,9 @@ DATES = [D1, D2, D3, date(2022, 12, 31), date(2025, 3, 1)]
 
 
 def numbers(facts, scope: str, d: date) -> dict[str, tuple]:
-    return {code: (o.numerator_count, o.denominator_count) for code, o in evaluate(facts, Scope.parse(scope), d).items()}
+    outcomes = evaluate(facts, Scope.parse(scope), d)
+    assert evaluate_fast(facts, Scope.parse(scope), d) == outcomes
+    return {code: (o.numerator_count, o.denominator_count) for code, o in outcomes.items()}
 
 
 def everything(facts) -> dict:

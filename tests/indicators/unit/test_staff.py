@@ -3,6 +3,7 @@
 import random
 from datetime import date
 
+from pedgrowth.indicators.indicators.columns import staff_fast
 from pedgrowth.indicators.indicators.compute import Scope, evaluate, staff, young
 from tests.indicators.builders import facts_of, hired, left, org, record
 
@@ -11,7 +12,9 @@ D = date(2024, 12, 31)
 
 def people(facts, scope="municipality:mun-1", d=D):
     s = Scope.parse(scope)
-    return staff(facts, facts.organizations(s.kind, s.id), d)
+    found = staff(facts, facts.organizations(s.kind, s.id), d)
+    assert staff_fast(facts, facts.organizations(s.kind, s.id), d) == found
+    return found
 
 
 def test_an_employment_counts_from_its_first_day_and_not_on_its_end_day():

@@ -33,7 +33,8 @@ def parse_scope(text: str) -> Scope:
 
 def authorize(principal: Principal, scope: Scope, rm: ReadModel) -> None:
     """403 unless the scope is within the caller's organisation, municipality or region."""
-    placement = rm.facts.placement(scope.kind, scope.id)
+    with rm.facts.lock:
+        placement = rm.facts.placement(scope.kind, scope.id)
     if not principal.covers(**placement):
         raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
 
@@ -52,9 +53,12 @@ def router(rm: ReadModel) -> APIRouter:
     async def indicators(principal: CurrentPrincipal, scope: ScopeText, as_of: AsOf = None) -> dict:
         await ready()
         where = parse_scope(scope)
-        authorize(principal, where, rm)
         day = as_of or date.today()
-        return {"scope": str(where), "as_of": day.isoformat(), "indicators": rm.answers.indicators(where, day)}
+
+        def answer() -> dict:
+            authorize(principal, where, rm)
+            return {"scope": str(where), "as_of": day.isoformat(), "indicators": rm.answers.indicators(where, day)}
+        return await asyncio.to_thread(answer)
 
     @api.get("/indicators/{code}", summary="One indicator's yearly series with the plan's targets")
     async def series(principal: CurrentPrincipal, code: Code, scope: ScopeText,
@@ -62,8 +66,8 @@ def router(rm: ReadModel) -> APIRouter:
                      to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None) -> dict:
         await ready()
         where = parse_scope(scope)
-        authorize(principal, where, rm)
-        definition = rm.answers.definition(code)
+        await asyncio.to_thread(authorize, principal, where, rm)
+        definition = await asyncio.to_thread(rm.answers.definition, code)
         if definition is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown indicator {code!r}")
         today = date.today()
@@ -75,8 +79,8 @@ def router(rm: ReadModel) -> APIRouter:
         if to_year - from_year > 50:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
                 {"loc": ["query", "to_year"], "msg": "at most 50 years at once", "type": "value_error"}])
-        return {"scope": str(where), **definition,
-                "series": rm.answers.series(where, code, from_year, to_year, today)}
+        points = await asyncio.to_thread(rm.answers.series, where, code, from_year, to_year, today)
+        return {"scope": str(where), **definition, "series": points}
 
     @api.get("/indicators/{code}/members", summary="The persons behind an indicator's numerator and denominator")
     async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, as_of: AsOf = None) -> dict:
@@ -84,14 +88,15 @@ def router(rm: ReadModel) -> APIRouter:
         where = parse_scope(scope)
         if principal.role not in MEMBER_ROLES:
             raise forbid(f"role {principal.role.value} may not see persons")
-        authorize(principal, where, rm)
+        await asyncio.to_thread(authorize, principal, where, rm)
         day = as_of or date.today()
-        outcome = rm.answers.outcomes(where, day).get(code)
+        outcomes = await asyncio.to_thread(rm.answers.outcomes, where, day)
+        outcome = outcomes.get(code)
         if outcome is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no members for indicator {code!r}")
         extra = []
         if code == "staffing_ratio":  # open vacancies are below the line too
-            extra = sorted(rm.answers.outcomes(where, day)["open_vacancies"].numerator)
+            extra = sorted(outcomes["open_vacancies"].numerator)
         return {"scope": str(where), "as_of": day.isoformat(), "code": code,
                 "numerator": None if outcome.numerator is None else sorted(outcome.numerator),
                 "denominator": None if outcome.denominator is None else sorted(outcome.denominator) + extra}
@@ -103,13 +108,14 @@ def router(rm: ReadModel) -> APIRouter:
                          format: Literal["csv", "xlsx"] = "csv") -> Response:
         await ready()
         where = Scope("municipality", municipality)
-        authorize(principal, where, rm)
-        as_of, rows = report.report_rows(rm.answers, municipality, year, date.today())
+        await asyncio.to_thread(authorize, principal, where, rm)
+        as_of, rows = await asyncio.to_thread(report.report_rows, rm.answers, municipality, year, date.today())
         stem = f"monitoring-{municipality}-{year}"
         if format == "csv":
             return Response(report.to_csv(rows), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-        name = rm.facts.names().get(str(where), municipality)
+        with rm.facts.lock:
+            name = rm.facts.names().get(str(where), municipality)
         body = await asyncio.to_thread(report.to_xlsx, rows, municipality, name, year, as_of)
         return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})

@@ -1,17 +1,27 @@
-"""Indicator values as the API and the report give them: numbers with the plan's targets and status."""
+"""Indicator values as the API and the report give them: numbers with the plan's targets and status.
+
+Answers are computed from the facts under ``facts.lock`` (the projection takes it to change
+them) and cached per (scope, as-of date). A cached answer is served while the facts are
+unchanged, or for ``max_age`` seconds after they changed; ``warm`` recomputes the answers
+asked for recently, so readers keep hitting the cache while events stream in.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 
 from .catalog import BY_CODE, INDICATORS, status
-from .compute import Outcome, Scope, evaluate
+from .columns import evaluate_best
+from .compute import Outcome, Scope
 from .facts import Facts
 
 REPORTED_UNIT = "share"
+HOT_SECONDS = 120.0
+HOT_KEYS = 16
 
 
 def year_end(year: int, today: date) -> date:
@@ -19,47 +29,81 @@ def year_end(year: int, today: date) -> date:
     return today if year == today.year else date(year, 12, 31)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything known about a scope on a day: each indicator's members and its answer row."""
+
+    rows: list[dict]
+    outcomes: dict[str, Outcome]
+
+    def row(self, code: str) -> dict | None:
+        return next((r for r in self.rows if r["code"] == code), None)
+
+
 class Answers:
-    """Computes indicator answers from the facts, caching each (scope, date) while the facts are unchanged.
+    """Computes and caches indicator answers over one Facts index."""
 
-    ``max_age`` lets an answer be reused for that many seconds even after new facts
-    arrived, so a stream of writes does not make every read recompute (freshness stays within it).
-    """
-
-    def __init__(self, facts: Facts, max_age: float = 0.0, size: int = 512, survey_names: dict | None = None):
+    def __init__(self, facts: Facts, max_age: float = 0.0, size: int = 1024, survey_names: dict | None = None):
         self.facts = facts
         self.max_age = max_age
         self.size = size
         self.survey_names = survey_names or {}
-        self._cache: OrderedDict[tuple[str, date], tuple[int, float, dict[str, Outcome]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, date], tuple[int, float, Snapshot]] = OrderedDict()
+        self._asked: OrderedDict[tuple[str, date], float] = OrderedDict()
+        self._guard = threading.Lock()  # guards the two dicts above
 
-    def outcomes(self, scope: Scope, d: date) -> dict[str, Outcome]:
-        """Every indicator's members for the scope at D (cached)."""
+    def snapshot(self, scope: Scope, d: date, track: bool = True) -> Snapshot:
+        """The scope's answers on D, from the cache when fresh enough; ``track`` marks it as asked (kept warm)."""
         key = (str(scope), d)
-        version, now = self.facts.version, time.monotonic()
-        with self._lock:
+        now = time.monotonic()
+        with self._guard:
+            if track:
+                self._asked[key] = now
+                self._asked.move_to_end(key)
+                while len(self._asked) > HOT_KEYS:
+                    self._asked.popitem(last=False)
             hit = self._cache.get(key)
-            if hit and (hit[0] == version or now - hit[1] < self.max_age):
+            if hit and (hit[0] == self.facts.version or now - hit[1] < self.max_age):
                 self._cache.move_to_end(key)
                 return hit[2]
-        result = evaluate(self.facts, scope, d)
-        with self._lock:
-            self._cache[key] = (version, now, result)
+        return self._compute(scope, d)
+
+    def _compute(self, scope: Scope, d: date) -> Snapshot:
+        with self.facts.lock:
+            version, started = self.facts.version, time.monotonic()
+            outcomes = evaluate_best(self.facts, scope, d)
+            targets = self.targets(scope, d.year)
+            rows = [row(outcomes[definition.code], targets.get(definition.code), scope) for definition in INDICATORS]
+            rows += self.reported_rows(scope, d.year, targets)
+        snapshot = Snapshot(rows, outcomes)
+        with self._guard:
+            self._cache[(str(scope), d)] = (version, started, snapshot)
+            self._cache.move_to_end((str(scope), d))
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)
-        return result
+        return snapshot
+
+    def warm(self) -> int:
+        """Recompute the recently asked answers that the facts have outdated; how many were."""
+        now = time.monotonic()
+        with self._guard:
+            stale = [key for key, asked in self._asked.items()
+                     if now - asked < HOT_SECONDS and self._cache.get(key, (None,))[0] != self.facts.version]
+        for scope, d in stale:
+            self._compute(Scope.parse(scope), d)
+        return len(stale)
+
+    def indicators(self, scope: Scope, d: date, track: bool = True) -> list[dict]:
+        """All 20 indicators at D, then the values reported for the year (municipality scope)."""
+        return self.snapshot(scope, d, track).rows
+
+    def outcomes(self, scope: Scope, d: date) -> dict[str, Outcome]:
+        """Every indicator's members for the scope at D."""
+        return self.snapshot(scope, d).outcomes
 
     def targets(self, scope: Scope, year: int) -> dict[str, float]:
         """Targets apply to the municipality whose plan set them."""
         return self.facts.targets(scope.id, year) if scope.kind == "municipality" else {}
-
-    def indicators(self, scope: Scope, d: date) -> list[dict]:
-        """All 20 indicators at D, then the values reported for the year (municipality scope)."""
-        outcomes = self.outcomes(scope, d)
-        targets = self.targets(scope, d.year)
-        rows = [row(outcomes[definition.code], targets.get(definition.code), scope) for definition in INDICATORS]
-        return rows + self.reported_rows(scope, d.year, targets)
 
     def reported_rows(self, scope: Scope, year: int, targets: dict[str, float]) -> list[dict]:
         """Survey indicators: the reported value (marked as reported) or their target with no value yet."""
@@ -80,22 +124,14 @@ class Answers:
 
     def series(self, scope: Scope, code: str, from_year: int, to_year: int, today: date) -> list[dict]:
         """The value of ``code`` for each year (as of 31 December; today for this year) with its target."""
-        targets = self.facts.target_years(scope.id).get(code, {}) if scope.kind == "municipality" else {}
-        if code not in BY_CODE:
-            reported = self.facts.reported_values(scope.id).get(code, {}) if scope.kind == "municipality" else {}
+        with self.facts.lock:
+            targets = self.facts.target_years(scope.id).get(code, {}) if scope.kind == "municipality" else {}
         points = []
         for year in range(from_year, to_year + 1):
-            target = targets.get(year)
             as_of = year_end(year, today)
-            if code in BY_CODE:
-                if year > today.year:
-                    point = {"value": None, "numerator": None, "denominator": None,
-                             "status": status(None, target)}
-                else:
-                    point = row(self.outcomes(scope, as_of)[code], target, scope)
-            else:
-                value, method = reported.get(year, (None, None))
-                point = self.reported_row(code, value, method, target)
+            target = targets.get(year)
+            found = self.snapshot(scope, as_of).row(code) if year <= today.year else None
+            point = found or {"value": None, "numerator": None, "denominator": None, "status": status(None, target)}
             points.append({"year": year, "as_of": as_of.isoformat(), "value": point["value"],
                            "numerator": point["numerator"], "denominator": point["denominator"],
                            "target": target, "status": point["status"]})
@@ -106,8 +142,9 @@ class Answers:
         definition = BY_CODE.get(code)
         if definition is not None:
             return {"code": code, "name": definition.name, "unit": definition.unit, "reported": False}
-        known = {indicator for (_, indicator, _) in self.facts.reported} | {
-            indicator for (_, indicator, _) in self.facts.plan_targets}
+        with self.facts.lock:
+            known = {indicator for (_, indicator, _) in self.facts.reported} | {
+                indicator for (_, indicator, _) in self.facts.plan_targets}
         if code in known or code in self.survey_names:
             return {"code": code, "name": self.survey_names.get(code, code), "unit": REPORTED_UNIT, "reported": True}
         return None
@@ -118,7 +155,7 @@ def row(outcome: Outcome, target: float | None, scope: Scope) -> dict:
     definition = BY_CODE[outcome.code]
     applicable = definition.organization_scope or scope.kind != "organization"
     value = outcome.value
+    state = status(value, target, definition.lower_is_better) if applicable else "not_applicable"
     return {"code": outcome.code, "name": definition.name, "unit": definition.unit, "value": value,
             "numerator": outcome.numerator_count, "denominator": outcome.denominator_count,
-            "target": target, "status": status(value, target, definition.lower_is_better) if applicable else "not_applicable",
-            "reported": False, "method": None, "applicable": applicable}
+            "target": target, "status": state, "reported": False, "method": None, "applicable": applicable}

@@ -10,12 +10,16 @@ index whatever the interleaving, and a duplicate (same source and id) changes no
 from __future__ import annotations
 
 import hashlib
+import threading
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from pedgrowth.contracts import Fact
+from pedgrowth.contracts import Fact, add_years
+
+COUNTED_CATEGORIES = frozenset({"first", "highest", "pedagogue_methodist", "pedagogue_mentor"})
 
 Order = tuple[str, str, str]  # (time, source, id): breaks ties between conflicting events
 
@@ -105,6 +109,44 @@ class Employment(IntervalLog):
         return best[2] if best is not None else start[2]
 
 
+class Dated:
+    """Facts ordered by day, for window queries: appended in any order, sorted when next read."""
+
+    __slots__ = ("items", "_sorted")
+
+    def __init__(self) -> None:
+        self.items: list[tuple] = []
+        self._sorted = True
+
+    def add(self, item: tuple) -> None:
+        self.items.append(item)
+        self._sorted = False
+
+    def _ready(self) -> list[tuple]:
+        if not self._sorted:
+            self.items.sort()
+            self._sorted = True
+        return self.items
+
+    def between(self, after: date, upto: date) -> list[tuple]:
+        """Items dated after ``after`` and on or before ``upto``."""
+        items = self._ready()
+        return items[bisect_right(items, after, key=_first):bisect_right(items, upto, key=_first)]
+
+    def upto(self, upto: date) -> list[tuple]:
+        """Items dated on or before ``upto``."""
+        items = self._ready()
+        return items[:bisect_right(items, upto, key=_first)]
+
+    def persons_between(self, after: date, upto: date) -> set[str]:
+        """The second element (a person) of the items in (after, upto]."""
+        return {item[1] for item in self.between(after, upto)}
+
+
+def _first(item: tuple) -> date:
+    return item[0]
+
+
 def _latest(current: tuple | None, candidate: tuple) -> tuple:
     """Of two (order, ...) tuples, the one with the later order."""
     return candidate if current is None or candidate[0] > current[0] else current
@@ -122,6 +164,7 @@ class Facts:
     def __init__(self) -> None:
         self.seen: set[int] = set()
         self.version = 0
+        self.lock = threading.Lock()  # held while the facts change or are computed from in another thread
         self.orgs: dict[str, tuple] = {}  # org_id -> (order, data)
         self.employments: dict[tuple[str, str], Employment] = {}
         self.org_people: dict[str, set[str]] = defaultdict(set)
@@ -152,6 +195,21 @@ class Facts:
         self.plan_targets: dict[tuple[str, str, int], tuple] = {}  # (plan, indicator, year) -> (order, value)
         self.reported: dict[tuple[str, str, int], tuple] = {}  # (municipality, indicator, year) -> (order, value, method)
         self._scopes: dict[str, dict[str, set[str]]] | None = None
+        # the same facts ordered by day, for the window queries of columns.py
+        self.starts_by_day = Dated()  # (started_on, person, org)
+        self.courses_by_day = Dated()  # (completed_on, person)
+        self.program_courses: dict[str, Dated] = defaultdict(Dated)  # program -> (completed_on, person)
+        self.addressing_by_day = Dated()  # courses that address deficits: (completed_on, person)
+        self.diagnostics_by_day = Dated()  # (completed_on, person)
+        self.deficits_by_day = Dated()  # diagnostics that found a deficit: (completed_on, person)
+        self.competitions_by_day = Dated()
+        self.support_by_day = Dated()
+        self.assessments_by_day = Dated()
+        self.attestations_by_day = Dated()  # (decided_on, person, valid_until, counts)
+        self.longest_validity = 0  # days, the longest decided_on..valid_until seen
+        self.routes_by_day = Dated()  # (started_on, route_id)
+        self.pairs_by_day = Dated()  # (started_on, pair_id)
+        self.joins_by_day = Dated()  # (joined_on, person, community)
 
     # -- applying events ---------------------------------------------------------------------
 
@@ -184,6 +242,7 @@ class Facts:
     def _on_employment_started(self, d: dict, order: Order) -> None:
         person, started = d["person_id"], day(d["started_on"])
         self._employment(person, d["org_id"]).starts.append((started, order, d["position"]))
+        self.starts_by_day.add((started, person, d["org_id"]))
         _earliest_day(self.experience, person, day(d["pedagogical_experience_since"]))
         if d.get("education_matches_profile") is not None:
             self.person_starts[person].append((started, order, d["education_matches_profile"]))
@@ -224,37 +283,58 @@ class Facts:
 
     def _on_course_completed(self, d: dict, order: Order) -> None:
         addresses = frozenset(d.get("addresses_deficits") or ())
-        self.courses[d["person_id"]].append((day(d["completed_on"]), d["program_id"], addresses))
+        person, on = d["person_id"], day(d["completed_on"])
+        self.courses[person].append((on, d["program_id"], addresses))
+        self.courses_by_day.add((on, person))
+        self.program_courses[d["program_id"]].add((on, person))
+        if addresses:
+            self.addressing_by_day.add((on, person))
 
     def _on_diagnostics_completed(self, d: dict, order: Order) -> None:
         codes = frozenset(deficit["code"] for deficit in d["deficits"])
-        self.diagnostics[d["person_id"]].append((day(d["completed_on"]), codes))
+        person, on = d["person_id"], day(d["completed_on"])
+        self.diagnostics[person].append((on, codes))
+        self.diagnostics_by_day.add((on, person))
+        if codes:
+            self.deficits_by_day.add((on, person))
 
     def _on_route_started(self, d: dict, order: Order) -> None:
         route = d["route_id"]
         self.routes[route] = _latest(self.routes.get(route), (order, d["person_id"], day(d["started_on"])))
         self.person_routes[d["person_id"]].add(route)
+        self.routes_by_day.add((day(d["started_on"]), route))
 
     def _on_route_completed(self, d: dict, order: Order) -> None:
         _earliest_day(self.route_completed, d["route_id"], day(d["completed_on"]))
 
     def _on_attestation_passed(self, d: dict, order: Order) -> None:
-        self.attestations[d["person_id"]].append((d["category"], day(d["decided_on"]), day(d["valid_until"])))
+        person, decided = d["person_id"], day(d["decided_on"])
+        until = day(d.get("valid_until")) or add_years(decided, 5)
+        self.attestations[person].append((d["category"], decided, until))
+        self.attestations_by_day.add((decided, person, until, d["category"] in COUNTED_CATEGORIES))
+        self.longest_validity = max(self.longest_validity, (until - decided).days)
 
     def _on_competition_participated(self, d: dict, order: Order) -> None:
-        self.competitions[d["person_id"]].append(day(d["participated_on"]))
+        on = day(d["participated_on"])
+        self.competitions[d["person_id"]].append(on)
+        self.competitions_by_day.add((on, d["person_id"]))
 
     def _on_independent_assessment_passed(self, d: dict, order: Order) -> None:
-        self.assessments[d["person_id"]].append(day(d["passed_on"]))
+        on = day(d["passed_on"])
+        self.assessments[d["person_id"]].append(on)
+        self.assessments_by_day.add((on, d["person_id"]))
 
     def _on_support_event_attended(self, d: dict, order: Order) -> None:
-        self.support[d["person_id"]].append(day(d["attended_on"]))
+        on = day(d["attended_on"])
+        self.support[d["person_id"]].append(on)
+        self.support_by_day.add((on, d["person_id"]))
 
     def _on_pair_assigned(self, d: dict, order: Order) -> None:
         pair = d["pair_id"]
         self.pairs[pair] = _latest(self.pairs.get(pair),
                                    (order, d["mentor_id"], d["mentee_person_id"], day(d["started_on"])))
         self.mentee_pairs[d["mentee_person_id"]].add(pair)
+        self.pairs_by_day.add((day(d["started_on"]), pair))
 
     def _on_pair_ended(self, d: dict, order: Order) -> None:
         _earliest_day(self.pair_ended, d["pair_id"], day(d["ended_on"]))
@@ -267,7 +347,9 @@ class Facts:
         return log
 
     def _on_community_joined(self, d: dict, order: Order) -> None:
-        self._membership(d["person_id"], d["community_id"]).starts.append((day(d["joined_on"]), order, None))
+        joined = day(d["joined_on"])
+        self._membership(d["person_id"], d["community_id"]).starts.append((joined, order, None))
+        self.joins_by_day.add((joined, d["person_id"], d["community_id"]))
 
     def _on_community_left(self, d: dict, order: Order) -> None:
         self._membership(d["person_id"], d["community_id"]).ends.append(day(d["left_on"]))

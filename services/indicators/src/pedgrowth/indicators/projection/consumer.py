@@ -68,8 +68,7 @@ class Projection:
                 keys.add(key)
                 new.append(record)
         await self.rm.store.write(new, positions, self.rm.generation)
-        for record in new:
-            facts.add(record)
+        await self.rm.add(new)
         m = self.rm.metrics
         m.events.labels("applied").inc(len(new))
         m.events.labels("duplicate").inc(len(records) - len(new))

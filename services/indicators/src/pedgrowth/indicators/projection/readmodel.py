@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, date, datetime
 
@@ -59,28 +60,60 @@ class ReadModel:
     async def refresh_values(self, today: date | None = None, years_back: int = 5) -> int:
         """Recompute the persisted yearly values of every municipality and region, and the gauges."""
         today = today or date.today()
-        facts, rows = self.facts, []
-        names = facts.names()
+        answers_of, rows = self.answers, []
         stamp = datetime.now(UTC).isoformat()
-        for kind in ("municipality", "region"):
-            for scope_id in facts.scopes(kind):
-                scope = Scope(kind, scope_id)
-                target_years = facts.target_years(scope_id) if kind == "municipality" else {}
-                years = set(range(today.year - years_back, today.year + 1))
-                years |= {y for by_year in target_years.values() for y in by_year if y <= today.year}
-                for year in sorted(years):
-                    as_of = year_end(year, today)
-                    answers = self.answers.indicators(scope, as_of)
-                    for answer in answers:
-                        rows.append(ValueRow(
-                            str(scope), answer["code"], year, as_of.isoformat(), answer["value"], answer["numerator"],
-                            answer["denominator"], answer["target"], answer["status"], stamp, kind,
-                            names.get(str(scope), scope_id)))
-                        if year == today.year and answer["code"] in CODES:
-                            self.metrics.set_indicator(str(scope), answer["code"], answer["value"])
-                    await asyncio.sleep(0)
+        names, plan = await asyncio.to_thread(self._refresh_plan, today, years_back)
+        for scope, years in plan:
+            for year in years:
+                as_of = year_end(year, today)
+                answers = await asyncio.to_thread(answers_of.indicators, scope, as_of, False)
+                for answer in answers:
+                    rows.append(ValueRow(
+                        str(scope), answer["code"], year, as_of.isoformat(), answer["value"], answer["numerator"],
+                        answer["denominator"], answer["target"], answer["status"], stamp, scope.kind,
+                        names.get(str(scope), scope.id)))
+                    if year == today.year and answer["code"] in CODES:
+                        self.metrics.set_indicator(str(scope), answer["code"], answer["value"])
         await self.store.save_values(rows)
         return len(rows)
+
+    def _refresh_plan(self, today: date, years_back: int) -> tuple[dict, list[tuple[Scope, list[int]]]]:
+        """Scope names, and each municipality and region with the years to refresh (recent and planned)."""
+        facts = self.facts
+        with facts.lock:
+            names = facts.names()
+            plan = []
+            for kind in ("municipality", "region"):
+                for scope_id in facts.scopes(kind):
+                    years = set(range(today.year - years_back, today.year + 1))
+                    if kind == "municipality":
+                        years |= {y for by_year in facts.target_years(scope_id).values() for y in by_year
+                                  if y <= today.year}
+                    plan.append((Scope(kind, scope_id), sorted(years)))
+        return names, plan
+
+    async def add(self, records: list) -> None:
+        """Add records to the facts, holding their lock (computations in other threads read them)."""
+        facts = self.facts
+        await asyncio.to_thread(facts.lock.acquire)
+        try:
+            for record in records:
+                facts.add(record)
+        finally:
+            facts.lock.release()
+
+    async def keep_warm(self, stop: asyncio.Event, seconds: float) -> None:
+        """Recompute recently asked answers soon after the facts change, off the request path."""
+        seen = None
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), seconds)
+            if self.loaded.is_set() and (self.facts.version, id(self.facts)) != seen:
+                seen = (self.facts.version, id(self.facts))
+                try:
+                    await asyncio.to_thread(self.answers.warm)
+                except Exception as error:  # noqa: BLE001 - warming is an optimisation; the next round retries
+                    log.warning("warming answers failed: %r", error)
 
 
 CODES = {d.code for d in INDICATORS}

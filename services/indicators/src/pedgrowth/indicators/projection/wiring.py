@@ -43,4 +43,7 @@ def projection_parts(settings: IndicatorsSettings, registry: CollectorRegistry |
     async def refresh(_service, stop: asyncio.Event) -> None:
         await refresh_values_periodically(read_model, stop, settings.values_refresh_seconds)
 
-    return read_model, [project, refresh]
+    async def warm(_service, stop: asyncio.Event) -> None:
+        await read_model.keep_warm(stop, max(settings.answers_max_age_seconds, 0.1))
+
+    return read_model, [project, refresh, warm]
