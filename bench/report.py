@@ -1,0 +1,131 @@
+"""The goals of issue 7 checked against the results, and the Markdown summary."""
+
+from __future__ import annotations
+
+GOAL_STAFF = 40_000
+
+
+def _goal(name: str, measured, target: float, higher_is_better: bool, unit: str, note: str = "") -> dict:
+    if measured is None:
+        return {"goal": name, "target": target, "unit": unit, "measured": None, "met": False,
+                "by": "not measured", "note": note}
+    met = measured >= target if higher_is_better else measured <= target
+    if higher_is_better:
+        by = f"{measured / target:.2f}× the target" + ("" if met else f" ({(1 - measured / target) * 100:.0f}% short)")
+    else:
+        by = f"{measured / target:.2f}× the limit" + ("" if met else f" ({(measured / target - 1) * 100:.0f}% over)")
+    return {"goal": name, "target": target, "unit": unit, "measured": measured, "met": met, "by": by, "note": note}
+
+
+def goals(r: dict) -> list[dict]:
+    """ratio ≥ 0.5; rebuild of 1 million events ≤ 60 s; freshness p99 ≤ 1 s at 1,000/s; read p99 ≤ 50 ms."""
+    at_size = r["staff"] >= GOAL_STAFF
+    size_note = "" if at_size else f"measured at {r['staff']} staff, not the goal's {GOAL_STAFF}"
+    out = [_goal("projection / baseline ratio ≥ 0.5", r.get("ratio"), 0.5, True, "ratio", size_note)]
+    if r.get("rebuild_s") is not None:
+        per_million = round(r["rebuild_s"] * 1_000_000 / r["events"], 1)
+        out.append(_goal("rebuild of 1 million events ≤ 60 s", per_million, 60.0, False, "s",
+                         f"{r['rebuild_s']} s for {r['events']} events, scaled linearly to 1,000,000"))
+    fresh = (r.get("freshness") or {}).get("1000")
+    if fresh is not None:
+        measured = fresh["p99_ms"] if not fresh["missing_after_drain"] else None
+        note = "" if measured is not None else f"{fresh['missing_after_drain']} events had not arrived after the drain"
+        out.append(_goal("freshness p99 ≤ 1 s at 1,000 events/s", measured, 1000.0, False, "ms", note or size_note))
+    worst = r.get("read_p99_worst_class")
+    if worst is not None:
+        out.append(_goal(f"read p99 ≤ 50 ms at {GOAL_STAFF} staff (worst scope/date class)", worst["p99_ms"], 50.0,
+                         False, "ms", f"closed loop, worst class {worst['class']}; all requests p99 {r['read_p99_ms']} ms; "
+                         f"paced clients: p99 {((r.get('reads_paced') or {}).get('all') or {}).get('p99_ms')} ms"
+                         + (f"; {size_note}" if size_note else "")))
+    return out
+
+
+def _fmt(x, digits=0) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float | int):
+        return f"{x:,.{digits}f}".replace(",", " ")
+    return str(x)
+
+
+def markdown(r: dict) -> str:
+    m = r["machine"]
+    lines = [
+        f"# Benchmark results{' (quick)' if r.get('quick') else ''}",
+        "",
+        f"{m['date']} · {m['cores']} cores ({m['cpu']}) · {m['memory_gb']} GB · Python {m['python']} · "
+        f"commit {m['commit']} · broker: {r.get('broker')} · load average at start {m['load_average_at_start']}",
+        "",
+        f"Region: {_fmt(r['staff'])} pedagogical staff positions over {r['years']} years "
+        f"({r['period'][0]} – {r['period'][1]}), {r['region']['municipalities']} municipalities, "
+        f"{_fmt(r['region']['organisations'])} organisations, {r['region']['programmes']} programmes: "
+        f"**{_fmt(r['events'])} events** (mean {r['region']['mean_event_bytes']} bytes).",
+        "",
+        "## Goals",
+        "",
+        "| goal | measured | met | by |",
+        "|---|---|---|---|",
+    ]
+    for g in r.get("goals", []):
+        lines.append(f"| {g['goal']} | {_fmt(g['measured'], 2)} {g['unit']} | {'yes' if g['met'] else '**no**'} | "
+                     f"{g['by']}{'; ' + g['note'] if g['note'] else ''} |")
+    gen = r["generation"]
+    lines += [
+        "",
+        "## Figures",
+        "",
+        "| what | value |",
+        "|---|---|",
+        f"| generation of the facts | {_fmt(gen['facts_per_s'])} /s |",
+        f"| encoding (contract validation + CloudEvent JSON) | {_fmt(gen['encode_per_s'])} /s |",
+        f"| produce to *.events (acks=all) | {_fmt(r['produce']['events_per_s'])} /s |",
+        f"| raw baseline (getmany + json.loads) | **{_fmt(r['baseline_events_per_s'])} /s** |",
+        f"| indicators projection (fresh SQLite read model) | **{_fmt(r['projection_events_per_s'])} /s** |",
+        f"| ratio projection / baseline | **{r['ratio']}** |",
+        f"| rebuild from the topics | **{r['rebuild_s']} s** ({_fmt(r['rebuild'].get('events_per_s'))} /s; "
+        f"{r['rebuild'].get('how')}) |",
+    ]
+    if "service_start" in r:
+        lines.append(f"| indicators service start until it answers (loads the read model) | "
+                     f"{r['service_start']['indicators_answers_after_s']} s |")
+    if "compute_ms" in r:
+        lines.append("| one uncached evaluation of the 20 indicators | " + ", ".join(
+            f"{k} {v} ms" for k, v in r["compute_ms"].items()) + " |")
+    if "freshness" in r:
+        lines += ["", "## Freshness (training.inbox → indicators read model)", "",
+                  "| rate /s | sent | achieved /s | arrived | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|---|---|"]
+        for rate, f in r["freshness"].items():
+            lines.append(f"| {rate} | {f['sent']} | {_fmt(f['achieved_send_rate_per_s'])} | {f['arrived']} | "
+                         f"{_fmt(f['p50_ms'], 1)} | {_fmt(f['p99_ms'], 1)} | {_fmt(f['max_ms'], 1)} |")
+        lines += ["", r["freshness_what"]]
+    for key, title in (("reads", "closed loop: each client sends its next request when the last is answered"),
+                       ("reads_paced", "paced: each client pauses 0..2×{think} s between requests")):
+        if key not in r:
+            continue
+        rd = r[key]
+        lines += ["", f"## Dashboard reads, {title.format(think=rd['think_s'])}", "",
+                  f"{rd['clients']} clients, {rd['seconds']} s, {_fmt(rd['requests_per_s'])} requests/s, "
+                  f"errors: {rd['errors'] or 'none'}.", "",
+                  "| scope / date | requests | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|"]
+        for k, s in rd["by_class"].items():
+            lines.append(f"| {k} | {s['n']} | {_fmt(s['p50_ms'], 1)} | {_fmt(s['p99_ms'], 1)} | {_fmt(s['max_ms'], 1)} |")
+        a = rd["all"]
+        lines.append(f"| all | {a['n']} | {_fmt(a['p50_ms'], 1)} | {_fmt(a['p99_ms'], 1)} | {_fmt(a['max_ms'], 1)} |")
+        if key == "reads":
+            h = r["read_floor_health"]
+            lines.append(f"| floor: GET /health, same clients ({_fmt(h.get('requests_per_s'))} /s) | {h['n']} | "
+                         f"{_fmt(h['p50_ms'], 1)} | {_fmt(h['p99_ms'], 1)} | {_fmt(h['max_ms'], 1)} |")
+        lines += ["", f"Past dates: {', '.join(rd['past_dates'])}; current = no as_of (today). Scopes drawn at "
+                      f"random from {rd['distinct_keys']}."]
+    if "memory" in r:
+        mem = r["memory"]
+        rss = r["indicators_rss_mb"]
+        lines += ["", "## Memory of the indicators process", "",
+                  f"- peak RSS at {_fmt(r['staff'])} staff: **{_fmt(r['peak_rss_mb'])} MiB** (after load "
+                  f"{_fmt(rss['after_load']['VmRSS'])} MiB, at the end {_fmt(rss['at_end']['VmRSS'])} MiB)",
+                  f"- in-memory index: {mem['mb_per_1000_staff']} MiB per 1,000 staff (R² {mem['r2']}; probes "
+                  + ", ".join(f"{p['staff']}: {p['rss_mb']} MiB" for p in mem["probes"]) + ")",
+                  f"- at {_fmt(mem['national_staff'])} staff: **≈ {_fmt(mem['national_peak_rss_mb_extrapolated'] / 1024, 1)}"
+                  f" GiB**, {mem['how']}"]
+    lines += ["", f"Whole run: {r.get('bench_seconds')} s. Explanations: docs/performance.md.", ""]
+    return "\n".join(lines)

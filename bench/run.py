@@ -1,0 +1,227 @@
+"""`python -m bench.run [--staff 40000] [--years 5] [--quick]`: the benchmarks of issue 7.
+
+0. generate a region and publish its events to the four *.events topics, as the relays would;
+1. projection throughput against the raw consume-and-decode baseline, same run, same topics;
+2. rebuild of the read model from the topics;
+3. freshness: training.inbox → indicators read model, at 200 and 1,000 events/s;
+4. dashboard API latency under 50 concurrent clients;
+5. peak memory of the indicators service, and an extrapolation to national scale.
+Results: bench/results/latest.json and latest.md (``--quick``: quick.json / quick.md, not kept in git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import json
+import logging
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from . import broker as kafka
+from . import services as svc
+from .events import encode, in_relay_order
+from .memory import fit, run_probe
+from .region import Region
+from .report import goals, markdown
+from .throughput import compute_times, project, rebuild
+from .util import machine, memory_mb
+
+RESULTS = Path(__file__).parent / "results"
+NATIONAL_STAFF = 1_100_000
+log = logging.getLogger("bench")
+
+
+def say(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+async def run(args: argparse.Namespace, work: Path) -> dict:
+    out: dict = {"staff": args.staff, "years": args.years, "quick": args.quick, "machine": machine()}
+
+    # 0. the region and its events
+    started = time.perf_counter()
+    region = Region(args.staff, args.years)
+    by_service = in_relay_order(region.items())
+    generate_s = time.perf_counter() - started
+    shape = region.shape
+    count = sum(len(v) for v in by_service.values())
+    say(f"generated {count} facts for {args.staff} staff in {generate_s:.1f} s; encoding")
+    messages, encode_s = encode(by_service)
+    by_topic = {f"{s}.events": len(v) for s, v in by_service.items()}
+    del by_service
+    out.update({"events": len(messages), "period": [shape.start.isoformat(), shape.end.isoformat()],
+                "region": {"municipalities": len(shape.municipalities), "organisations": len(shape.orgs),
+                           "programmes": len(shape.programs), "active_staff_at_end": len(shape.active),
+                           "events_by_topic": by_topic,
+                           "mean_event_bytes": round(sum(len(m.value) for m in messages) / len(messages))}})
+    out["generation"] = {"facts_s": round(generate_s, 2), "facts_per_s": round(count / generate_s),
+                         "encode_s": round(encode_s, 2), "encode_per_s": round(len(messages) / encode_s),
+                         "note": "encode = contract model validation + new_event + JSON bytes, one process"}
+    say(f"encoded {len(messages)} events in {encode_s:.1f} s")
+
+    with kafka.broker() as b:
+        out["broker"] = b.what
+        await kafka.create_topics(b)
+        before = sum((await kafka.end_offsets(b)).values())
+        produce_s = await kafka.produce(b, messages)
+        expected = before + len(messages)
+        out["produce"] = {"seconds": round(produce_s, 2), "events_per_s": round(len(messages) / produce_s),
+                          "acks": "all", "already_on_topics": before}
+        say(f"produced {len(messages)} in {produce_s:.1f} s")
+        del messages
+        gc.collect()
+
+        # 1. the raw baseline, then the projection, on the same topics
+        read, seconds = await kafka.baseline(b, expected)
+        out["baseline_events_per_s"] = round(read / seconds)
+        out["baseline"] = {"read": read, "seconds": round(seconds, 2),
+                           "what": "aiokafka getmany(max_records=2000) loop, json.loads of every value, "
+                                   "all partitions of the four *.events topics from the beginning"}
+        say(f"baseline: {read} in {seconds:.1f} s = {read / seconds:,.0f}/s")
+        projected = await project(b, expected, work / "projection")
+        rm = projected.pop("read_model")
+        out["projection_events_per_s"] = round(projected["events_per_s"])
+        out["ratio"] = round(projected["events_per_s"] / (read / seconds), 3)
+        out["projection"] = {**{k: (round(v, 2) if isinstance(v, float) else v) for k, v in projected.items()},
+                             "what": "pedgrowth.indicators Projection into a fresh ReadModel (SQLite store) from "
+                                     "the beginning until every message was applied; includes consumer start"}
+        say(f"projection: {projected['read']} in {projected['seconds']:.1f} s = {projected['events_per_s']:,.0f}/s "
+            f"(ratio {out['ratio']})")
+        today = date.today()
+        org = next(o.org_id for o in shape.orgs if o.kind == "school")
+        out["compute_ms"] = compute_times(rm, shape.region_id, shape.municipalities[0], org,
+                                          {"current": today, "past": date(today.year - 2, 12, 31)})
+        out["bench_process_rss_mb_after_projection"] = memory_mb(__import__("os").getpid())
+        await rm.store.close()
+        del rm
+        gc.collect()
+
+        # 2. rebuild with the service's own function, into the store the service will then run on
+        rebuilt = await rebuild(b, work / "indicators", expected)
+        out["rebuild_s"] = round(rebuilt["seconds"], 2)
+        out["rebuild"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in rebuilt.items()}
+        say(f"rebuild: {rebuilt['read']} in {rebuilt['seconds']:.1f} s")
+        if args.skip_services:
+            return out
+
+        # 3-5. the services as processes on this broker
+        rm_path = work / "indicators" / "indicators-read.sqlite"
+        children = []
+        try:
+            indicators = svc.start_service("indicators", b, work, {"INDICATORS_READ_MODEL_URL": f"sqlite:///{rm_path}"})
+            children.append(indicators)
+            registry = svc.start_service("registry", b, work)
+            children.append(registry)
+            training = svc.start_service("training", b, work, {"TRAINING_FOLLOW_REGISTRY": "false"})
+            children.append(training)
+            for child in (registry, training):
+                await svc.wait_ready(child)
+            loaded_s = await svc.wait_loaded(indicators, shape)
+            out["service_start"] = {"indicators_answers_after_s": round(loaded_s, 1),
+                                    "what": "process start → first 200 from /api/v1/indicators: imports, "
+                                            f"loading {expected} events from the SQLite read model into memory"}
+            rss_loaded = svc.rss(indicators)
+            say(f"indicators answers after {loaded_s:.1f} s; rss {rss_loaded}")
+            catalogue_s = await svc.publish_catalogue(training, shape, rm_path)
+            say(f"catalogue through training to indicators in {catalogue_s:.1f} s")
+
+            out["freshness"] = {}
+            for rate in (200, 1000):
+                fresh = await svc.freshness(b, rm_path, shape, rate, args.freshness_seconds, f"r{rate}",
+                                            drain_timeout=args.drain_timeout)
+                out["freshness"][str(rate)] = fresh
+                say(f"freshness at {rate}/s: {fresh}")
+                await asyncio.sleep(2)
+            out["freshness_what"] = (
+                "time.time() just before AIOKafkaProducer.send of a course_completed CloudEvent to training.inbox "
+                "(acks=all, linger 0) → time.time() when a read-only poll (every 10 ms) of the indicators "
+                "read-model store (SQLite rm_event) first shows it. The projection commits that row and adds it "
+                "to the in-memory index in the same step, so the API computes with it from then on; an answer "
+                "already cached may be served up to INDICATORS_ANSWERS_MAX_AGE_SECONDS (0.5 s) longer. "
+                "Path: training inbox consumer → training event store → relay → training.events → projection.")
+            out["freshness_p99_ms"] = out["freshness"]["1000"]["p99_ms"]
+            rss_after_writes = svc.rss(indicators)
+
+            await asyncio.sleep(args.quiet_seconds)  # let the yearly-values refresh after the writes pass
+            out["read_floor_health"] = await svc.health_floor(indicators, args.clients)
+            out["reads"] = await svc.reads(indicators, shape, args.clients, args.reads_seconds)
+            out["reads_paced"] = await svc.reads(indicators, shape, args.clients, args.reads_seconds, think=args.think)
+            say(f"reads paced: {out['reads_paced']['all']}")
+            worst = max(out["reads"]["by_class"].items(), key=lambda kv: kv[1]["p99_ms"] or 0)
+            out["read_p99_ms"] = out["reads"]["all"]["p99_ms"]
+            out["read_p99_worst_class"] = {"class": worst[0], "p99_ms": worst[1]["p99_ms"]}
+            say(f"reads: {out['reads']['all']} worst {out['read_p99_worst_class']}")
+            rss_end = svc.rss(indicators)
+            out["indicators_rss_mb"] = {"after_load": rss_loaded, "after_freshness": rss_after_writes,
+                                        "at_end": rss_end}
+            out["peak_rss_mb"] = rss_end["VmHWM"]
+        finally:
+            for child in reversed(children):
+                child.stop()
+
+    # 5. memory at several sizes (in-memory index only), extrapolated from the service's own peak
+    sizes = args.memory_sizes or ([500, 1000, 2000] if args.quick else [5000, 10000, 20000])
+    points = [run_probe(n, args.years, shape.end) for n in sizes]
+    slope, intercept, r2 = fit(points)
+    national = out["peak_rss_mb"] + slope * (NATIONAL_STAFF - args.staff)
+    out["memory"] = {
+        "probes": points, "mb_per_1000_staff": round(slope * 1000, 2), "intercept_mb": round(intercept, 1),
+        "r2": round(r2, 4), "national_staff": NATIONAL_STAFF, "national_peak_rss_mb_extrapolated": round(national),
+        "how": "measured extrapolation: the indicators process's peak RSS at this size plus the slope of the "
+               "in-memory index (bench.memory probes: Facts built from the same generated region at "
+               f"{', '.join(map(str, sizes))} staff, each in its own process) times the missing staff"}
+    out["peak_rss_mb_national_extrapolated"] = round(national)
+    say(f"memory: {slope * 1000:.2f} MiB per 1000 staff (R² {r2:.4f}); national ≈ {national / 1024:.1f} GiB")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--staff", type=int, default=None, help="pedagogical staff positions (default 40000)")
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="2,000 staff and short phases, for development")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--freshness-seconds", type=float, default=None)
+    parser.add_argument("--reads-seconds", type=float, default=None)
+    parser.add_argument("--think", type=float, default=0.5,
+                        help="mean pause of a paced dashboard between requests, seconds")
+    parser.add_argument("--drain-timeout", type=float, default=120.0)
+    parser.add_argument("--quiet-seconds", type=float, default=None)
+    parser.add_argument("--memory-sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--skip-services", action="store_true", help="phases 0-2 only")
+    parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, service logs)")
+    parser.add_argument("--out", type=Path, default=None, help="results file stem (default bench/results/latest)")
+    args = parser.parse_args(argv)
+    args.staff = args.staff or (2000 if args.quick else 40_000)
+    args.freshness_seconds = args.freshness_seconds or (5.0 if args.quick else 20.0)
+    args.reads_seconds = args.reads_seconds or (5.0 if args.quick else 20.0)
+    args.quiet_seconds = args.quiet_seconds if args.quiet_seconds is not None else (1.0 if args.quick else 11.0)
+    stem = args.out or RESULTS / ("quick" if args.quick else "latest")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    work = Path(tempfile.mkdtemp(prefix="pedgrowth-bench-"))
+    started = time.perf_counter()
+    try:
+        results = asyncio.run(run(args, work))
+    finally:
+        if args.keep:
+            say(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    results["goals"] = goals(results)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    stem.with_suffix(".md").write_text(markdown(results))
+    say(f"wrote {stem.with_suffix('.json')} and {stem.with_suffix('.md')} in {results['bench_seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        raise SystemExit(main())
