@@ -142,6 +142,7 @@ class Service:
         self.stop.set()
         with contextlib.suppress(Exception):
             await self.broker.stop()
+        await self.relay_finished()
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -149,6 +150,14 @@ class Service:
         if self.producer is not None:
             await self.producer.stop()
         self.app.close()
+
+    async def relay_finished(self, timeout: float = 10.0) -> None:
+        """Let the relay see ``stop`` and return by itself: cancelling it could leave a store call
+        running in a worker thread while ``close`` closes the store (SQLite then crashes the process)."""
+        relay = [t for t in self.tasks if t.get_name() == f"{self.name}-relay" and not t.done()]
+        if relay and self.relay is not None:
+            self.relay.wakeup.set()
+            await asyncio.wait(relay, timeout=timeout)
 
     async def ready(self) -> dict[str, bool]:
         """Whether the store and the broker answer."""
