@@ -41,7 +41,9 @@ async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
         await asyncio.wait_for(read_model.loaded.wait(), LOAD_TIMEOUT)
     except TimeoutError as error:
         raise HTTPException(503, "the read model is still loading") from error
-    organisations = [data for _, data in read_model.facts.orgs.values()]
+    facts = read_model.facts
+    with facts.lock:  # the projection changes the facts while holding it
+        organisations = [data for _, data in facts.orgs.values()]
     return {"regions": scope_tree(organisations, principal)}
 
 

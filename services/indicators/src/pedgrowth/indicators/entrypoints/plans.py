@@ -33,7 +33,9 @@ def region_of(request: Request, municipality_id: str) -> str | None:
     read_model = getattr(request.app.state, "read_model", None)
     if read_model is None:
         return None
-    return read_model.facts.placement("municipality", municipality_id).get("region_id")
+    facts = read_model.facts
+    with facts.lock:  # the projection changes the facts while holding it
+        return facts.placement("municipality", municipality_id).get("region_id")
 
 
 def check_read(request: Request, principal: Principal, municipality_id: str) -> None:
