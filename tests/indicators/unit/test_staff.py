@@ -90,3 +90,12 @@ def test_the_same_events_in_any_order_with_duplicates_give_the_same_values():
         shuffled = records + records[:3]
         random.Random(seed).shuffle(shuffled)
         assert evaluate(facts_of(*shuffled), Scope.parse("municipality:mun-1"), D) == expected
+
+
+def test_an_unusable_event_is_counted_and_does_not_stop_the_facts():
+    from pedgrowth.indicators.indicators.facts import Record
+    facts = facts_of(org())
+    assert facts.add(Record("/x", "bad", "pedgrowth.registry.employment_started.v1", "2025-01-01T00:00:00+00:00", {}))
+    assert facts.unusable == 1
+    facts.add(hired("p-1", "2020-01-01"))
+    assert people(facts)[0] == {"p-1"}

@@ -27,7 +27,7 @@ def staff_fast(facts: Facts, orgs: set[str], d: date) -> tuple[set[str], set[str
         seen.add((person, org))
         log = employments[(person, org)]
         if len(log.starts) == 1 and not log.changes:
-            if any(started <= end <= d for end in log.ends):
+            if log.ends and any(started <= end <= d for end in log.ends):
                 continue
             position = log.starts[0][2]
         else:
@@ -143,7 +143,8 @@ def member_persons(facts: Facts, d: date) -> set[str]:
     for joined, person, community in facts.joins_by_day.upto(d):
         if person in found:
             continue
-        if not any(joined <= left <= d for left in memberships[(person, community)].ends):
+        ends = memberships[(person, community)].ends
+        if not ends or not any(joined <= left <= d for left in ends):
             found.add(person)
     return found
 

@@ -10,14 +10,18 @@ index whatever the interleaving, and a duplicate (same source and id) changes no
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import UTC, date
 from typing import Any
 
 from pedgrowth.contracts import Fact, add_years
+
+log = logging.getLogger(__name__)
 
 COUNTED_CATEGORIES = frozenset({"first", "highest", "pedagogue_methodist", "pedagogue_mentor"})
 
@@ -140,11 +144,11 @@ class Dated:
 
     def persons_between(self, after: date, upto: date) -> set[str]:
         """The second element (a person) of the items in (after, upto]."""
-        return {item[1] for item in self.between(after, upto)}
+        return set(map(_second, self.between(after, upto)))
 
 
-def _first(item: tuple) -> date:
-    return item[0]
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
 def _latest(current: tuple | None, candidate: tuple) -> tuple:
@@ -164,6 +168,7 @@ class Facts:
     def __init__(self) -> None:
         self.seen: set[int] = set()
         self.version = 0
+        self.unusable = 0
         self.lock = threading.Lock()  # held while the facts change or are computed from in another thread
         self.orgs: dict[str, tuple] = {}  # org_id -> (order, data)
         self.employments: dict[tuple[str, str], Employment] = {}
@@ -221,7 +226,11 @@ class Facts:
         self.seen.add(key)
         handler = getattr(self, f"_on_{record.kind}", None)
         if handler is not None:
-            handler(record.data, record.order)
+            try:
+                handler(record.data, record.order)
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                self.unusable += 1  # validated events never get here; a bad one must not stop the projection
+                log.warning("event %s %s from %s is unusable: %r", record.type, record.id, record.source, error)
         self.version += 1
         return True
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
+from pydantic import ValidationError
 
-from pedgrowth.contracts import PROJECTION_GROUP, PROJECTION_TOPICS, ContractViolation, decode
+from pedgrowth.contracts import EVENT_MODELS, PROJECTION_GROUP, PROJECTION_TOPICS, ContractViolation
 
 from ..indicators.facts import Record
 from ..readmodel.base import StoreReplaced
@@ -27,12 +30,37 @@ from .readmodel import ReadModel
 log = logging.getLogger(__name__)
 
 
+def read_event(value: bytes) -> Record:
+    """A record from a message of a *.events topic, its data checked against the contract model.
+
+    The owning service validated and canonicalised every event before publishing it, so this
+    checks the envelope's attributes and validates ``data`` with the same model ``decode`` uses,
+    without rebuilding the envelope (that would cost more than everything else the projection does).
+    """
+    try:
+        event = json.loads(value)
+        model = EVENT_MODELS[event["type"]]
+        if event.get("specversion") != "1.0" or not event["id"] or not event["source"]:
+            raise ContractViolation("schema", "not a CloudEvent 1.0", "specversion")
+        time_ = datetime.fromisoformat(event["time"])
+        if time_.tzinfo is None:
+            raise ContractViolation("schema", "time has no offset", "time")
+        model.model_validate(event["data"])
+    except ContractViolation:
+        raise
+    except ValidationError as error:
+        raise ContractViolation("schema", str(error).splitlines()[0], "data") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ContractViolation("schema", f"not a pedgrowth event: {error!r}") from None
+    return Record(event["source"], event["id"], event["type"], time_.astimezone(UTC).isoformat(), event["data"])
+
+
 def to_records(messages) -> tuple[list[Record], int]:
     """Decode Kafka messages into records; undecodable ones are counted and skipped."""
     records, ignored = [], 0
     for message in messages:
         try:
-            records.append(Record.from_fact(decode(message.value)))
+            records.append(read_event(message.value))
         except ContractViolation as violation:
             ignored += 1
             log.warning("projection: %s/%d/%d ignored: %s", message.topic, message.partition, message.offset,
@@ -55,6 +83,9 @@ class Projection:
         self.partitions: list[TopicPartition] = []
         self.caught_up = asyncio.Event()
         self._commit_warned = False
+        self.commit_seconds = 1.0
+        self._uncommitted: dict[TopicPartition, int] = {}
+        self._committed_at = 0.0
 
     async def apply(self, messages, positions: dict[tuple[str, int], int]) -> tuple[int, int]:
         """Write a batch to the store, then into the facts: (applied, duplicates)."""
@@ -144,6 +175,7 @@ class Projection:
                     continue
                 await self.commit(consumer, batch)
             if not messages or time.monotonic() - last_check > self.generation_check_seconds:
+                await self.commit(consumer, {}, force=True)
                 await self.update_lag(consumer)
                 if time.monotonic() - last_check > self.generation_check_seconds:
                     last_check = time.monotonic()
@@ -156,8 +188,13 @@ class Projection:
         await self.rm.reload()
         await self.seek(consumer)
 
-    async def commit(self, consumer: AIOKafkaConsumer, batch) -> None:
-        offsets = {tp: OffsetAndMetadata(items[-1].offset + 1, "") for tp, items in batch.items() if items}
+    async def commit(self, consumer: AIOKafkaConsumer, batch, force: bool = False) -> None:
+        """Commit the applied offsets to the group, at most once a second (the store holds the truth)."""
+        self._uncommitted.update({tp: items[-1].offset + 1 for tp, items in batch.items() if items})
+        if not self._uncommitted or (not force and time.monotonic() - self._committed_at < self.commit_seconds):
+            return
+        offsets = {tp: OffsetAndMetadata(offset, "") for tp, offset in self._uncommitted.items()}
+        self._uncommitted, self._committed_at = {}, time.monotonic()
         try:
             await consumer.commit(offsets)
         except Exception as error:  # noqa: BLE001 - the store holds the truth; the group offset is for tooling
