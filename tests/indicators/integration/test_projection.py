@@ -1,0 +1,55 @@
+"""The projection on the real broker: restart where the store stopped, metrics, a poison message."""
+
+from __future__ import annotations
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.indicators.projection.metrics import ProjectionMetrics
+from pedgrowth.indicators.projection.readmodel import ReadModel
+from pedgrowth.indicators.readmodel.sql import SqliteStore
+from tests.indicators.streams.replay import caught_up, create, projecting, publish, recorded, unique_topics
+from tests.support.kafka import eventually, produce
+from tests.support.services import settings_for
+
+pytestmark = pytest.mark.broker
+
+
+async def test_a_restarted_projection_carries_on_from_the_store_without_reading_again(kafka, tmp_path):
+    settings = settings_for(IndicatorsSettings, kafka, tmp_path)
+    events = recorded()
+    topics = unique_topics()
+    await create(settings, topics)
+    await publish(kafka[0], events[:100], topics)
+    first = ReadModel(SqliteStore(tmp_path / "rm.sqlite"))
+    async with projecting(first, kafka[0], topics):
+        await caught_up(first, events[:100])
+    await publish(kafka[0], events[100:], topics)
+
+    registry = CollectorRegistry()
+    second = ReadModel(SqliteStore(tmp_path / "rm.sqlite"), ProjectionMetrics(registry))
+    async with projecting(second, kafka[0], topics):
+        await caught_up(second, events)
+        await eventually(lambda: registry.get_sample_value("pedgrowth_projection_events_total",
+                                                            {"outcome": "applied"}) == len(events) - 100)
+        assert registry.get_sample_value("pedgrowth_projection_events_total", {"outcome": "duplicate"}) == 0
+        assert await second.store.count() == len(events)
+
+
+async def test_a_poison_message_is_skipped_and_counted(kafka, tmp_path):
+    settings = settings_for(IndicatorsSettings, kafka, tmp_path)
+    events = recorded()[:20]
+    topics = unique_topics()
+    await create(settings, topics)
+    await produce(kafka[0], topics["registry"], [b"{not json", b'{"specversion": "1.0"}'])
+    await publish(kafka[0], events, topics)
+    registry = CollectorRegistry()
+    read_model = ReadModel(SqliteStore(tmp_path / "rm.sqlite"), ProjectionMetrics(registry))
+    async with projecting(read_model, kafka[0], topics) as projection:
+        await caught_up(read_model, events)
+        assert registry.get_sample_value("pedgrowth_projection_events_total", {"outcome": "ignored"}) == 2
+        await eventually(lambda: projection.caught_up.is_set())
+        lags = [registry.get_sample_value("pedgrowth_projection_lag", {"topic": tp.topic, "partition": str(tp.partition)})
+                for tp in projection.partitions]
+        assert lags and all(lag == 0 for lag in lags if lag is not None)
