@@ -128,6 +128,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
                                             f"loading {expected} events from the SQLite read model into memory"}
             rss_loaded = svc.rss(indicators)
             say(f"indicators answers after {loaded_s:.1f} s; rss {rss_loaded}")
+            out["service_start"]["then_idle_after_s"] = await svc.wait_idle(indicators)
             catalogue_s = await svc.publish_catalogue(training, shape, rm_path)
             say(f"catalogue through training to indicators in {catalogue_s:.1f} s")
 
@@ -137,7 +138,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
                                             drain_timeout=args.drain_timeout)
                 out["freshness"][str(rate)] = fresh
                 say(f"freshness at {rate}/s: {fresh}")
-                await asyncio.sleep(2)
+                await svc.wait_idle(indicators)
             out["freshness_what"] = (
                 "time.time() just before AIOKafkaProducer.send of a course_completed CloudEvent to training.inbox "
                 "(acks=all, linger 0) → time.time() when a read-only poll (every 10 ms) of the indicators "
@@ -148,7 +149,8 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
             out["freshness_p99_ms"] = out["freshness"]["1000"]["p99_ms"]
             rss_after_writes = svc.rss(indicators)
 
-            await asyncio.sleep(args.quiet_seconds)  # let the yearly-values refresh after the writes pass
+            # the yearly values and warm answers are recomputed after the writes: read once that is over
+            out["reads_idle_wait_s"] = await svc.wait_idle(indicators)
             out["read_floor_health"] = await svc.health_floor(indicators, args.clients)
             out["reads"] = await svc.reads(indicators, shape, args.clients, args.reads_seconds)
             out["reads_paced"] = await svc.reads(indicators, shape, args.clients, args.reads_seconds, think=args.think)
@@ -192,7 +194,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean pause of a paced dashboard between requests, seconds")
     parser.add_argument("--drain-timeout", type=float, default=120.0)
-    parser.add_argument("--quiet-seconds", type=float, default=None)
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=None)
     parser.add_argument("--skip-services", action="store_true", help="phases 0-2 only")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, service logs)")
@@ -201,7 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     args.staff = args.staff or (2000 if args.quick else 40_000)
     args.freshness_seconds = args.freshness_seconds or (5.0 if args.quick else 20.0)
     args.reads_seconds = args.reads_seconds or (5.0 if args.quick else 20.0)
-    args.quiet_seconds = args.quiet_seconds if args.quiet_seconds is not None else (1.0 if args.quick else 11.0)
     stem = args.out or RESULTS / ("quick" if args.quick else "latest")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     work = Path(tempfile.mkdtemp(prefix="pedgrowth-bench-"))

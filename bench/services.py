@@ -24,7 +24,7 @@ from pedgrowth.kit.auth import Role, Tokens
 
 from .broker import Broker, free_port
 from .region import RegionShape
-from .util import memory_mb, summary
+from .util import cpu_seconds, memory_mb, summary
 
 SECRET = "bench-secret-not-for-production-use"
 COURSE_TYPE = "pedgrowth.training.course_completed.v1"
@@ -334,6 +334,18 @@ async def health_floor(indicators: Child, clients: int = 50, seconds: float = 3.
     started = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(clients)))
     return {**summary(latencies), "requests_per_s": round(len(latencies) / (time.perf_counter() - started), 1)}
+
+
+async def wait_idle(child: Child, busy: float = 0.1, window: float = 1.0, timeout: float = 120) -> float:
+    """Wait until the child uses less than ``busy`` of a core over ``window`` (its background refreshes done);
+    returns the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        before = cpu_seconds(child.process.pid)
+        await asyncio.sleep(window)
+        if cpu_seconds(child.process.pid) - before < busy * window:
+            break
+    return round(time.perf_counter() - started, 1)
 
 
 def rss(child: Child) -> dict[str, float]:

@@ -59,3 +59,10 @@ def machine() -> dict:
     return {"cores": os.cpu_count(), "cpu": cpu, "memory_gb": mem, "python": sys.version.split()[0],
             "platform": platform.platform(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "commit": git("rev-parse", "--short", "HEAD"), "load_average_at_start": list(os.getloadavg())}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
