@@ -110,14 +110,14 @@ class Projection:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until ``stop``; survives broker and store outages by retrying from the store's offsets."""
-        if not self.rm.loaded.is_set():
-            await self.rm.load()
         failures = 0
         while not stop.is_set():
             consumer = AIOKafkaConsumer(
                 bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
                 auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024)
             try:
+                if not self.rm.loaded.is_set():
+                    await self.rm.load()
                 await consumer.start()
                 await self.assign(consumer)
                 failures = 0
