@@ -141,3 +141,42 @@ async def baseline(b: Broker, expected: int, max_records: int = 2000, timeout: f
         return count, time.perf_counter() - started
     finally:
         await consumer.stop()
+
+
+async def hop_latency(b: Broker, fetch_max_wait_ms: int, count: int = 100, gap: float = 0.02) -> dict:
+    """One produce → consume hop on this broker at a low rate: what a consumer's fetch wait adds to freshness."""
+    from .util import summary
+
+    topic = f"bench.hop.{fetch_max_wait_ms}"
+    await ensure_topics(b.settings(), [topic])
+    producer = AIOKafkaProducer(bootstrap_servers=b.bootstrap, acks="all", enable_idempotence=b.idempotence,
+                                linger_ms=0)
+    consumer = AIOKafkaConsumer(bootstrap_servers=b.bootstrap, fetch_max_wait_ms=fetch_max_wait_ms,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await producer.start()
+    await consumer.start()
+    latencies: list[float] = []
+    try:
+        found = consumer.partitions_for_topic(topic)
+        if not found:
+            await consumer._client.force_metadata_update()  # noqa: SLF001
+            found = consumer.partitions_for_topic(topic) or set()
+        consumer.assign([TopicPartition(topic, p) for p in sorted(found)])
+
+        async def consume() -> None:
+            while len(latencies) < count:
+                batch = await consumer.getmany(timeout_ms=100)
+                now = time.time()
+                for items in batch.values():
+                    latencies.extend((now - float(m.value)) * 1000 for m in items)
+
+        task = asyncio.create_task(consume())
+        await asyncio.sleep(0.5)
+        for i in range(count):
+            await producer.send(topic, str(time.time()).encode(), key=str(i).encode())
+            await asyncio.sleep(gap)
+        await asyncio.wait_for(task, 30)
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    return {"fetch_max_wait_ms": fetch_max_wait_ms, **summary(latencies)}

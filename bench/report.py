@@ -93,11 +93,17 @@ def markdown(r: dict) -> str:
             f"{k} {v} ms" for k, v in r["compute_ms"].items()) + " |")
     if "freshness" in r:
         lines += ["", "## Freshness (training.inbox → indicators read model)", "",
-                  "| rate /s | sent | achieved /s | arrived | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|---|---|"]
+                  "| rate /s | sent | sent /s | arrived | arrived /s | p50 ms | p99 ms | max ms |",
+                  "|---|---|---|---|---|---|---|---|"]
         for rate, f in r["freshness"].items():
             lines.append(f"| {rate} | {f['sent']} | {_fmt(f['achieved_send_rate_per_s'])} | {f['arrived']} | "
+                         f"{_fmt(f.get('delivered_per_s'))} | "
                          f"{_fmt(f['p50_ms'], 1)} | {_fmt(f['p99_ms'], 1)} | {_fmt(f['max_ms'], 1)} |")
         lines += ["", r["freshness_what"]]
+        if r.get("broker_hop"):
+            lines += ["", "One produce → consume hop on this broker at 50 messages/s: " + "; ".join(
+                f"fetch_max_wait_ms={h['fetch_max_wait_ms']}: p50 {_fmt(h['p50_ms'], 1)} ms, p99 {_fmt(h['p99_ms'], 1)} ms"
+                for h in r["broker_hop"]) + " (the services' consumers use aiokafka's default, 500)."]
     for key, title in (("reads", "closed loop: each client sends its next request when the last is answered"),
                        ("reads_paced", "paced: each client pauses 0..2×{think} s between requests")):
         if key not in r:

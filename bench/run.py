@@ -77,6 +77,10 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
         del messages
         gc.collect()
 
+        # what one consumer hop costs on this broker (aiokafka's default fetch wait is 500 ms)
+        out["broker_hop"] = [await kafka.hop_latency(b, wait) for wait in (500, 10)]
+        say(f"one hop: {out['broker_hop']}")
+
         # 1. the raw baseline, then the projection, on the same topics
         read, seconds = await kafka.baseline(b, expected)
         out["baseline_events_per_s"] = round(read / seconds)

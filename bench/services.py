@@ -243,7 +243,8 @@ async def freshness(b: Broker, rm_path: Path, shape: RegionShape, rate: int, sec
         await producer.stop()
         watch.close()
     latencies = [(seen[c] - sent[c]) * 1000 for c in sent if c in seen]
-    result = {"rate_per_s": rate, "sent": len(sent), "achieved_send_rate_per_s": round(len(sent) / send_seconds, 1),
+    delivered = (max(seen.values()) - min(sent.values())) if seen else None
+    result = {"delivered_per_s": round(len(seen) / delivered, 1) if delivered else None,"rate_per_s": rate, "sent": len(sent), "achieved_send_rate_per_s": round(len(sent) / send_seconds, 1),
               "max_send_lag_ms": round(behind * 1000, 1), "arrived": len(latencies),
               "missing_after_drain": len(sent) - len(latencies), "poll_interval_ms": poll * 1000}
     result.update(summary(latencies))
@@ -285,6 +286,8 @@ async def reads(indicators: Child, shape: RegionShape, clients: int = 50, second
                 ready.set()
             await ready.wait()
             stop_at = time.perf_counter() + seconds
+            if think:  # people do not all click at the same moment
+                await asyncio.sleep(rng.uniform(0, 2 * think))
             while time.perf_counter() < stop_at:
                 kind, when = classes[i % len(classes)]
                 i += 1
