@@ -15,6 +15,14 @@ from .compute import DIGITAL, Outcome, Persons, Scope, Windows, open_vacancies
 from .facts import Facts
 
 
+def staff_of(facts: Facts, scope: Scope, orgs: set[str], d: date) -> tuple[set[str], set[str], set[str]]:
+    """STAFF, HEADS and YOUNG of a scope, remembered while no employment or organisation fact changes."""
+    def compute():
+        people, heads = staff_fast(facts, orgs, d)
+        return people, heads, young_fast(facts, people, d)
+    return facts.remembered("staff", ("staff",), (str(scope), d), compute)
+
+
 def staff_fast(facts: Facts, orgs: set[str], d: date) -> tuple[set[str], set[str]]:
     """STAFF(D,S) and HEADS(D,S), from the employment starts on or before D."""
     people: set[str] = set()
@@ -50,39 +58,53 @@ def evaluate_fast(facts: Facts, scope: Scope, d: date) -> dict[str, Outcome]:
     """Every indicator of SPEC §4 for ``scope`` as of ``d`` (equal to compute.evaluate)."""
     w = Windows.of(d)
     orgs = facts.organizations(scope.kind, scope.id)
-    people, heads = staff_fast(facts, orgs, d)
-    young_now = young_fast(facts, people, d)
+    people, heads, young_now = staff_of(facts, scope, orgs, d)
     out: dict[str, Outcome] = {}
+    frozen: dict[int, frozenset[str]] = {}
 
     def ratio(code: str, among: set[str], hits: set[str]) -> None:
-        out[code] = Outcome(code, frozenset(among & hits), frozenset(among))
+        below = frozen.get(id(among))
+        if below is None:
+            below = frozen[id(among)] = frozenset(among)
+        out[code] = Outcome(code, below & hits, below)
 
+    key = (str(scope), d)
     trained = facts.courses_by_day.persons_between(w.w3, d)
     ratio("training_coverage", people, trained)
-    ratio("digital_training_coverage", people, program_persons(facts, w, DIGITAL, 2))
+    ratio("digital_training_coverage", people, facts.remembered(
+        "digital", ("program_published", "course_completed"), (d,), lambda: program_persons(facts, w, DIGITAL, 2)))
     ratio("diagnostics_coverage", people, facts.diagnostics_by_day.persons_between(w.w3, d))
     with_deficits = people & facts.deficits_by_day.persons_between(w.w3, d)
-    candidates = with_deficits & facts.addressing_by_day.persons_between(w.w3, d)
-    persons = Persons(facts, w)
-    ratio("deficit_targeted_training", with_deficits, {p for p in candidates if persons.trained_for_deficit(p)})
-    ratio("individual_route_coverage", people, route_persons(facts, w))
-    out["retraining_count"] = Outcome(
-        "retraining_count", frozenset(people & program_persons(facts, w, {"retraining"}, 1)), None)
-    ratio("category_share", people, category_persons(facts, d))
-    mentees, mentors = pair_persons(facts, w, people)
+    ratio("deficit_targeted_training", with_deficits, facts.remembered(
+        "deficit", ("staff", "course_completed", "diagnostics_completed"), key,
+        lambda: deficit_persons(facts, w, with_deficits)))
+    ratio("individual_route_coverage", people, facts.remembered(
+        "routes", ("route_started", "route_completed"), (d,), lambda: route_persons(facts, w)))
+    retrained = facts.remembered("retrained", ("program_published", "course_completed"), (d,),
+                                 lambda: program_persons(facts, w, {"retraining"}, 1))
+    out["retraining_count"] = Outcome("retraining_count", frozenset(people & retrained), None)
+    ratio("category_share", people, facts.remembered(
+        "category", ("attestation_passed",), (d,), lambda: category_persons(facts, d)))
+    mentees, active_pairs = facts.remembered("pairs", ("pair_assigned", "pair_ended"), (d,),
+                                             lambda: pair_persons(facts, w))
     ratio("young_mentoring_coverage", young_now, mentees)
-    out["mentors_count"] = Outcome("mentors_count", frozenset(mentors), None)
+    out["mentors_count"] = Outcome("mentors_count", facts.remembered(
+        "mentors", ("staff", "pair_assigned", "pair_ended"), key,
+        lambda: frozenset(m for m, mentee in active_pairs if mentee in people)), None)
     competed = facts.competitions_by_day.persons_between(w.w1, d)
     ratio("competition_share", people, competed)
     ratio("young_competition_share", young_now, competed)
     ratio("young_support_share", young_now, facts.support_by_day.persons_between(w.w1, d))
     ratio("young_training_coverage", young_now, trained)
     then = add_years(d, -3)
-    young_then = young_fast(facts, staff_fast(facts, orgs, then)[0], then)
+    young_then = staff_of(facts, scope, orgs, then)[2]
     ratio("young_retention_3y", young_then, people)
     out["reserve_ratio"] = reserve_fast(facts, scope, d, heads)
-    ratio("community_coverage", people, member_persons(facts, d))
-    ratio("profile_education_share", people, {p for p in people if profile_fast(facts, p, d)})
+    ratio("community_coverage", people, facts.remembered(
+        "members", ("community_joined", "community_left"), (d,), lambda: member_persons(facts, d)))
+    ratio("profile_education_share", people, facts.remembered(
+        "profile", ("staff", "education_profile_recorded"), key,
+        lambda: {p for p in people if profile_fast(facts, p, d)}))
     ratio("independent_assessment_share", people, facts.assessments_by_day.persons_between(w.w3, d))
     vacancies = open_vacancies(facts, orgs, d)
     out["open_vacancies"] = Outcome("open_vacancies", frozenset(vacancies), None)
@@ -119,10 +141,17 @@ def category_persons(facts: Facts, d: date) -> set[str]:
             if counts and d < until}
 
 
-def pair_persons(facts: Facts, w: Windows, people: set[str]) -> tuple[set[str], set[str]]:
-    """Mentees of pairs active on a day of W1, and mentors of pairs active on D whose mentee is staff."""
+def deficit_persons(facts: Facts, w: Windows, with_deficits: set[str]) -> set[str]:
+    """Of those with a deficit found in W3, who trained on it afterwards within W3."""
+    candidates = with_deficits & facts.addressing_by_day.persons_between(w.w3, w.d)
+    persons = Persons(facts, w)
+    return {p for p in candidates if persons.trained_for_deficit(p)}
+
+
+def pair_persons(facts: Facts, w: Windows) -> tuple[set[str], list[tuple[str, str]]]:
+    """Mentees of pairs active on a day of W1, and (mentor, mentee) of the pairs active on D."""
     first_day = w.w1 + timedelta(days=1)
-    mentees, mentors = set(), set()
+    mentees, active = set(), []
     pairs, ended_on = facts.pairs, facts.pair_ended
     for _, pair in facts.pairs_by_day.upto(w.d):
         _, mentor, mentee, started = pairs[pair]
@@ -131,9 +160,9 @@ def pair_persons(facts: Facts, w: Windows, people: set[str]) -> tuple[set[str], 
         ended = ended_on.get(pair)
         if ended is None or ended > max(started, first_day):
             mentees.add(mentee)
-        if (ended is None or w.d < ended) and mentee in people:
-            mentors.add(mentor)
-    return mentees, mentors
+        if ended is None or w.d < ended:
+            active.append((mentor, mentee))
+    return mentees, active
 
 
 def member_persons(facts: Facts, d: date) -> set[str]:

@@ -116,15 +116,18 @@ class Employment(IntervalLog):
 class Dated:
     """Facts ordered by day, for window queries: appended in any order, sorted when next read."""
 
-    __slots__ = ("items", "_sorted")
+    __slots__ = ("items", "_sorted", "_memo")
 
     def __init__(self) -> None:
         self.items: list[tuple] = []
         self._sorted = True
+        self._memo: dict[tuple[date, date], set[str]] = {}
 
     def add(self, item: tuple) -> None:
         self.items.append(item)
         self._sorted = False
+        if self._memo:
+            self._memo = {}
 
     def _ready(self) -> list[tuple]:
         if not self._sorted:
@@ -143,8 +146,13 @@ class Dated:
         return items[:bisect_right(items, upto, key=_first)]
 
     def persons_between(self, after: date, upto: date) -> set[str]:
-        """The second element (a person) of the items in (after, upto]."""
-        return set(map(_second, self.between(after, upto)))
+        """The second element (a person) of the items in (after, upto]; remembered until the next add."""
+        found = self._memo.get((after, upto))
+        if found is None:
+            if len(self._memo) > 64:
+                self._memo = {}
+            found = self._memo[(after, upto)] = set(map(_second, self.between(after, upto)))
+        return found
 
 
 _first = itemgetter(0)
@@ -169,6 +177,9 @@ class Facts:
         self.seen: set[int] = set()
         self.version = 0
         self.unusable = 0
+        self.staff_version = 0  # changes with any fact STAFF depends on (employments, organisations)
+        self.kind_versions: dict[str, int] = defaultdict(int)  # events added, per event name
+        self.memo: dict[tuple, object] = {}  # answers to sub-questions, keyed with the versions they depend on
         self.lock = threading.Lock()  # held while the facts change or are computed from in another thread
         self.orgs: dict[str, tuple] = {}  # org_id -> (order, data)
         self.employments: dict[tuple[str, str], Employment] = {}
@@ -224,6 +235,7 @@ class Facts:
         if key in self.seen:
             return False
         self.seen.add(key)
+        self.kind_versions[record.kind] += 1
         handler = getattr(self, f"_on_{record.kind}", None)
         if handler is not None:
             try:
@@ -238,10 +250,12 @@ class Facts:
         return record.key not in self.seen
 
     def _on_organization_registered(self, d: dict, order: Order) -> None:
+        self.staff_version += 1
         self.orgs[d["org_id"]] = _latest(self.orgs.get(d["org_id"]), (order, d))
         self._scopes = None
 
     def _employment(self, person: str, org: str) -> Employment:
+        self.staff_version += 1
         log = self.employments.get((person, org))
         if log is None:
             log = self.employments[(person, org)] = Employment()
@@ -379,6 +393,17 @@ class Facts:
     def _on_value_reported(self, d: dict, order: Order) -> None:
         key = (d["municipality_id"], d["indicator"], int(d["year"]))
         self.reported[key] = _latest(self.reported.get(key), (order, float(d["value"]), d["method"]))
+
+    def remembered(self, name: str, depends_on: tuple[str, ...], args: tuple, compute):
+        """``compute()``, remembered until an event of a kind in ``depends_on`` (or "staff") is added."""
+        versions = tuple(self.staff_version if kind == "staff" else self.kind_versions[kind] for kind in depends_on)
+        key = (name, args, versions)
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) > 512:
+                self.memo.clear()
+            found = self.memo[key] = compute()
+        return found
 
     # -- scopes ----------------------------------------------------------------------------
 
