@@ -79,16 +79,34 @@ def random_world(seed: int):
         if rng.random() < .5:
             out.append(record("vacancy_closed", vacancy_id=f"v{i}", closed_on=some_day(rng), filled=True))
     rng.shuffle(out)
-    return facts_of(*out)
+    return out
 
 
 @pytest.mark.parametrize("seed", range(8))
 def test_fast_and_written_definitions_agree(seed):
-    facts = random_world(seed)
+    events = random_world(seed)
+    half = len(events) // 2
+    facts = facts_of(*events[:half])
     rng = random.Random(seed)
     days = [date(2024, 2, 29), date(2024, 12, 31)] + [START + timedelta(days=rng.randrange(2900)) for _ in range(6)]
-    for scope in ("organization:o1", "organization:o4", "municipality:m1", "municipality:m2", "region:r1"):
+    scopes = ("organization:o1", "organization:o4", "municipality:m1", "municipality:m2", "region:r1")
+    for scope in scopes:  # what the fast computation remembers now must not survive the events below
+        for d in days:
+            assert evaluate_fast(facts, Scope.parse(scope), d) == evaluate(facts, Scope.parse(scope), d)
+    for record in events[half:]:
+        facts.add(record)
+    for scope in scopes:
         for d in days:
             expected = evaluate(facts, Scope.parse(scope), d)
             assert evaluate_fast(facts, Scope.parse(scope), d) == expected, (scope, d)
             assert evaluate_best(facts, Scope.parse(scope), d) == expected
+
+
+def test_fast_answers_follow_each_new_event():
+    events = random_world(99)
+    facts = facts_of()
+    region, d = Scope.parse("region:r1"), date(2024, 12, 31)
+    for n, record in enumerate(events):
+        facts.add(record)
+        if n % 7 == 0:
+            assert evaluate_fast(facts, region, d) == evaluate(facts, region, d), n
