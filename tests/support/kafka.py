@@ -8,12 +8,22 @@ import json
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 
+def subject_key(value: bytes) -> bytes | None:
+    """The CloudEvent's subject as the Kafka key, as relays and school systems send it."""
+    try:
+        subject = json.loads(value).get("subject")
+    except (ValueError, AttributeError):
+        return None
+    return subject.encode() if isinstance(subject, str) else None
+
+
 async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | None = None) -> None:
+    """Send each value with ``key``, or else keyed by its subject (None for non-JSON bytes)."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
         for value in values:
-            await producer.send_and_wait(topic, value=value, key=key)
+            await producer.send_and_wait(topic, value=value, key=key if key is not None else subject_key(value))
     finally:
         await producer.stop()
 

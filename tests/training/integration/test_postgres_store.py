@@ -22,7 +22,7 @@ def test_facts_recorded_on_postgresql_are_read_back_by_a_new_application(postgre
         for data in (facts.provider(), facts.programme(), facts.diagnostics(),
                      facts.course(addresses_deficits=["D-METH-01"]), facts.attestation(person_id="p-1")):
             assert facts.record(first, data) == "accepted"
-        assert facts.record(first, facts.course(addresses_deficits=["D-METH-01"]), source="/again") == "accepted"
+        assert facts.record(first, facts.course(addresses_deficits=["D-METH-01"]), source="/again") == "duplicate"
     finally:
         first.close()
     second = TrainingApplication(env=env)

@@ -12,7 +12,7 @@ def test_a_registered_provider_is_listed(app):
 
 
 def test_registering_the_same_provider_again_records_nothing_new(app):
-    assert record(app, provider()) == "accepted"
+    assert record(app, provider()) == "duplicate"
     assert len(recorded(app, Provider.Registered)) == 1
 
 

@@ -95,7 +95,7 @@ def add_events_route(app: FastAPI, service: Service) -> None:
     async def post_events(principal: CurrentPrincipal, payload: Any = Body(...)) -> JSONResponse:
         single = not isinstance(payload, list)
         items = [payload] if single else payload
-        facts = validate_all(service, items, principal, single)
+        facts = await asyncio.to_thread(validate_all, service, items, principal, single)
         results = []
         for fact in facts:
             result = await asyncio.to_thread(service.inbox.record, fact)

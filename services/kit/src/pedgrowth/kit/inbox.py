@@ -122,7 +122,7 @@ class KafkaInbox:
         self.attempts: dict[tuple[str, int, int], int] = {}
         self.topic = dlq_topic(inbox.service)
 
-    async def handle(self, raw: bytes, topic: str, partition: int, offset: int) -> Result:
+    async def handle(self, raw: bytes, topic: str, partition: int, offset: int, key: bytes | None = None) -> Result:
         """Process one message; raises to have it redelivered (the offset is then not committed)."""
         origin = (topic, partition, offset)
         try:
@@ -134,7 +134,7 @@ class KafkaInbox:
         if result.outcome is Outcome.ACCEPTED:
             self.inbox.recorded.set()
         if result.outcome is Outcome.REJECTED:
-            await self.dead_letter(raw, result, origin)
+            await self.dead_letter(raw, result, origin, key)
         return result
 
     async def after_failure(self, origin: tuple[str, int, int], error: Exception) -> Result:
@@ -158,9 +158,10 @@ class KafkaInbox:
             return False
         return True
 
-    async def dead_letter(self, raw: bytes, result: Result, origin: tuple[str, int, int]) -> None:
-        """Publish the original bytes with the reason to the DLQ."""
+    async def dead_letter(self, raw: bytes, result: Result, origin: tuple[str, int, int],
+                          key: bytes | None = None) -> None:
+        """Publish the original bytes, under the original key, with the reason to the DLQ."""
         headers = dlq_headers(code=result.reason_code, reason=result.reason or "", origin=dlq_origin(*origin),
                               field=result.field)
-        await self.publish(raw, topic=self.topic, headers=headers)
+        await self.publish(raw, topic=self.topic, key=key, headers=headers)
         self.inbox.metrics.dlq_published.labels(self.inbox.service).inc()

@@ -76,12 +76,17 @@ class RecordingApplication(Application[UUID]):
         transcoder.register(DateAsISO())
 
     def record(self, fact: Fact) -> Outcome:
-        """Record one validated fact unless (source, id) was recorded before."""
+        """Record one validated fact unless (source, id) was recorded before.
+
+        A fact whose content is already recorded (the same completion sent by two
+        systems) changes no aggregate: it is a duplicate too, though its receipt is kept.
+        """
         envelope = fact.envelope
         rid = receipt_id(envelope.source, envelope.id)
         if self.exists(rid):
             return Outcome.DUPLICATE
         changed = self.decide(fact.data)
+        nothing_new = not any(getattr(a, "pending_events", None) for a in changed)
         receipt = Receipt(source=envelope.source, event_id=envelope.id, event_type=envelope.type)
         try:
             self.save(*changed, receipt)
@@ -89,7 +94,7 @@ class RecordingApplication(Application[UUID]):
             if self.exists(rid):
                 return Outcome.DUPLICATE
             raise
-        return Outcome.ACCEPTED
+        return Outcome.DUPLICATE if nothing_new else Outcome.ACCEPTED
 
     def decide(self, data: EventData) -> Sequence[Aggregate]:
         """Apply the fact's rules and return the aggregates it changed: ``on_<event name>(data)``."""

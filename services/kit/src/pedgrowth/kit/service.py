@@ -98,7 +98,7 @@ class Service:
         )
         async def on_inbox(body: bytes, message: KafkaMessage) -> None:
             record = message.raw_message
-            await self.kafka_inbox.handle(body, record.topic, record.partition, record.offset)
+            await self.kafka_inbox.handle(body, record.topic, record.partition, record.offset, record.key)
 
     @property
     def topics(self) -> list[str]:
@@ -118,7 +118,7 @@ class Service:
         self.tasks.append(asyncio.create_task(self.relay.run(self.stop), name=f"{self.name}-relay"))
         self.tasks.append(asyncio.create_task(self.nudge_relay(), name=f"{self.name}-nudge"))
         for work in self.parts.background:
-            self.tasks.append(asyncio.create_task(work(self, self.stop)))
+            self.tasks.append(asyncio.create_task(work(self, self.stop), name=f"{self.name}-{getattr(work, '__name__', type(work).__name__)}"))
         await self.broker.start()
 
     async def recover_lost_history(self) -> None:
@@ -142,7 +142,7 @@ class Service:
         self.stop.set()
         with contextlib.suppress(Exception):
             await self.broker.stop()
-        await self.relay_finished()
+        await self.work_finished()
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -151,13 +151,17 @@ class Service:
             await self.producer.stop()
         self.app.close()
 
-    async def relay_finished(self, timeout: float = 10.0) -> None:
-        """Let the relay see ``stop`` and return by itself: cancelling it could leave a store call
-        running in a worker thread while ``close`` closes the store (SQLite then crashes the process)."""
-        relay = [t for t in self.tasks if t.get_name() == f"{self.name}-relay" and not t.done()]
-        if relay and self.relay is not None:
+    async def work_finished(self, timeout: float = 10.0) -> None:
+        """Let the relay and the background work see ``stop`` and return by themselves.
+
+        Cancelling them could leave a store call running in a worker thread while
+        ``close`` closes the store (SQLite then crashes the process).
+        """
+        if self.relay is not None:
             self.relay.wakeup.set()
-            await asyncio.wait(relay, timeout=timeout)
+        working = [t for t in self.tasks if not t.done() and t.get_name() != f"{self.name}-nudge"]
+        if working:
+            await asyncio.wait(working, timeout=timeout)
 
     async def ready(self) -> dict[str, bool]:
         """Whether the store and the broker answer."""
