@@ -53,3 +53,31 @@ async def test_a_poison_message_is_skipped_and_counted(kafka, tmp_path):
         lags = [registry.get_sample_value("pedgrowth_projection_lag", {"topic": tp.topic, "partition": str(tp.partition)})
                 for tp in projection.partitions]
         assert lags and all(lag == 0 for lag in lags if lag is not None)
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_the_stream_gives_the_hand_worked_numbers_and_a_rebuild_switches_over(
+        kafka, tmp_path, postgres):
+    from pedgrowth.indicators.readmodel.sql import PostgresStore
+    from pedgrowth.indicators.rebuild import rebuild
+    from tests.indicators.streams.test_recorded_stream import check_by_hand
+
+    settings = settings_for(IndicatorsSettings, kafka, tmp_path, read_model_url=postgres)
+    events = recorded()
+    topics = unique_topics()
+    await create(settings, topics)
+    await publish(kafka[0], events, topics)
+    live = ReadModel(PostgresStore(postgres))
+    async with projecting(live, kafka[0], topics):
+        await caught_up(live, events)
+        check_by_hand(live.facts)
+        before = live.generation
+        done = await rebuild(settings, topics=tuple(topics.values()))
+        assert done.stored == len(events)
+        await eventually(lambda: live.generation != before and live.loaded.is_set()
+                         and live.facts.version == len(events))
+        check_by_hand(live.facts)
+    fresh = ReadModel(PostgresStore(postgres))
+    await fresh.load()
+    check_by_hand(fresh.facts)
+    await fresh.store.close()
