@@ -190,8 +190,10 @@ async def test_shuffled_across_topics_with_duplicates_gives_identical_answers_an
         assert await live.store.count() == len(events)
 
         rebuilt_settings = settings.model_copy(update={"read_model_url": f"sqlite:///{tmp_path / 'shuffled.sqlite'}"})
-        done = await rebuild(rebuilt_settings, topics=tuple(shuffled_topics.values()))
+        progress = io.StringIO()
+        done = await rebuild(rebuilt_settings, topics=tuple(shuffled_topics.values()), out=progress)
         assert (done.read, done.stored) == (len(events) + len(events) // 5, len(events))
+        assert f"{done.read}/" in progress.getvalue().splitlines()[-1]
         await eventually(lambda: live.generation is not None and live.loaded.is_set()
                          and live.facts.version == len(events) and live.store.location.endswith("shuffled.sqlite"))
 

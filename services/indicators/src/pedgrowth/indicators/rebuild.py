@@ -47,13 +47,14 @@ class Progress:
         self.started = time.monotonic()
         self.shown = -1
 
-    def update(self, done: int) -> None:
+    def update(self, done: int, final: bool = False) -> None:
         if self.out is None:
             return
-        fraction = min(1.0, done / self.total)
+        self.total = max(self.total, done)  # some brokers understate the end offsets
+        fraction = done / self.total
         tty = self.out.isatty()
         step = int(fraction * (100 if tty else 10))
-        if step == self.shown:
+        if step == self.shown and not final:
             return
         self.shown = step
         rate = done / max(time.monotonic() - self.started, 1e-6)
@@ -62,7 +63,8 @@ class Progress:
         self.out.write(("\r" + line) if tty else line + "\n")
         self.out.flush()
 
-    def close(self) -> None:
+    def close(self, done: int) -> None:
+        self.update(done, final=True)
         if self.out is not None and self.out.isatty():
             self.out.write("\n")
 
@@ -104,7 +106,7 @@ async def read_all(bootstrap: str, topics: tuple[str, ...], fresh: ReadModelStor
             read += len(messages)
             ignored += bad
             progress.update(read)
-        progress.close()
+        progress.close(read)
         return read, ignored
     finally:
         await consumer.stop()
