@@ -11,6 +11,7 @@ from pedgrowth.contracts import PROJECTION_TOPICS
 from pedgrowth.kit.kafka import ensure_topics
 
 from ..config import IndicatorsSettings
+from ..domain.plan import SURVEY_NAMES
 from ..readmodel.factory import store_for
 from .consumer import Projection, refresh_values_periodically
 from .metrics import ProjectionMetrics
@@ -23,7 +24,7 @@ def projection_parts(settings: IndicatorsSettings, registry: CollectorRegistry |
     """The read model the API reads, and the background tasks that keep it current."""
     store = store_for(settings.read_model_url, settings.data_dir)
     metrics = ProjectionMetrics(registry, settings.indicator_gauge_scopes)
-    read_model = ReadModel(store, metrics, settings.answers_max_age_seconds)
+    read_model = ReadModel(store, metrics, settings.answers_max_age_seconds, survey_names=SURVEY_NAMES)
 
     async def project(_service, stop: asyncio.Event) -> None:
         try:
