@@ -1,7 +1,8 @@
 """The MongoDB read-model store, on PyMongo's async client (Motor is end-of-life).
 
-Collections mirror the SQL tables: ``rm_event`` (_id = [source, id]), ``rm_position``,
-``rm_meta`` and ``indicator_value`` (_id = [scope, indicator, year]).
+Collections mirror the SQL tables: ``rm_event`` (_id = {source, id}), ``rm_position``
+(_id = {topic, partition}), ``rm_meta`` and ``indicator_value`` (_id = {scope, indicator, year});
+MongoDB refuses arrays as _id, so compound keys are sub-documents with a fixed field order.
 """
 
 from __future__ import annotations
@@ -59,12 +60,13 @@ class MongoStore(ReadModelStore):
         if generation is not None and await self.generation() != generation:
             raise StoreReplaced(f"{self.location} was replaced by a rebuild")
         if records:
-            ops = [UpdateOne({"_id": [r.source, r.id]},
+            ops = [UpdateOne({"_id": {"source": r.source, "id": r.id}},
                              {"$setOnInsert": {"type": r.type, "time": r.time, "data": r.data}}, upsert=True)
                    for r in records]
             await self.db.rm_event.bulk_write(ops, ordered=False)
         if positions:
-            ops = [ReplaceOne({"_id": [t, p]}, {"topic": t, "partition": p, "next_offset": o}, upsert=True)
+            ops = [ReplaceOne({"_id": {"topic": t, "partition": p}}, {"topic": t, "partition": p, "next_offset": o},
+                              upsert=True)
                    for (t, p), o in positions.items()]
             await self.db.rm_position.bulk_write(ops, ordered=False)
 
@@ -74,7 +76,7 @@ class MongoStore(ReadModelStore):
     async def records(self, batch_size: int = 5000) -> AsyncIterator[list[Record]]:
         batch = []
         async for d in self.db.rm_event.find().sort("_id", 1).batch_size(batch_size):
-            batch.append(Record(d["_id"][0], d["_id"][1], d["type"], d["time"], d["data"]))
+            batch.append(Record(d["_id"]["source"], d["_id"]["id"], d["type"], d["time"], d["data"]))
             if len(batch) >= batch_size:
                 yield batch
                 batch = []
@@ -89,7 +91,8 @@ class MongoStore(ReadModelStore):
 
         if rows:
             await self.db.indicator_value.bulk_write(
-                [ReplaceOne({"_id": [r.scope, r.indicator, r.year]}, asdict(r), upsert=True) for r in rows],
+                [ReplaceOne({"_id": {"scope": r.scope, "indicator": r.indicator, "year": r.year}}, asdict(r),
+                            upsert=True) for r in rows],
                 ordered=False)
 
     async def values(self, scope: str | None = None) -> list[ValueRow]:
