@@ -74,7 +74,7 @@ async def test_facts_posted_over_http_are_published_and_fill_the_mentee_base(kaf
                                     headers=operator)
         records = await read_until(kafka[0], MENTORING_EVENTS, lambda rs: len(published(rs, {mentor_id, pair_id})) == 2)
         metrics = (await client.get("/metrics")).text
-    assert 'pedgrowth_directory_facts_total{service="mentoring"}' in metrics
+    assert 'pedgrowth_events_consumed_total{outcome="applied",service="mentoring",topic="registry.events"}' in metrics
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     header, *rows = list(sheet.iter_rows(min_row=2, values_only=True))
     mentors = {row[0]: row[header.index("Наставник")] for row in rows}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from prometheus_client import Counter
 
 from pedgrowth.kit.http import create_app
+from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
@@ -31,7 +31,8 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
         env["MENTORING_MAX_MENTEES"] = str(settings.max_mentees)
         application = MentoringApplication(env=env)
     directory = directory or Directory()
-    feed = RegistryFeed(directory, settings.kafka_bootstrap_servers)
+    metrics = Metrics()
+    feed = RegistryFeed(directory, settings.kafka_bootstrap_servers, registry=metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
         routers=[router], authorize_write=writer_check(directory, application), background=[feed],
@@ -40,9 +41,7 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
                     "communities and methodical associations, support events; bulk import of pairs and "
                     "attendance lists.",
     )
-    service = Service(parts)
-    feed.counter = Counter("pedgrowth_directory_facts", "Registry facts taken into the mentoring directory",
-                           ["service"], registry=service.metrics.registry).labels(service.name)
+    service = Service(parts, metrics)
     app = create_app(service)
     app.state.directory = directory
     app.state.registry_feed = feed
