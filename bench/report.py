@@ -85,6 +85,11 @@ def markdown(r: dict) -> str:
         f"| rebuild from the topics | **{r['rebuild_s']} s** ({_fmt(r['rebuild'].get('events_per_s'))} /s; "
         f"{r['rebuild'].get('how')}) |",
     ]
+    cost = r.get("projection_cost_us_per_event")
+    if cost:
+        lines.append(f"| per event, no broker ({cost['sample']} sampled) | json.loads {cost['json_loads_us']} µs · "
+                     f"contract decode {cost['contract_decode_us']} µs (to Record {cost['to_records_us']} µs) · "
+                     f"SQLite write {cost['store_write_us']} µs · index add {cost['facts_add_us']} µs |")
     if "service_start" in r:
         lines.append(f"| indicators service start until it answers (loads the read model) | "
                      f"{r['service_start']['indicators_answers_after_s']} s |")
@@ -99,6 +104,13 @@ def markdown(r: dict) -> str:
             lines.append(f"| {rate} | {f['sent']} | {_fmt(f['achieved_send_rate_per_s'])} | {f['arrived']} | "
                          f"{_fmt(f.get('delivered_per_s'))} | "
                          f"{_fmt(f['p50_ms'], 1)} | {_fmt(f['p99_ms'], 1)} | {_fmt(f['max_ms'], 1)} |")
+        lines += ["", "Split by the CloudEvent time training gives the event when it records it (same clock):", "",
+                  "| rate /s | send → recorded by training p50 / p99 ms | recorded → read model p50 / p99 ms | "
+                  "CPU cores used (training, indicators) |", "|---|---|---|---|"]
+        for rate, f in r["freshness"].items():
+            a, b = f.get("send_to_recorded_by_training", {}), f.get("recorded_to_read_model", {})
+            lines.append(f"| {rate} | {_fmt(a.get('p50_ms'), 1)} / {_fmt(a.get('p99_ms'), 1)} | "
+                         f"{_fmt(b.get('p50_ms'), 1)} / {_fmt(b.get('p99_ms'), 1)} | {f.get('cpu_cores_used')} |")
         lines += ["", r["freshness_what"]]
         if r.get("broker_hop"):
             lines += ["", "One produce → consume hop on this broker at 50 messages/s: " + "; ".join(

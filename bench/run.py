@@ -29,7 +29,7 @@ from .events import encode, in_relay_order
 from .memory import fit, run_probe
 from .region import Region
 from .report import goals, markdown
-from .throughput import compute_times, project, rebuild
+from .throughput import breakdown, compute_times, project, rebuild
 from .util import machine, memory_mb
 
 RESULTS = Path(__file__).parent / "results"
@@ -74,6 +74,8 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
         out["produce"] = {"seconds": round(produce_s, 2), "events_per_s": round(len(messages) / produce_s),
                           "acks": "all", "already_on_topics": before}
         say(f"produced {len(messages)} in {produce_s:.1f} s")
+        out["projection_cost_us_per_event"] = await breakdown(messages, work / "breakdown")
+        say(f"per event: {out['projection_cost_us_per_event']}")
         del messages
         gc.collect()
 
@@ -139,7 +141,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
             out["freshness"] = {}
             for rate in (200, 1000):
                 fresh = await svc.freshness(b, rm_path, shape, rate, args.freshness_seconds, f"r{rate}",
-                                            drain_timeout=args.drain_timeout)
+                                            drain_timeout=args.drain_timeout, watch_cpu=(training, indicators))
                 out["freshness"][str(rate)] = fresh
                 say(f"freshness at {rate}/s: {fresh}")
                 await svc.wait_idle(indicators)
@@ -197,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reads-seconds", type=float, default=None)
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean pause of a paced dashboard between requests, seconds")
-    parser.add_argument("--drain-timeout", type=float, default=120.0)
+    parser.add_argument("--drain-timeout", type=float, default=180.0)
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=None)
     parser.add_argument("--skip-services", action="store_true", help="phases 0-2 only")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, service logs)")

@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -127,12 +127,14 @@ class ReadModelWatch:
         self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.after = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM rm_event").fetchone()[0]
 
-    def new_rows(self, event_type: str) -> list[dict]:
-        rows = self.conn.execute("SELECT rowid, data FROM rm_event WHERE rowid > ? AND type = ? ORDER BY rowid",
+    def new_rows(self, event_type: str, with_time: bool = False) -> list:
+        rows = self.conn.execute("SELECT rowid, data, time FROM rm_event WHERE rowid > ? AND type = ? ORDER BY rowid",
                                  (self.after, event_type)).fetchall()
         if rows:
             self.after = rows[-1][0]
-        return [json.loads(d) for _, d in rows]
+        if with_time:
+            return [(json.loads(d), t) for _, d, t in rows]
+        return [json.loads(d) for _, d, _ in rows]
 
     def max_rowid(self) -> int:
         return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM rm_event").fetchone()[0]
@@ -194,23 +196,25 @@ def freshness_events(shape: RegionShape, count: int, label: str, seed: int) -> l
 
 
 async def freshness(b: Broker, rm_path: Path, shape: RegionShape, rate: int, seconds: float, label: str,
-                    drain_timeout: float = 120, poll: float = 0.01) -> dict:
+                    drain_timeout: float = 120, poll: float = 0.01, watch_cpu: tuple[Child, ...] = ()) -> dict:
     """Send course_completed to training.inbox at ``rate``/s; time each from the send until the indicators
     read-model store holds it (the transaction the projection commits just before adding it to the index)."""
     events = freshness_events(shape, int(rate * seconds), label, seed=rate)
     sent: dict[str, float] = {}
     seen: dict[str, float] = {}
+    recorded: dict[str, float] = {}  # the CloudEvent time training's relay gives it: when training recorded it
     watch = ReadModelWatch(rm_path)
     done_sending = asyncio.Event()
 
     async def follow() -> None:
         while True:
-            rows = await asyncio.to_thread(watch.new_rows, COURSE_TYPE)
+            rows = await asyncio.to_thread(watch.new_rows, COURSE_TYPE, True)
             now = time.time()
-            for d in rows:
+            for d, at in rows:
                 cert = d.get("certificate_number") or ""
                 if cert.startswith(MARK) and cert not in seen:
                     seen[cert] = now
+                    recorded[cert] = datetime.fromisoformat(at).timestamp()
             if done_sending.is_set() and len(seen) >= len(events):
                 return
             await asyncio.sleep(poll)
@@ -218,6 +222,8 @@ async def freshness(b: Broker, rm_path: Path, shape: RegionShape, rate: int, sec
     producer = AIOKafkaProducer(bootstrap_servers=b.bootstrap, acks="all", enable_idempotence=b.idempotence,
                                 linger_ms=0)
     await producer.start()
+    cpu_before = {c.name: cpu_seconds(c.process.pid) for c in watch_cpu}
+    wall_before = time.perf_counter()
     follower = asyncio.create_task(follow())
     futures = []
     try:
@@ -242,12 +248,20 @@ async def freshness(b: Broker, rm_path: Path, shape: RegionShape, rate: int, sec
         follower.cancel()
         await producer.stop()
         watch.close()
+    wall = time.perf_counter() - wall_before
+    cpu = {name: round((cpu_seconds(c.process.pid) - cpu_before[name]) / wall, 2)
+           for name, c in ((c.name, c) for c in watch_cpu) if c.alive()}
     latencies = [(seen[c] - sent[c]) * 1000 for c in sent if c in seen]
+    inbox_part = [(recorded[c] - sent[c]) * 1000 for c in sent if c in seen]
+    projection_part = [(seen[c] - recorded[c]) * 1000 for c in sent if c in seen]
     delivered = (max(seen.values()) - min(sent.values())) if seen else None
     result = {"delivered_per_s": round(len(seen) / delivered, 1) if delivered else None,"rate_per_s": rate, "sent": len(sent), "achieved_send_rate_per_s": round(len(sent) / send_seconds, 1),
               "max_send_lag_ms": round(behind * 1000, 1), "arrived": len(latencies),
               "missing_after_drain": len(sent) - len(latencies), "poll_interval_ms": poll * 1000}
     result.update(summary(latencies))
+    result["send_to_recorded_by_training"] = summary(inbox_part)
+    result["recorded_to_read_model"] = summary(projection_part)
+    result["cpu_cores_used"] = cpu
     return result
 
 
