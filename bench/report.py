@@ -54,7 +54,10 @@ def markdown(r: dict) -> str:
         f"# Benchmark results{' (quick)' if r.get('quick') else ''}",
         "",
         f"{m['date']} · {m['cores']} cores ({m['cpu']}) · {m['memory_gb']} GB · Python {m['python']} · "
-        f"commit {m['commit']} · broker: {r.get('broker')} · load average at start {m['load_average_at_start']}",
+        f"commit {m['commit']}"
+        + (f" (+ uncommitted changes in {', '.join(m['uncommitted_service_changes'])})"
+           if m.get("uncommitted_service_changes") else "")
+        + f" · broker: {r.get('broker')} · load average at start {m['load_average_at_start']}",
         "",
         f"Region: {_fmt(r['staff'])} pedagogical staff positions over {r['years']} years "
         f"({r['period'][0]} – {r['period'][1]}), {r['region']['municipalities']} municipalities, "

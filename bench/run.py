@@ -153,6 +153,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
                 "already cached may be served up to INDICATORS_ANSWERS_MAX_AGE_SECONDS (0.5 s) longer. "
                 "Path: training inbox consumer → training event store → relay → training.events → projection.")
             out["freshness_p99_ms"] = out["freshness"]["1000"]["p99_ms"]
+            out["freshness_p99_ms_by_rate"] = {rate: f["p99_ms"] for rate, f in out["freshness"].items()}
             rss_after_writes = svc.rss(indicators)
 
             # the yearly values and warm answers are recomputed after the writes: read once that is over
@@ -163,6 +164,8 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
             say(f"reads paced: {out['reads_paced']['all']}")
             worst = max(out["reads"]["by_class"].items(), key=lambda kv: kv[1]["p99_ms"] or 0)
             out["read_p99_ms"] = out["reads"]["all"]["p99_ms"]
+            out["read_p99_ms_by_class"] = {k: v["p99_ms"] for k, v in out["reads"]["by_class"].items()}
+            out["read_p99_ms_paced_by_class"] = {k: v["p99_ms"] for k, v in out["reads_paced"]["by_class"].items()}
             out["read_p99_worst_class"] = {"class": worst[0], "p99_ms": worst[1]["p99_ms"]}
             say(f"reads: {out['reads']['all']} worst {out['read_p99_worst_class']}")
             rss_end = svc.rss(indicators)

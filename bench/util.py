@@ -58,7 +58,10 @@ def machine() -> dict:
         pass
     return {"cores": os.cpu_count(), "cpu": cpu, "memory_gb": mem, "python": sys.version.split()[0],
             "platform": platform.platform(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "commit": git("rev-parse", "--short", "HEAD"), "load_average_at_start": list(os.getloadavg())}
+            "commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_service_changes": [line[3:] for line in (git("status", "--porcelain", "--", "services",
+                                                                      "contracts") or "").splitlines()],
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
 def cpu_seconds(pid: int) -> float:
