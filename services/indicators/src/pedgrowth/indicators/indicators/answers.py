@@ -2,12 +2,14 @@
 
 Answers are computed from the facts under ``facts.lock`` (the projection takes it to change
 them) and cached per (scope, as-of date). A cached answer is served while the facts are
-unchanged, or for ``max_age`` seconds after they changed; ``warm`` recomputes the answers
-asked for recently, so readers keep hitting the cache while events stream in.
+unchanged, or for ``max_age`` seconds after they changed (up to four times that while a newer
+one is being computed); ``warm`` recomputes the answers asked for recently, so readers keep
+hitting the cache while events stream in.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -22,6 +24,7 @@ from .facts import Facts
 REPORTED_UNIT = "share"
 HOT_SECONDS = 120.0
 HOT_KEYS = 16
+STALE_FACTOR = 4
 
 
 def year_end(year: int, today: date) -> date:
@@ -29,15 +32,23 @@ def year_end(year: int, today: date) -> date:
     return today if year == today.year else date(year, 12, 31)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Snapshot:
     """Everything known about a scope on a day: each indicator's members and its answer row."""
 
     rows: list[dict]
     outcomes: dict[str, Outcome]
+    _body: bytes | None = None
 
     def row(self, code: str) -> dict | None:
         return next((r for r in self.rows if r["code"] == code), None)
+
+    def body(self, scope: Scope, d: date) -> bytes:
+        """The JSON of GET /api/v1/indicators for this answer, encoded once."""
+        if self._body is None:
+            self._body = json.dumps({"scope": str(scope), "as_of": d.isoformat(), "indicators": self.rows},
+                                    ensure_ascii=False, separators=(",", ":")).encode()
+        return self._body
 
 
 class Answers:
@@ -51,9 +62,15 @@ class Answers:
         self._cache: OrderedDict[tuple[str, date], tuple[int, float, Snapshot]] = OrderedDict()
         self._asked: OrderedDict[tuple[str, date], float] = OrderedDict()
         self._guard = threading.Lock()  # guards the two dicts above
+        self._placements: dict[tuple[str, int], dict] = {}
+        self._computing: dict[tuple[str, date], int] = {}
 
     def snapshot(self, scope: Scope, d: date, track: bool = True) -> Snapshot:
         """The scope's answers on D, from the cache when fresh enough; ``track`` marks it as asked (kept warm)."""
+        return self.cached(scope, d, track) or self._compute(scope, d)
+
+    def cached(self, scope: Scope, d: date, track: bool = True) -> Snapshot | None:
+        """The cached answer when it is fresh enough, else None; never waits for the facts' lock."""
         key = (str(scope), d)
         now = time.monotonic()
         with self._guard:
@@ -63,22 +80,54 @@ class Answers:
                 while len(self._asked) > HOT_KEYS:
                     self._asked.popitem(last=False)
             hit = self._cache.get(key)
-            if hit and (hit[0] == self.facts.version or now - hit[1] < self.max_age):
+            if hit is None:
+                return None
+            age = now - hit[1]
+            # fresh: the facts are unchanged, or it is younger than max_age; while a newer answer is
+            # being computed the previous one is served for up to STALE_FACTOR × max_age
+            if hit[0] == self.facts.version or age < self.max_age or (
+                    key in self._computing and age < STALE_FACTOR * self.max_age):
                 self._cache.move_to_end(key)
                 return hit[2]
-        return self._compute(scope, d)
+        return None
+
+    def placement(self, scope: Scope, wait: bool = True) -> dict[str, str | None] | None:
+        """Where a scope lies (org, municipality, region); from a cache kept while organisations are unchanged.
+        With ``wait=False`` None instead of waiting for the facts' lock."""
+        key = (str(scope), self.facts.kind_versions.get("organization_registered", 0))
+        found = self._placements.get(key)
+        if found is None and wait:
+            with self.facts.lock:
+                found = self.facts.placement(scope.kind, scope.id)
+            if len(self._placements) > 4096:
+                self._placements = {}
+            self._placements[key] = found
+        return found
 
     def _compute(self, scope: Scope, d: date) -> Snapshot:
-        with self.facts.lock:
-            version, started = self.facts.version, time.monotonic()
-            outcomes = evaluate_best(self.facts, scope, d)
-            targets = self.targets(scope, d.year)
-            rows = [row(outcomes[definition.code], targets.get(definition.code), scope) for definition in INDICATORS]
-            rows += self.reported_rows(scope, d.year, targets)
+        key = (str(scope), d)
+        with self._guard:
+            self._computing[key] = self._computing.get(key, 0) + 1
+        try:
+            with self.facts.lock:
+                hit = self._cache.get(key)
+                if hit and hit[0] == self.facts.version:  # another thread computed it while we waited
+                    return hit[2]
+                version, started = self.facts.version, time.monotonic()
+                outcomes = evaluate_best(self.facts, scope, d)
+                targets = self.targets(scope, d.year)
+                rows = [row(outcomes[definition.code], targets.get(definition.code), scope)
+                        for definition in INDICATORS]
+                rows += self.reported_rows(scope, d.year, targets)
+        finally:
+            with self._guard:
+                self._computing[key] -= 1
+                if not self._computing[key]:
+                    del self._computing[key]
         snapshot = Snapshot(rows, outcomes)
         with self._guard:
-            self._cache[(str(scope), d)] = (version, started, snapshot)
-            self._cache.move_to_end((str(scope), d))
+            self._cache[key] = (version, started, snapshot)
+            self._cache.move_to_end(key)
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)
         return snapshot

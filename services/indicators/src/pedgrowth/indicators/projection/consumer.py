@@ -80,6 +80,7 @@ class Projection:
         self.topics = topics
         self.group = group
         self.generation_check_seconds = generation_check_seconds
+        self.fetch_wait_ms = 50  # how long the broker may hold an empty fetch: bounds the added freshness delay
         self.partitions: list[TopicPartition] = []
         self.caught_up = asyncio.Event()
         self._commit_warned = False
@@ -114,7 +115,8 @@ class Projection:
         while not stop.is_set():
             consumer = AIOKafkaConsumer(
                 bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
-                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024)
+                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024,
+                fetch_max_wait_ms=self.fetch_wait_ms)
             try:
                 if not self.rm.loaded.is_set():
                     await self.rm.load()
