@@ -172,12 +172,19 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
             out["indicators_rss_mb"] = {"after_load": rss_loaded, "after_freshness": rss_after_writes,
                                         "at_end": rss_end}
             out["peak_rss_mb"] = rss_end["VmHWM"]
+        except Exception as error:  # noqa: BLE001 - keep what was measured, say what failed
+            out.setdefault("errors", []).append(f"services phase: {error!r}")
+            say(f"services phase failed: {error!r}")
+            if "indicators_rss_mb" not in out and children and children[0].alive():
+                out["peak_rss_mb"] = svc.rss(children[0])["VmHWM"]
         finally:
             for child in reversed(children):
                 child.stop()
 
     # 5. memory at several sizes (in-memory index only), extrapolated from the service's own peak
     sizes = args.memory_sizes or ([500, 1000, 2000] if args.quick else [5000, 10000, 20000])
+    if out.get("peak_rss_mb") is None:
+        return out
     points = [run_probe(n, args.years, shape.end) for n in sizes]
     slope, intercept, r2 = fit(points)
     national = out["peak_rss_mb"] + slope * (NATIONAL_STAFF - args.staff)

@@ -270,7 +270,7 @@ def read_targets(shape: RegionShape, today: date) -> dict[str, list]:
     schools = [o.org_id for o in shape.orgs]
     return {"scopes": {"region": [f"region:{shape.region_id}"],
                        "municipality": [f"municipality:{m}" for m in shape.municipalities],
-                       "school": [f"organization:{o}" for o in schools]},
+                       "organization": [f"organization:{o}" for o in schools]},
             "dates": {"current": [None], "past": past}}
 
 
