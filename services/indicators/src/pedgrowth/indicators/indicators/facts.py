@@ -37,26 +37,31 @@ class Record:
     type: str
     time: str
     data: dict[str, Any]
+    key: int = field(init=False, compare=False, repr=False)  # digest of (source, id): how duplicates are known
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", event_key(self.source, self.id))
 
     @property
     def kind(self) -> str:
         """The type's event name: ``pedgrowth.registry.employment_started.v1`` → ``employment_started``."""
-        return self.type.split(".")[2]
+        kind = _KINDS.get(self.type)
+        if kind is None:
+            kind = _KINDS[self.type] = self.type.split(".")[2]
+        return kind
 
     @property
     def order(self) -> Order:
         return (self.time, self.source, self.id)
-
-    @property
-    def key(self) -> int:
-        """A 64-bit digest of (source, id): what duplicates are recognised by."""
-        return event_key(self.source, self.id)
 
     @classmethod
     def from_fact(cls, fact: Fact) -> Record:
         envelope = fact.envelope
         return cls(envelope.source, envelope.id, envelope.type,
                    envelope.time.astimezone(UTC).isoformat(), envelope.data)
+
+
+_KINDS: dict[str, str] = {}
 
 
 def event_key(source: str, id: str) -> int:
@@ -235,8 +240,9 @@ class Facts:
         if key in self.seen:
             return False
         self.seen.add(key)
-        self.kind_versions[record.kind] += 1
-        handler = getattr(self, f"_on_{record.kind}", None)
+        kind = record.kind
+        self.kind_versions[kind] += 1
+        handler = getattr(self, f"_on_{kind}", None)
         if handler is not None:
             try:
                 handler(record.data, record.order)
