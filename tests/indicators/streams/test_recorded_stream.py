@@ -254,6 +254,11 @@ async def test_access_to_indicators_members_and_the_report(kafka, settings):
             assert (report[code]["value"], report[code]["numerator"], report[code]["denominator"],
                     report[code]["target"], report[code]["status"]) == (
                 row["value"], row["numerator"], row["denominator"], row["target"], row["status"])
+        # the answer is cached now: the cached path checks the scope just the same
+        assert (await client.get("/api/v1/indicators", params=params, headers=operator_a)).status_code == 200
+        assert (await client.get("/api/v1/indicators", params=params, headers=operator_b)).status_code == 403
+        assert (await client.get("/api/v1/indicators", params=params, headers=school)).status_code == 403
+        assert (await client.get("/api/v1/indicators", params=params)).status_code == 401
         csv = await client.get("/api/v1/reports/monitoring", headers=operator_a,
                                params={"municipality": "rec-mun-a", "year": 2024, "format": "csv"})
         assert csv.status_code == 200 and "training_coverage" in csv.text
