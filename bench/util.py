@@ -39,11 +39,12 @@ def memory_mb(pid: int) -> dict[str, float]:
 
 
 def machine() -> dict:
-    def git(*args):
+    def git(*args, strip=True):
         try:
-            return subprocess.run(["git", *args], capture_output=True, text=True, timeout=5).stdout.strip()
+            text = subprocess.run(["git", *args], capture_output=True, text=True, timeout=5).stdout
         except OSError:
             return None
+        return text.strip() if strip else text
     cpu = None
     try:
         with open("/proc/cpuinfo") as f:
@@ -60,7 +61,7 @@ def machine() -> dict:
             "platform": platform.platform(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "commit": git("rev-parse", "--short", "HEAD"),
             "uncommitted_service_changes": [line[3:] for line in (git("status", "--porcelain", "--", "services",
-                                                                      "contracts") or "").splitlines()],
+                                                                      "contracts", strip=False) or "").splitlines()],
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
