@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from prometheus_client import CollectorRegistry
-
 from pedgrowth.indicators.config import IndicatorsSettings
 from pedgrowth.indicators.projection.metrics import ProjectionMetrics
 from pedgrowth.indicators.projection.readmodel import ReadModel
 from pedgrowth.indicators.readmodel.sql import SqliteStore
+from prometheus_client import CollectorRegistry
+
 from tests.indicators.streams.replay import caught_up, create, projecting, publish, recorded, unique_topics
 from tests.support.kafka import eventually, produce
 from tests.support.services import settings_for
@@ -60,6 +60,7 @@ async def test_on_postgresql_the_stream_gives_the_hand_worked_numbers_and_a_rebu
         kafka, tmp_path, postgres):
     from pedgrowth.indicators.readmodel.sql import PostgresStore
     from pedgrowth.indicators.rebuild import rebuild
+
     from tests.indicators.streams.test_recorded_stream import check_by_hand
 
     settings = settings_for(IndicatorsSettings, kafka, tmp_path, read_model_url=postgres)

@@ -3,9 +3,9 @@
 import uuid
 
 import pytest
-
 from pedgrowth.indicators.readmodel.base import StoreReplaced, ValueRow
 from pedgrowth.indicators.readmodel.factory import store_for
+
 from tests.indicators.builders import course, hired, org
 
 pytestmark = pytest.mark.postgres

@@ -118,7 +118,7 @@ def young_teachers(s: Stream, org: str) -> None:
 
 
 def specials_a(s: Stream) -> None:
-    hire = dict(position="teacher", pedagogical_experience_since="2005-09-01")
+    hire = {"position": "teacher", "pedagogical_experience_since": "2005-09-01"}
     s.add("employment_started", person_id="rec-a-d1", org_id="rec-a1", started_on="2012-01-01",
           **{**hire, "position": "director"})
     s.add("employment_started", person_id="rec-a-x1", org_id="rec-a1", started_on="2016-09-01", **hire)
@@ -142,7 +142,7 @@ def specials_a(s: Stream) -> None:
 
 
 def specials_b(s: Stream) -> None:
-    hire = dict(pedagogical_experience_since="2005-09-01")
+    hire = {"pedagogical_experience_since": "2005-09-01"}
     s.add("employment_started", person_id="rec-b-d1", org_id="rec-b1", position="director",
           started_on="2010-01-01", **hire)
     s.add("employment_started", person_id="rec-b-d2", org_id="rec-b2", position="director",

@@ -10,12 +10,12 @@ import uuid
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
-
 from pedgrowth.contracts import EVENT_MODELS, SERVICES
 from pedgrowth.indicators.indicators.facts import event_key
 from pedgrowth.indicators.projection.consumer import Projection
 from pedgrowth.indicators.projection.readmodel import ReadModel
 from pedgrowth.kit.kafka import ensure_topics
+
 from tests.support.kafka import eventually
 
 RECORDED = Path(__file__).parent / "recorded.jsonl"

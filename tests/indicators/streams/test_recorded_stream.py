@@ -13,7 +13,6 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-
 from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
 from pedgrowth.indicators.indicators.columns import evaluate_fast
@@ -22,8 +21,15 @@ from pedgrowth.indicators.projection.readmodel import ReadModel
 from pedgrowth.indicators.readmodel.sql import SqliteStore
 from pedgrowth.indicators.rebuild import rebuild
 from pedgrowth.kit.auth import Role
+
 from tests.indicators.streams.replay import (
-    caught_up, create, projecting, publish, recorded, shuffled_with_duplicates, unique_topics,
+    caught_up,
+    create,
+    projecting,
+    publish,
+    recorded,
+    shuffled_with_duplicates,
+    unique_topics,
 )
 from tests.support.kafka import eventually
 from tests.support.services import auth, running, settings_for

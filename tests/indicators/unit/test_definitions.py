@@ -3,10 +3,10 @@
 from datetime import date
 
 import pytest
-
 from pedgrowth.indicators.indicators.columns import evaluate_fast
 from pedgrowth.indicators.indicators.compute import Scope
 from pedgrowth.indicators.indicators.compute import evaluate as reference
+
 from tests.indicators.builders import course, facts_of, hired, left, org, program, record
 
 MUN = Scope("municipality", "mun-1")

@@ -4,9 +4,9 @@ import random
 from datetime import date, timedelta
 
 import pytest
-
 from pedgrowth.indicators.indicators.columns import evaluate_best, evaluate_fast
 from pedgrowth.indicators.indicators.compute import Scope, evaluate
+
 from tests.indicators.builders import course, facts_of, hired, left, org, program, record
 
 START = date(2018, 1, 1)
@@ -45,10 +45,10 @@ def random_world(seed: int):
         for kind, field in (("competition_participated", "participated_on"), ("support_event_attended", "attended_on"),
                             ("independent_assessment_passed", "passed_on")):
             if rng.random() < .4:
-                extra = {"competition_participated": dict(competition_id="c", competition_name="c", level="regional",
-                                                          result="winner"),
-                         "support_event_attended": dict(event_id="e", event_name="e", kind="seminar"),
-                         "independent_assessment_passed": dict(qualification="q")}[kind]
+                extra = {"competition_participated": {"competition_id": "c", "competition_name": "c",
+                                                      "level": "regional", "result": "winner"},
+                         "support_event_attended": {"event_id": "e", "event_name": "e", "kind": "seminar"},
+                         "independent_assessment_passed": {"qualification": "q"}}[kind]
                 out.append(record(kind, person_id=p, **{field: some_day(rng)}, **extra))
         if rng.random() < .4:
             out.append(record("route_started", route_id=f"r-{p}", person_id=p, started_on=some_day(rng)))
@@ -93,8 +93,8 @@ def test_fast_and_written_definitions_agree(seed):
     for scope in scopes:  # what the fast computation remembers now must not survive the events below
         for d in days:
             assert evaluate_fast(facts, Scope.parse(scope), d) == evaluate(facts, Scope.parse(scope), d)
-    for record in events[half:]:
-        facts.add(record)
+    for event in events[half:]:
+        facts.add(event)
     for scope in scopes:
         for d in days:
             expected = evaluate(facts, Scope.parse(scope), d)
@@ -106,7 +106,7 @@ def test_fast_answers_follow_each_new_event():
     events = random_world(99)
     facts = facts_of()
     region, d = Scope.parse("region:r1"), date(2024, 12, 31)
-    for n, record in enumerate(events):
-        facts.add(record)
+    for n, event in enumerate(events):
+        facts.add(event)
         if n % 7 == 0:
             assert evaluate_fast(facts, region, d) == evaluate(facts, region, d), n

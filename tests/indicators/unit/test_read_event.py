@@ -3,10 +3,10 @@
 import json
 
 import pytest
-
 from pedgrowth.contracts import ContractViolation, decode
 from pedgrowth.indicators.indicators.facts import Record
 from pedgrowth.indicators.projection.consumer import read_event
+
 from tests.indicators.builders import event
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from pedgrowth.indicators.indicators.columns import staff_fast
 from pedgrowth.indicators.indicators.compute import Scope, evaluate, staff, young
+
 from tests.indicators.builders import facts_of, hired, left, org, record
 
 D = date(2024, 12, 31)

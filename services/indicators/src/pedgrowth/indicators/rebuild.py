@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from pedgrowth.contracts import PROJECTION_TOPICS
 
 from .config import IndicatorsSettings
@@ -80,7 +79,7 @@ async def read_all(bootstrap: str, topics: tuple[str, ...], fresh: ReadModelStor
         for topic in topics:
             found = consumer.partitions_for_topic(topic)
             if not found:
-                await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+                await consumer._client.force_metadata_update()
                 found = consumer.partitions_for_topic(topic) or set()
             partitions += [TopicPartition(topic, p) for p in sorted(found)]
         if not partitions:

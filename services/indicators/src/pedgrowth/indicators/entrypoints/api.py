@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
-
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
 
 from ..indicators.compute import BadScope, Scope

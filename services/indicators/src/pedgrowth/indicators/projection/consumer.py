@@ -19,9 +19,8 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
-from pydantic import ValidationError
-
 from pedgrowth.contracts import EVENT_MODELS, PROJECTION_GROUP, PROJECTION_TOPICS, ContractViolation
+from pydantic import ValidationError
 
 from ..indicators.facts import Record
 from ..readmodel.base import StoreReplaced
@@ -140,7 +139,7 @@ class Projection:
         for topic in self.topics:
             found = consumer.partitions_for_topic(topic)
             if not found:
-                await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+                await consumer._client.force_metadata_update()
                 found = consumer.partitions_for_topic(topic) or set()
             partitions += [TopicPartition(topic, p) for p in sorted(found)]
         if not partitions:

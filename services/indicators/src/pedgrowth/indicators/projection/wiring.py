@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from prometheus_client import CollectorRegistry
-
 from pedgrowth.contracts import PROJECTION_TOPICS
 from pedgrowth.kit.kafka import ensure_topics
+from prometheus_client import CollectorRegistry
 
 from ..config import IndicatorsSettings
 from ..domain.plan import SURVEY_NAMES
