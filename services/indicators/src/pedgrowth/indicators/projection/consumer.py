@@ -231,17 +231,25 @@ async def log_ends(consumer: AIOKafkaConsumer, partitions: list[TopicPartition],
     return ends
 
 
-async def refresh_values_periodically(read_model: ReadModel, stop: asyncio.Event, seconds: float) -> None:
-    """Keep the persisted yearly values and the gauges current, when facts changed."""
-    seen = None
+async def refresh_values_periodically(read_model: ReadModel, stop: asyncio.Event, seconds: float,
+                                      duty: float = 0.25) -> None:
+    """Keep the persisted yearly values and the gauges current when facts changed: first as soon as
+    the read model is loaded (which also warms the answers' cache), then every ``seconds`` — or less
+    often, so that refreshing takes at most ``duty`` of the time."""
+    seen, wait = None, 0.0
     while not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), seconds)
+        if wait or not read_model.loaded.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait or 0.2)
         if stop.is_set():
             return
         if read_model.loaded.is_set() and (read_model.facts.version, id(read_model.facts)) != seen:
             seen = (read_model.facts.version, id(read_model.facts))
+            started = time.monotonic()
             try:
                 await read_model.refresh_values()
             except Exception as error:  # noqa: BLE001 - retried on the next round
                 log.warning("refreshing the yearly values failed: %r", error)
+            wait = max(seconds, (time.monotonic() - started) * (1 - duty) / duty)
+        elif read_model.loaded.is_set():
+            wait = seconds
