@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, date, datetime
 
 from ..indicators.answers import Answers, year_end
@@ -102,18 +103,19 @@ class ReadModel:
         finally:
             facts.lock.release()
 
-    async def keep_warm(self, stop: asyncio.Event, seconds: float) -> None:
-        """Recompute recently asked answers soon after the facts change, off the request path."""
-        seen = None
+    async def keep_warm(self, stop: asyncio.Event, seconds: float, duty: float = 0.5) -> None:
+        """Recompute recently asked answers soon after the facts change, off the request path,
+        taking at most ``duty`` of the time."""
+        seen, wait = None, seconds
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), seconds)
+                await asyncio.wait_for(stop.wait(), wait)
+            wait = seconds
             if self.loaded.is_set() and (self.facts.version, id(self.facts)) != seen:
                 seen = (self.facts.version, id(self.facts))
+                started = time.monotonic()
                 try:
                     await asyncio.to_thread(self.answers.warm)
                 except Exception as error:  # noqa: BLE001 - warming is an optimisation; the next round retries
                     log.warning("warming answers failed: %r", error)
-
-
-CODES = {d.code for d in INDICATORS}
+                wait = max(seconds, (time.monotonic() - started) * (1 - duty) / duty)
