@@ -119,3 +119,6 @@ class ReadModel:
                 except Exception as error:  # noqa: BLE001 - warming is an optimisation; the next round retries
                     log.warning("warming answers failed: %r", error)
                 wait = max(seconds, (time.monotonic() - started) * (1 - duty) / duty)
+
+
+CODES = {d.code for d in INDICATORS}
