@@ -45,6 +45,7 @@ class Progress:
         self.total, self.out, self.width = max(total, 1), out, width
         self.started = time.monotonic()
         self.shown = -1
+        self.printed = -1
 
     def update(self, done: int, final: bool = False) -> None:
         if self.out is None:
@@ -53,9 +54,9 @@ class Progress:
         fraction = done / self.total
         tty = self.out.isatty()
         step = int(fraction * (100 if tty else 10))
-        if step == self.shown and not final:
+        if (step == self.shown and not final) or (final and done == self.printed):
             return
-        self.shown = step
+        self.shown, self.printed = step, done
         rate = done / max(time.monotonic() - self.started, 1e-6)
         bar = "#" * int(fraction * self.width)
         line = f"rebuild [{bar:<{self.width}}] {done}/{self.total} events {rate:,.0f}/s"
