@@ -27,18 +27,18 @@ def staff_fast(facts: Facts, orgs: set[str], d: date) -> tuple[set[str], set[str
     """STAFF(D,S) and HEADS(D,S), from the employment starts on or before D."""
     people: set[str] = set()
     heads: set[str] = set()
-    employments = facts.employments
     seen: set[tuple[str, str]] = set()
-    for started, person, org in facts.starts_by_day.upto(d):
-        if org not in orgs or (person, org) in seen:
+    for started, person, org, _, log in facts.starts_by_day.upto(d):
+        if org not in orgs:
             continue
-        seen.add((person, org))
-        log = employments[(person, org)]
-        if len(log.starts) == 1 and not log.changes:
+        if len(log.starts) == 1 and not log.changes:  # most employments: one start, maybe an end
             if log.ends and any(started <= end <= d for end in log.ends):
                 continue
             position = log.starts[0][2]
         else:
+            if (person, org) in seen:
+                continue
+            seen.add((person, org))
             position = log.position_at(d)
         if position is None or position == "non_pedagogical":
             continue
@@ -168,12 +168,8 @@ def pair_persons(facts: Facts, w: Windows) -> tuple[set[str], list[tuple[str, st
 def member_persons(facts: Facts, d: date) -> set[str]:
     """Persons with a membership active on D: some join on or before D with no leave in [join, D]."""
     found = set()
-    memberships = facts.memberships
-    for joined, person, community in facts.joins_by_day.upto(d):
-        if person in found:
-            continue
-        ends = memberships[(person, community)].ends
-        if not ends or not any(joined <= left <= d for left in ends):
+    for joined, person, _, _, log in facts.joins_by_day.upto(d):
+        if not log.ends or (person not in found and not any(joined <= left <= d for left in log.ends)):
             found.add(person)
     return found
 

@@ -120,7 +120,7 @@ class Facts:
         self.reported: dict[tuple[str, str, int], tuple] = {}  # (municipality, indicator, year) -> (order, value, method)
         self._scopes: dict[str, dict[str, set[str]]] | None = None
         # the same facts ordered by day, for the window queries of columns.py
-        self.starts_by_day = Dated()  # (started_on, person, org)
+        self.starts_by_day = Dated()  # (started_on, person, org, n, the Employment)
         self.courses_by_day = Dated()  # (completed_on, person)
         self.program_courses: dict[str, Dated] = defaultdict(Dated)  # program -> (completed_on, person)
         self.addressing_by_day = Dated()  # courses that address deficits: (completed_on, person)
@@ -133,7 +133,7 @@ class Facts:
         self.longest_validity = 0  # days, the longest decided_on..valid_until seen
         self.routes_by_day = Dated()  # (started_on, route_id)
         self.pairs_by_day = Dated()  # (started_on, pair_id)
-        self.joins_by_day = Dated()  # (joined_on, person, community)
+        self.joins_by_day = Dated()  # (joined_on, person, community, n, the IntervalLog)
 
     # -- applying events ---------------------------------------------------------------------
 
@@ -173,8 +173,9 @@ class Facts:
 
     def _on_employment_started(self, d: dict, order: Order) -> None:
         person, started = d["person_id"], day(d["started_on"])
-        self._employment(person, d["org_id"]).starts.append((started, order, d["position"]))
-        self.starts_by_day.add((started, person, d["org_id"]))
+        log = self._employment(person, d["org_id"])
+        log.starts.append((started, order, d["position"]))
+        self.starts_by_day.add((started, person, d["org_id"], len(self.starts_by_day.items), log))
         _earliest_day(self.experience, person, day(d["pedagogical_experience_since"]))
         if d.get("education_matches_profile") is not None:
             self.person_starts[person].append((started, order, d["education_matches_profile"]))
@@ -280,8 +281,9 @@ class Facts:
 
     def _on_community_joined(self, d: dict, order: Order) -> None:
         joined = day(d["joined_on"])
-        self._membership(d["person_id"], d["community_id"]).starts.append((joined, order, None))
-        self.joins_by_day.add((joined, d["person_id"], d["community_id"]))
+        log = self._membership(d["person_id"], d["community_id"])
+        log.starts.append((joined, order, None))
+        self.joins_by_day.add((joined, d["person_id"], d["community_id"], len(self.joins_by_day.items), log))
 
     def _on_community_left(self, d: dict, order: Order) -> None:
         self._membership(d["person_id"], d["community_id"]).ends.append(day(d["left_on"]))
