@@ -33,6 +33,8 @@ class ServiceSettings(BaseSettings):
     kafka_replication_factor: int = shared("KAFKA_REPLICATION_FACTOR", 1)
     # A consumer joining a group waits about half of this on Tansu; Apache Kafka's minimum is 6000.
     kafka_session_timeout_ms: int = shared("KAFKA_SESSION_TIMEOUT_MS", 10_000)
+    # How long a fetch may wait for data: Apache Kafka answers as soon as data arrives, Tansu only then.
+    kafka_fetch_max_wait_ms: int = shared("KAFKA_FETCH_MAX_WAIT_MS", 50)
 
     token_secret: str | None = shared("PEDGROWTH_TOKEN_SECRET", None)
     dev_token: str | None = shared("PEDGROWTH_DEV_TOKEN", None)
@@ -40,6 +42,7 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.05
     inbox_max_attempts: int = 3
+    inbox_batch_size: int = 500
 
     @property
     def consumer_group_timeouts(self) -> dict[str, int]:

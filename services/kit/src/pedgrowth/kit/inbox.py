@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 
-from pedgrowth.contracts import ContractViolation, Fact, decode_for_service, dlq_headers, dlq_origin, dlq_topic
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
+
+from pedgrowth.contracts import (
+    ContractViolation,
+    Fact,
+    decode_for_service,
+    dlq_headers,
+    dlq_origin,
+    dlq_topic,
+    inbox_group,
+    inbox_topic,
+)
+
+from .config import ServiceSettings
 
 from .metrics import Metrics
 from .recording import Outcome, RecordingApplication
@@ -101,52 +115,107 @@ class Inbox:
         return result
 
 
-Publish = Callable[..., Awaitable[object]]
-
-
 class KafkaInbox:
-    """Consumes ``<service>.inbox`` one message at a time, committing only after the write.
+    """Consumes ``<service>.inbox`` in batches, committing each partition's offset only after the write.
 
     A message the contracts or the rules reject goes to ``<service>.inbox.dlq``
-    with its original bytes and the reason in headers. An unexpected error is
-    retried; after ``max_attempts`` with the store answering, the message is
-    dead-lettered as a processing error so one poison message never stops the
-    stream. While the store does not answer, nothing is dead-lettered: the
-    message waits and is retried.
+    with its original bytes, its key and the reason in headers, before its offset
+    is committed. An unexpected error stops the partition's batch at that message:
+    what came before is committed, the message is retried; after ``max_attempts``
+    with the store answering it is dead-lettered as a processing error, so one
+    poison message never stops the stream. While the store does not answer,
+    nothing is dead-lettered: the message waits and is retried.
+
+    Raw aiokafka rather than a FastStream subscriber: FastStream decodes every
+    header as UTF-8 before any handler runs, so a message with a binary header was
+    dropped without reaching the DLQ, and it commits synchronously per message.
     """
 
-    def __init__(self, inbox: Inbox, publish: Publish, max_attempts: int = 3):
+    def __init__(self, inbox: Inbox, settings: ServiceSettings, producer: AIOKafkaProducer):
         self.inbox = inbox
-        self.publish = publish
-        self.max_attempts = max_attempts
+        self.settings = settings
+        self.producer = producer
+        self.max_attempts = settings.inbox_max_attempts
         self.attempts: dict[tuple[str, int, int], int] = {}
-        self.topic = dlq_topic(inbox.service)
+        self.topic = inbox_topic(inbox.service)
+        self.dlq = dlq_topic(inbox.service)
 
-    async def handle(self, raw: bytes, topic: str, partition: int, offset: int, key: bytes | None = None) -> Result:
-        """Process one message; raises to have it redelivered (the offset is then not committed)."""
-        origin = (topic, partition, offset)
-        try:
-            result = await asyncio.to_thread(self.inbox.process, raw, "kafka")
-        except Exception as error:  # noqa: BLE001 - decided below: retry or dead-letter
-            result = await self.after_failure(origin, error)
-        else:
-            self.attempts.pop(origin, None)
+    def consumer(self) -> AIOKafkaConsumer:
+        s = self.settings
+        return AIOKafkaConsumer(
+            self.topic, bootstrap_servers=s.kafka_bootstrap_servers, group_id=inbox_group(self.inbox.service),
+            enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=s.kafka_fetch_max_wait_ms,
+            max_poll_records=s.inbox_batch_size, **s.consumer_group_timeouts)
+
+    async def run(self, _service, stop: asyncio.Event) -> None:
+        """Consume until asked to stop; a broker outage only delays it."""
+        failures = 0
+        while not stop.is_set():
+            consumer = self.consumer()
+            try:
+                await consumer.start()
+                failures = 0
+                await self.consume(consumer, stop)
+            except Exception as error:  # noqa: BLE001 - the inbox outlives broker outages
+                failures += 1
+                log.warning("%s inbox: %r; reconnecting", self.inbox.service, error)
+                await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
+            finally:
+                with contextlib.suppress(Exception):
+                    await consumer.stop()
+
+    async def consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            batch = await consumer.getmany(timeout_ms=200, max_records=self.settings.inbox_batch_size)
+            for partition, records in batch.items():
+                next_offset = await self.handle(records)
+                if next_offset is not None:
+                    await consumer.commit({partition: next_offset})
+                if next_offset is None or next_offset <= records[-1].offset:
+                    consumer.seek(partition, next_offset if next_offset is not None else records[0].offset)
+
+    async def handle(self, records: list[ConsumerRecord]) -> int | None:
+        """Process one partition's records in order; the offset to commit (None: nothing done)."""
+        results, error = await asyncio.to_thread(self.process_in_order, records)
+        done = len(results)
+        for record, result in zip(records, results, strict=False):
+            await self.after(record, result)
+        if error is not None:
+            failed = records[done]
+            result = await self.after_failure(failed, error)
+            if result is None:
+                return failed.offset if done else None
+            await self.after(failed, result)
+            done += 1
+        return records[done - 1].offset + 1 if done else None
+
+    def process_in_order(self, records: list[ConsumerRecord]) -> tuple[list[Result], Exception | None]:
+        """Validate and record each message until one fails unexpectedly (one thread hop per batch)."""
+        results = []
+        for record in records:
+            try:
+                results.append(self.inbox.process(record.value or b"", "kafka"))
+            except Exception as error:  # noqa: BLE001 - decided by after_failure: retry or dead-letter
+                return results, error
+        return results, None
+
+    async def after(self, record: ConsumerRecord, result: Result) -> None:
+        self.attempts.pop(origin_of(record), None)
         if result.outcome is Outcome.ACCEPTED:
             self.inbox.recorded.set()
-        if result.outcome is Outcome.REJECTED:
-            await self.dead_letter(raw, result, origin, key)
-        return result
+        elif result.outcome is Outcome.REJECTED:
+            await self.dead_letter(record, result)
 
-    async def after_failure(self, origin: tuple[str, int, int], error: Exception) -> Result:
-        """Re-raise to retry, or give up on a message that fails while the store is fine."""
+    async def after_failure(self, record: ConsumerRecord, error: Exception) -> Result | None:
+        """None to retry the message later, or its processing-error rejection when it keeps failing."""
+        origin = origin_of(record)
         attempts = self.attempts.get(origin, 0) + 1
         self.attempts[origin] = attempts
         store_ok = await asyncio.to_thread(self.store_answers)
         log.warning("%s inbox: attempt %d failed at %s: %r", self.inbox.service, attempts, origin, error)
         if not store_ok or attempts < self.max_attempts:
             await asyncio.sleep(min(5.0, 0.2 * 2**attempts))
-            raise error
-        self.attempts.pop(origin, None)
+            return None
         result = rejected(PROCESSING_ERROR, f"{type(error).__name__}: {error}")
         self.inbox.count(result, "kafka")
         return result
@@ -158,10 +227,14 @@ class KafkaInbox:
             return False
         return True
 
-    async def dead_letter(self, raw: bytes, result: Result, origin: tuple[str, int, int],
-                          key: bytes | None = None) -> None:
+    async def dead_letter(self, record: ConsumerRecord, result: Result) -> None:
         """Publish the original bytes, under the original key, with the reason to the DLQ."""
-        headers = dlq_headers(code=result.reason_code, reason=result.reason or "", origin=dlq_origin(*origin),
-                              field=result.field)
-        await self.publish(raw, topic=self.topic, key=key, headers=headers)
+        headers = dlq_headers(code=result.reason_code, reason=result.reason or "",
+                              origin=dlq_origin(*origin_of(record)), field=result.field)
+        await self.producer.send_and_wait(self.dlq, value=record.value, key=record.key,
+                                          headers=[(k, v.encode()) for k, v in headers.items()])
         self.inbox.metrics.dlq_published.labels(self.inbox.service).inc()
+
+
+def origin_of(record: ConsumerRecord) -> tuple[str, int, int]:
+    return record.topic, record.partition, record.offset

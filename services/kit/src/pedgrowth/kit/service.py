@@ -9,9 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, FastAPI
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
+from aiokafka import AIOKafkaProducer
 
 from pedgrowth.contracts import EventData, dlq_topic, events_topic, inbox_topic
 
@@ -70,35 +68,11 @@ class Service:
         self.tokens = Tokens(self.settings.token_secret, self.settings.dev_token)
         parts.rejections.setdefault(NotHandled, 422)
         self.inbox = Inbox(self.app, self.name, parts.rejections, self.metrics)
-        self.broker = KafkaBroker(
-            self.settings.kafka_bootstrap_servers,
-            acks="all",
-            enable_idempotence=self.settings.kafka_enable_idempotence,
-            logger=logging.getLogger(f"pedgrowth.{self.name}.broker"),
-        )
-        self.kafka_inbox = KafkaInbox(self.inbox, self.broker.publish, self.settings.inbox_max_attempts)
-        self.subscribe_inbox()
-        self.producer = None
+        self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
+        self.kafka_inbox: KafkaInbox | None = None
         self.stop = asyncio.Event()
         self.tasks: list[asyncio.Task] = []
-
-    def subscribe_inbox(self) -> None:
-        """Register the inbox consumer: raw bytes in, ack only after the write (nack to retry)."""
-        async def raw_bytes(message, original_decoder=None):  # keep the bytes; we validate ourselves
-            return message.body
-
-        @self.broker.subscriber(
-            inbox_topic(self.name),
-            group_id=f"{self.name}-inbox",
-            auto_offset_reset="earliest",
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            decoder=raw_bytes,
-            **self.settings.consumer_group_timeouts,
-        )
-        async def on_inbox(body: bytes, message: KafkaMessage) -> None:
-            record = message.raw_message
-            await self.kafka_inbox.handle(body, record.topic, record.partition, record.offset, record.key)
 
     @property
     def topics(self) -> list[str]:
@@ -115,11 +89,22 @@ class Service:
             self.settings.relay_batch_size, self.settings.relay_poll_seconds,
         )
         await self.recover_lost_history()
-        self.tasks.append(asyncio.create_task(self.relay.run(self.stop), name=f"{self.name}-relay"))
-        self.tasks.append(asyncio.create_task(self.nudge_relay(), name=f"{self.name}-nudge"))
+        self.kafka_inbox = KafkaInbox(self.inbox, self.settings, self.producer)
+        self.spawn(self.relay.run(self.stop), "relay")
+        self.spawn(self.nudge_relay(), "nudge")
+        self.spawn(self.kafka_inbox.run(self, self.stop), "inbox")
         for work in self.parts.background:
-            self.tasks.append(asyncio.create_task(work(self, self.stop), name=f"{self.name}-{getattr(work, '__name__', type(work).__name__)}"))
-        await self.broker.start()
+            self.spawn(work(self, self.stop), getattr(work, "__name__", type(work).__name__))
+
+    def spawn(self, work, name: str) -> None:
+        """Run ``work`` for the service's lifetime; a crash is logged, not swallowed."""
+        task = asyncio.create_task(work, name=f"{self.name}-{name}")
+        task.add_done_callback(self.report_crash)
+        self.tasks.append(task)
+
+    def report_crash(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s: %s stopped: %r", self.name, task.get_name(), task.exception(), exc_info=task.exception())
 
     async def recover_lost_history(self) -> None:
         """If the broker came back empty (an in-memory broker restarted), publish our history again."""
@@ -140,8 +125,6 @@ class Service:
     async def close(self) -> None:
         """Stop consuming first, then let the relay finish its batch, then close everything."""
         self.stop.set()
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
         await self.work_finished()
         for task in self.tasks:
             task.cancel()
@@ -163,6 +146,15 @@ class Service:
         if working:
             await asyncio.wait(working, timeout=timeout)
 
+    async def broker_answers(self, timeout: float = 2.0) -> bool:
+        """Whether the broker answers a metadata request now."""
+        if self.producer is None:
+            return False
+        try:
+            return bool(await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout))
+        except Exception:  # noqa: BLE001 - any failure is "not answering"
+            return False
+
     async def ready(self) -> dict[str, bool]:
         """Whether the store and the broker answer."""
         store = True
@@ -170,10 +162,7 @@ class Service:
             await asyncio.to_thread(self.app.ping)
         except Exception:  # noqa: BLE001 - any failure is "not ready"
             store = False
-        try:
-            bus = bool(await self.broker.ping(timeout=2.0))
-        except Exception:  # noqa: BLE001
-            bus = False
+        bus = await self.broker_answers()
         self.metrics.ready.labels(self.name).set(1 if store and bus else 0)
         return {"store": store, "broker": bus}
 
