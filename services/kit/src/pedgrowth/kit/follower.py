@@ -25,12 +25,13 @@ class TopicFollower:
     """
 
     def __init__(self, service: str, topic: str, bootstrap_servers: str, apply: Callable[[Fact], object],
-                 registry: CollectorRegistry | None = None):
+                 registry: CollectorRegistry | None = None, fetch_max_wait_ms: int = 50):
         self.service = service
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
         self.apply_fact = apply
         self.applied = 0
+        self.fetch_max_wait_ms = fetch_max_wait_ms
         self.consumed = Counter(
             "pedgrowth_events_consumed", "Events consumed from other services' topics, by outcome",
             ["service", "topic", "outcome"], registry=registry) if registry is not None else None
@@ -47,7 +48,8 @@ class TopicFollower:
                 await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
 
     async def follow(self, stop: asyncio.Event) -> None:
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False,
+                                    fetch_max_wait_ms=self.fetch_max_wait_ms)
         await consumer.start()
         try:
             partitions = await self.partitions(consumer, stop)
