@@ -82,3 +82,29 @@ async def test_on_postgresql_the_stream_gives_the_hand_worked_numbers_and_a_rebu
     await fresh.load()
     check_by_hand(fresh.facts)
     await fresh.store.close()
+
+
+async def test_after_the_broker_lost_its_log_a_republished_history_is_read_again_and_nothing_new_is_skipped(tmp_path):
+    """The old log had repeats (a relay crash); the republished one has none, so its offsets differ."""
+    from tests.support.infra import Tansu, free_port
+
+    events = recorded()
+    old, new = events[:100], events[100:150]
+    tansu = Tansu(free_port()).start()
+    try:
+        settings = settings_for(IndicatorsSettings, (tansu.bootstrap, "tansu", False), tmp_path)
+        topics = unique_topics()
+        await create(settings, topics)
+        await publish(tansu.bootstrap, old + old[:40], topics)  # the repeats a relay crash leaves behind
+        first = ReadModel(SqliteStore(tmp_path / "rm.sqlite"))
+        async with projecting(first, tansu.bootstrap, topics) as projection:
+            await caught_up(first, old)
+            await eventually(projection.caught_up.is_set)  # the repeats read too: positions at the old ends
+        tansu.restart()
+        await create(settings, topics)
+        await publish(tansu.bootstrap, old + new, topics)  # the history once, then new events
+        second = ReadModel(SqliteStore(tmp_path / "rm.sqlite"))
+        async with projecting(second, tansu.bootstrap, topics):
+            await caught_up(second, old + new)
+    finally:
+        tansu.stop()

@@ -160,7 +160,27 @@ class Projection:
                 log.warning("projection: stored offset %d of %s/%d is outside the log; reading from the start",
                             position, tp.topic, tp.partition)
                 position = starts[tp]
+            elif position > starts[tp] and not await self.same_log(consumer, tp, position):
+                log.warning("projection: the event before offset %d of %s/%d is not one it applied (the log was "
+                            "replaced, e.g. an in-memory broker restarted); reading from the start",
+                            position, tp.topic, tp.partition)
+                position = starts[tp]
             consumer.seek(tp, position)
+
+    async def same_log(self, consumer: AIOKafkaConsumer, tp: TopicPartition, position: int) -> bool:
+        """Whether the message just before ``position`` is one the facts already hold.
+
+        A broker that lost its log and got the history republished may hold other
+        events at the stored offsets (a relay's repeats are not repeated); resuming
+        there could skip new events, so such a partition is read again from the start.
+        """
+        consumer.seek(tp, position - 1)
+        batch = await consumer.getmany(tp, timeout_ms=2000, max_records=1)
+        messages = batch.get(tp, [])
+        if not messages:
+            return True  # nothing to compare: trust the stored position
+        records, _ = to_records(messages[:1])
+        return not records or not self.rm.facts.is_new(records[0])
 
     async def consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         last_check = time.monotonic()
