@@ -18,6 +18,8 @@ import gc
 import json
 import logging
 import shutil
+import signal
+import sys
 import tempfile
 import time
 from datetime import date
@@ -35,6 +37,14 @@ from .util import machine, memory_mb
 RESULTS = Path(__file__).parent / "results"
 NATIONAL_STAFF = 1_100_000
 log = logging.getLogger("bench")
+
+
+async def phase(name: str, work, seconds: float):
+    """Await one phase, failing clearly instead of hanging when it takes longer than ``seconds``."""
+    try:
+        return await asyncio.wait_for(work, seconds)
+    except TimeoutError:
+        raise TimeoutError(f"{name} did not finish in {seconds:.0f} s") from None
 
 
 def say(text: str) -> None:
@@ -67,9 +77,10 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
 
     with kafka.broker() as b:
         out["broker"] = b.what
-        await kafka.create_topics(b)
-        before = sum((await kafka.end_offsets(b)).values())
-        produce_s = await kafka.produce(b, messages)
+        limit = 300 + len(messages) / 2000  # generous: a phase that takes longer is stuck
+        await phase("creating topics", kafka.create_topics(b), 60)
+        before = sum((await phase("end offsets", kafka.end_offsets(b), 60)).values())
+        produce_s = await phase("produce", kafka.produce(b, messages), limit)
         expected = before + len(messages)
         out["produce"] = {"seconds": round(produce_s, 2), "events_per_s": round(len(messages) / produce_s),
                           "acks": "all", "already_on_topics": before}
@@ -80,17 +91,17 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
         gc.collect()
 
         # what one consumer hop costs on this broker (aiokafka's default fetch wait is 500 ms)
-        out["broker_hop"] = [await kafka.hop_latency(b, wait) for wait in (500, 10)]
+        out["broker_hop"] = [await phase("hop", kafka.hop_latency(b, wait), 90) for wait in (500, 10)]
         say(f"one hop: {out['broker_hop']}")
 
         # 1. the raw baseline, then the projection, on the same topics
-        read, seconds = await kafka.baseline(b, expected)
+        read, seconds = await phase("baseline", kafka.baseline(b, expected), limit)
         out["baseline_events_per_s"] = round(read / seconds)
         out["baseline"] = {"read": read, "seconds": round(seconds, 2),
                            "what": "aiokafka getmany(max_records=2000) loop, json.loads of every value, "
                                    "all partitions of the four *.events topics from the beginning"}
         say(f"baseline: {read} in {seconds:.1f} s = {read / seconds:,.0f}/s")
-        projected = await project(b, expected, work / "projection")
+        projected = await phase("projection", project(b, expected, work / "projection"), limit)
         rm = projected.pop("read_model")
         out["projection_events_per_s"] = round(projected["events_per_s"])
         out["ratio"] = round(projected["events_per_s"] / (read / seconds), 3)
@@ -109,7 +120,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
         gc.collect()
 
         # 2. rebuild with the service's own function, into the store the service will then run on
-        rebuilt = await rebuild(b, work / "indicators", expected)
+        rebuilt = await phase("rebuild", rebuild(b, work / "indicators", expected), limit)
         out["rebuild_s"] = round(rebuilt["seconds"], 2)
         out["rebuild"] = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in rebuilt.items()}
         say(f"rebuild: {rebuilt['read']} in {rebuilt['seconds']:.1f} s")
@@ -209,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reads-seconds", type=float, default=None)
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean pause of a paced dashboard between requests, seconds")
-    parser.add_argument("--drain-timeout", type=float, default=180.0)
+    parser.add_argument("--drain-timeout", type=float, default=240.0)
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=None)
     parser.add_argument("--skip-services", action="store_true", help="phases 0-2 only")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, service logs)")
@@ -220,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args.reads_seconds = args.reads_seconds or (5.0 if args.quick else 20.0)
     stem = args.out or RESULTS / ("quick" if args.quick else "latest")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the broker and services on the way out
     work = Path(tempfile.mkdtemp(prefix="pedgrowth-bench-"))
     started = time.perf_counter()
     try:
