@@ -124,10 +124,15 @@ def router(rm: ReadModel) -> APIRouter:
         if format == "csv":
             return Response(report.to_csv(rows), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-        with rm.facts.lock:
-            name = rm.facts.names().get(str(where), municipality)
+        name = (await asyncio.to_thread(locked_names, rm.facts)).get(str(where), municipality)
         body = await asyncio.to_thread(report.to_xlsx, rows, municipality, name, year, as_of)
         return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
 
     return api
+
+
+def locked_names(facts) -> dict:
+    """Scope names, read under the facts' lock (in a thread: the lock may be held by a long computation)."""
+    with facts.lock:
+        return facts.names()

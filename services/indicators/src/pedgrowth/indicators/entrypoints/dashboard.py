@@ -41,10 +41,14 @@ async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
         await asyncio.wait_for(read_model.loaded.wait(), LOAD_TIMEOUT)
     except TimeoutError as error:
         raise HTTPException(503, "the read model is still loading") from error
-    facts = read_model.facts
-    with facts.lock:  # the projection changes the facts while holding it
-        organisations = [data for _, data in facts.orgs.values()]
+    organisations = await asyncio.to_thread(registered_organisations, read_model.facts)
     return {"regions": scope_tree(organisations, principal)}
+
+
+def registered_organisations(facts) -> list[dict]:
+    """The organisations' data, read under the facts' lock (held by the projection while it changes them)."""
+    with facts.lock:
+        return [data for _, data in facts.orgs.values()]
 
 
 def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:

@@ -60,7 +60,7 @@ async def list_plans(
         raise HTTPException(422, [{"loc": ["query", "municipality"], "msg": "municipality is required",
                                    "type": "missing"}])
     if municipality is not None:
-        check_read(request, principal, municipality)
+        await asyncio.to_thread(check_read, request, principal, municipality)
     plans = await asyncio.to_thread(application(request).plans, municipality)
     reported = await asyncio.to_thread(application(request).reported_values, municipality) if municipality else []
     return {"municipality_id": municipality, "plans": plans, "reported_values": reported}
@@ -76,7 +76,7 @@ async def get_plan(
     municipality = await asyncio.to_thread(app.plan_municipality, plan_id)
     if municipality is None:
         raise HTTPException(404, f"plan {plan_id} not found")
-    check_read(request, principal, municipality)
+    await asyncio.to_thread(check_read, request, principal, municipality)  # may wait for the facts' lock
     return await asyncio.to_thread(app.plan, plan_id, as_of or date.today())
 
 
