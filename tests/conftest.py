@@ -20,6 +20,22 @@ def kafka():
         yield found
 
 
+@pytest.fixture
+def own_kafka(kafka):
+    """A broker only this test uses, where one can be had (Tansu); else the session's broker.
+
+    For tests that look at whole topics, e.g. a dashboard that offers every region it knows.
+    """
+    if "Tansu" not in kafka[1]:
+        yield kafka
+        return
+    tansu = infra.Tansu(infra.free_port()).start()
+    try:
+        yield tansu.bootstrap, f"Tansu {tansu.bootstrap} (own)", False
+    finally:
+        tansu.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres_base():
     with infra.postgres_url() as url:

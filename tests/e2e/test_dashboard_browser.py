@@ -77,7 +77,8 @@ def shown(value, unit: str) -> str:
     return str(round(value, 4)).removesuffix(".0").replace(".", ",")
 
 
-async def test_the_dashboard_shows_the_api_numbers_and_the_plan(kafka, tmp_path):
+async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_path):
+    kafka = own_kafka  # the page offers every region the projection knows: only this test's
     admin = token()
     school = token(Role.SCHOOL_SYSTEM, org_id="demo-sch-02")
     port = free_port()
