@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Optional system tools some tests use; each test skips with a reason when its tool is missing.
-# chromium: the dashboard's browser test; prometheus (promtool): alert-rule and metrics checks.
+# chromium: the dashboard's browser test; prometheus (promtool): alert-rule and metrics checks;
+# kubernetes-client (kubectl): `kubectl kustomize` of deploy/k8s.
 set -u
 want=()
 command -v chromium >/dev/null 2>&1 || want+=(chromium)
 command -v promtool >/dev/null 2>&1 || want+=(prometheus)
+command -v kubectl >/dev/null 2>&1 || want+=(kubernetes-client)
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${want[*]} (optional test tools)"
