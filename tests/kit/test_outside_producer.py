@@ -32,7 +32,7 @@ async def test_outside_client_event_is_recorded_and_malformed_one_dead_lettered(
     good = cloud_event(ProviderRegistered(provider_id=f"prov-{uuid.uuid4().hex[:8]}", name="ЦНППМ", kind="cnppm"))
     bad = cloud_event(ProviderRegistered(provider_id=f"prov-{uuid.uuid4().hex[:8]}", name="x", kind="other"))
     bad["data"]["kind"] = "academy-of-everything"
-    async with running(service_app) as client:
+    async with running(service_app):
         application = service_app.state.service.app
         head_before = application.recorder.max_notification_id() or 0
         await asyncio.to_thread(produce_with_librdkafka, kafka[0], TRAINING_INBOX, [

@@ -6,43 +6,17 @@ so the members endpoint and the numbers come from one computation.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pedgrowth.contracts import add_years
+from pedgrowth.contracts.scope import SCOPE_KINDS, BadScope, Scope  # noqa: F401 - re-exported
 
 from .catalog import BY_CODE, share
 from .facts import Facts
 
-SCOPE_KINDS = ("organization", "municipality", "region")
 CATEGORIES = frozenset({"first", "highest", "pedagogue_methodist", "pedagogue_mentor"})
 DIGITAL = frozenset({"distance", "blended"})
-_SCOPE = re.compile(r"(organization|municipality|region):(.{1,200})")
-
-
-class BadScope(ValueError):
-    """A scope that is not ``organization:<id>``, ``municipality:<id>`` or ``region:<id>``."""
-
-    field = "scope"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where an indicator is computed: an organisation, a municipality or a region."""
-
-    kind: str
-    id: str
-
-    @classmethod
-    def parse(cls, text: str) -> Scope:
-        match = _SCOPE.fullmatch(text or "")
-        if not match:
-            raise BadScope(f"scope must be organization:<id>, municipality:<id> or region:<id>; got {text!r}")
-        return cls(match.group(1), match.group(2))
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.id}"
 
 
 @dataclass(frozen=True)

@@ -9,33 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 from pedgrowth.contracts import Fact, add_years
 from pedgrowth.contracts import registry as reg
 from pedgrowth.kit.auth import Principal
+from pedgrowth.contracts.scope import SCOPE_KINDS, Scope  # noqa: F401 - re-exported
 
-SCOPE_KINDS = ("organization", "municipality", "region")
 NON_PEDAGOGICAL = "non_pedagogical"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """`organization:<id>`, `municipality:<id>` or `region:<id>`."""
-
-    kind: str
-    id: str
-
-    @classmethod
-    def parse(cls, text: str) -> Scope:
-        kind, _, ident = text.partition(":")
-        if kind not in SCOPE_KINDS or not ident:
-            raise ValueError(f"scope must be one of {', '.join(k + ':<id>' for k in SCOPE_KINDS)}; got {text!r}")
-        return cls(kind, ident)
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.id}"
 
 
 class Directory:

@@ -15,26 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pedgrowth.contracts import EventData
-
-SCOPE_KINDS = ("organization", "municipality", "region")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """`organization:<org_id>`, `municipality:<municipality_id>` or `region:<region_id>`, as the indicators use."""
-
-    kind: str
-    id: str
-
-    @classmethod
-    def parse(cls, text: str) -> Scope:
-        kind, _, key = text.partition(":")
-        if kind not in SCOPE_KINDS or not key:
-            raise ValueError(f"scope must be <kind>:<id> with kind one of {', '.join(SCOPE_KINDS)}; got {text!r}")
-        return cls(kind, key)
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.id}"
+from pedgrowth.contracts.scope import SCOPE_KINDS, Scope  # noqa: F401 - re-exported
 
 
 @dataclass(frozen=True)
