@@ -132,7 +132,8 @@ def markdown(r: dict) -> str:
         rd = r[key]
         lines += ["", f"## Dashboard reads, {title.format(think=rd['think_s'])}", "",
                   f"{rd['clients']} clients, {rd['seconds']} s, {_fmt(rd['requests_per_s'])} requests/s, "
-                  f"errors: {rd['errors'] or 'none'}.", "",
+                  f"errors: {rd['errors'] or 'none'}; mean time inside the service (its request-duration "
+                  f"histogram): {_fmt(rd.get('server_mean_ms'), 2)} ms.", "",
                   "| scope / date | requests | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|"]
         for k, s in rd["by_class"].items():
             lines.append(f"| {k} | {s['n']} | {_fmt(s['p50_ms'], 1)} | {_fmt(s['p99_ms'], 1)} | {_fmt(s['max_ms'], 1)} |")

@@ -323,11 +323,14 @@ async def reads(indicators: Child, shape: RegionShape, clients: int = 50, second
                 if think:
                     await asyncio.sleep(rng.uniform(0, 2 * think))
 
+    metrics_before = await scrape(indicators, ("pedgrowth_http_request_duration_seconds",))
     started = time.perf_counter()
     await asyncio.gather(*(dashboard(n) for n in range(clients)))
     wall = time.perf_counter() - started
+    metrics_after = await scrape(indicators, ("pedgrowth_http_request_duration_seconds",))
     every = [x for values in latencies.values() for x in values]
     return {"clients": clients, "think_s": think, "seconds": round(wall, 1), "requests": len(every),
+            "server_mean_ms": server_mean_ms(metrics_before, metrics_after, "/api/v1/indicators"),
             "requests_per_s": round(len(every) / wall, 1), "errors": errors, "all": summary(every),
             "by_class": {f"{kind}/{when}": summary(values) for (kind, when), values in latencies.items()},
             "distinct_keys": {k: len(v) for k, v in targets["scopes"].items()},
@@ -363,6 +366,30 @@ async def wait_idle(child: Child, busy: float = 0.1, window: float = 1.0, timeou
         if cpu_seconds(child.process.pid) - before < busy * window:
             break
     return round(time.perf_counter() - started, 1)
+
+
+async def scrape(child: Child, prefixes: tuple[str, ...]) -> dict[str, float]:
+    """Selected samples of the child's /metrics, by their full text name (with labels)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        text = (await client.get(f"{child.url}/metrics")).text
+    out = {}
+    for line in text.splitlines():
+        if line.startswith(prefixes):
+            name, _, value = line.rpartition(" ")
+            try:
+                out[name] = float(value)
+            except ValueError:
+                pass
+    return out
+
+
+def server_mean_ms(before: dict[str, float], after: dict[str, float], route: str) -> float | None:
+    """Mean server-side time of a route between two scrapes (the kit's request duration histogram)."""
+    def pick(d, suffix):
+        return sum(v for k, v in d.items() if k.startswith(f"pedgrowth_http_request_duration_seconds_{suffix}")
+                   and f'route="{route}"' in k)
+    count = pick(after, "count") - pick(before, "count")
+    return round((pick(after, "sum") - pick(before, "sum")) / count * 1000, 2) if count else None
 
 
 def rss(child: Child) -> dict[str, float]:
