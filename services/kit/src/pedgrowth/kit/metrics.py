@@ -23,6 +23,9 @@ class Metrics:
         self.relay_position = Gauge(
             "pedgrowth_relay_position", "Last notification id the broker acknowledged",
             ["service"], registry=r)
+        self.relay_leader = Gauge(
+            "pedgrowth_relay_leader", "1 in the replica whose relay publishes (holds the lease)",
+            ["service"], registry=r)
         self.inbox_messages = Counter(
             "pedgrowth_inbox_messages", "Inbound events by outcome (accepted, duplicate, rejected)",
             ["service", "channel", "outcome"], registry=r)

@@ -14,6 +14,7 @@ from eventsourcing.persistence import Notification, Tracking
 
 from pedgrowth.contracts import CloudEvent, EventData, events_topic, new_event
 
+from .lease import AlwaysHeld, PostgresLease
 from .metrics import Metrics
 from .recording import RecordingApplication
 
@@ -51,6 +52,7 @@ class OutboxRelay:
         metrics: Metrics,
         batch_size: int = 500,
         poll_seconds: float = 0.05,
+        lease: AlwaysHeld | PostgresLease | None = None,
     ):
         self.app = app
         self.service = service
@@ -64,6 +66,7 @@ class OutboxRelay:
         self.tracking = app.factory.tracking_recorder()
         self.tracking_name = f"{service}-relay"
         self.wakeup = asyncio.Event()
+        self.lease = lease or AlwaysHeld()
 
     def position(self) -> int:
         """The last notification id whose event the broker has acknowledged."""
@@ -71,9 +74,16 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until asked to stop; waits briefly when caught up."""
-        position = await asyncio.to_thread(self.position)
+        position, leading = 0, False
         failures = 0
         while not stop.is_set():
+            if not await asyncio.to_thread(self.lease.held):
+                leading = self.follow_leader(leading)
+                await self.idle(wait=2.0)
+                continue
+            if not leading:  # (again) the publisher: another one may have moved the position
+                position, leading = await asyncio.to_thread(self.position), True
+                self.metrics.relay_leader.labels(self.service).set(1)
             try:
                 published = await self.publish_after(position, track=True)
             except Exception as error:  # noqa: BLE001 - the relay outlives broker and store outages
@@ -88,10 +98,17 @@ class OutboxRelay:
                 continue
             position = published
 
-    async def idle(self) -> None:
+    def follow_leader(self, leading: bool) -> bool:
+        """Another replica publishes; this one waits (returns: not leading)."""
+        if leading:
+            log.warning("%s relay: lost the lease; another replica publishes", self.service)
+        self.metrics.relay_leader.labels(self.service).set(0)
+        return False
+
+    async def idle(self, wait: float | None = None) -> None:
         """Wait for a nudge from a new recording, or the poll interval."""
         try:
-            await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
+            await asyncio.wait_for(self.wakeup.wait(), wait or self.poll_seconds)
         except TimeoutError:
             pass
         self.wakeup.clear()

@@ -16,6 +16,7 @@ from pedgrowth.contracts import EventData, dlq_topic, events_topic, inbox_topic
 from .auth import Principal, Role, Tokens
 from .config import ServiceSettings
 from .inbox import Inbox, KafkaInbox
+from .lease import lease_for
 from .kafka import ensure_topics, relay_producer, topic_size
 from .metrics import Metrics
 from .recording import NotHandled, RecordingApplication
@@ -86,7 +87,7 @@ class Service:
         await self.producer.start()
         self.relay = OutboxRelay(
             self.app, self.name, self.parts.translate, self.producer, self.metrics,
-            self.settings.relay_batch_size, self.settings.relay_poll_seconds,
+            self.settings.relay_batch_size, self.settings.relay_poll_seconds, lease_for(self.app.env, self.name),
         )
         await self.recover_lost_history()
         self.kafka_inbox = KafkaInbox(self.inbox, self.settings, self.producer)
@@ -108,6 +109,8 @@ class Service:
 
     async def recover_lost_history(self) -> None:
         """If the broker came back empty (an in-memory broker restarted), publish our history again."""
+        if not await asyncio.to_thread(self.relay.lease.held):
+            return  # the replica holding the lease does it
         position = await asyncio.to_thread(self.relay.position)
         if position and await topic_size(self.settings, events_topic(self.name)) == 0:
             log.warning("%s: %s is empty but %d notifications were published; republishing",
@@ -132,6 +135,8 @@ class Service:
         self.tasks.clear()
         if self.producer is not None:
             await self.producer.stop()
+        if self.relay is not None:
+            await asyncio.to_thread(self.relay.lease.release)
         self.app.close()
 
     async def work_finished(self, timeout: float = 10.0) -> None:
