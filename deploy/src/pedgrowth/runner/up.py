@@ -92,7 +92,7 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
             from .demo import publish_demo
 
             count = publish_demo(bootstrap, idempotence)
-            print(f"demo: {count} events published to the inboxes")
+            print(f"demo: {count} events published to the inboxes (recorded and projected within a minute)")
         announce(bootstrap, data_dir, admin, time.monotonic() - started, ports)
         while not stopping.is_set():
             if supervisor.dead():
@@ -107,7 +107,7 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
 
 def announce(bootstrap: str, data_dir: Path, admin: str, seconds: float, ports: dict[str, int]) -> None:
     print(f"\npedgrowth is up in {seconds:.1f} s (broker {bootstrap}, data {data_dir})")
-    print(f"  dashboard   http://127.0.0.1:{ports['indicators']}/")
+    print(f"  dashboard   http://127.0.0.1:{ports['indicators']}/?token={admin}")
     for name, port in ports.items():
         print(f"  {name:<11} http://127.0.0.1:{port}/docs")
     print(f"  admin token {admin}")
