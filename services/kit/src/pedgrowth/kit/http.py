@@ -39,18 +39,37 @@ def create_app(service: Service) -> FastAPI:
 
 def add_metering(app: FastAPI, service: Service) -> None:
     """Count requests and time them per route template (bounded label values)."""
+    app.add_middleware(Metering, service=service)
 
-    @app.middleware("http")
-    async def meter(request: Request, call_next):
+
+class Metering:
+    """A plain ASGI middleware (cheaper than Starlette's BaseHTTPMiddleware on every request)."""
+
+    def __init__(self, app, service: Service):
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        if path not in UNMETERED:
-            m = service.metrics
-            m.http_requests.labels(service.name, request.method, path, f"{response.status_code // 100}xx").inc()
-            m.http_latency.labels(service.name, request.method, path).observe(time.perf_counter() - started)
-        return response
+        status_code = 500
+
+        async def send_and_note(message):
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            path = getattr(scope.get("route"), "path", "unmatched")
+            if path not in UNMETERED:
+                m, name, method = self.service.metrics, self.service.name, scope["method"]
+                m.http_requests.labels(name, method, path, f"{status_code // 100}xx").inc()
+                m.http_latency.labels(name, method, path).observe(time.perf_counter() - started)
 
 
 def add_error_table(app: FastAPI, rejections: dict[type[Exception], int]) -> None:
