@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from pedgrowth.kit.inbox import Inbox
 from pedgrowth.kit.metrics import Metrics
-from pedgrowth.mentoring.adapters.tables import UnreadableTable
+from pedgrowth.kit.tables import TableError as UnreadableTable
 from pedgrowth.mentoring.bootstrap import REJECTIONS
 from pedgrowth.mentoring.imports import ATTENDANCE, PAIRS, parse, run_import
 

@@ -8,7 +8,7 @@ import pytest
 
 from pedgrowth.kit.inbox import Inbox
 from pedgrowth.kit.metrics import Metrics
-from pedgrowth.registry.adapters.spreadsheets import UnreadableFile
+from pedgrowth.kit.tables import TableError as UnreadableFile
 from pedgrowth.registry.bootstrap import REJECTIONS
 from pedgrowth.registry.exports import staff_xlsx
 from pedgrowth.registry.importing import StaffImport

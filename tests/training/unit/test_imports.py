@@ -6,10 +6,10 @@ import pytest
 
 from pedgrowth.kit.inbox import Inbox
 from pedgrowth.kit.metrics import Metrics
-from pedgrowth.training.adapters.tabular import TableError, read_table
+from pedgrowth.kit.tables import TableError
 from pedgrowth.training.bootstrap import REJECTIONS
 from pedgrowth.training.domain.learner import Learner
-from pedgrowth.training.imports import ATTESTATIONS, COURSE_COMPLETIONS, import_table
+from pedgrowth.training.imports import ATTESTATIONS, COURSE_COMPLETIONS, import_table, read_table
 from tests.training.facts import recorded
 from tests.training.tables import csv_bytes, xlsx_bytes
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from uuid import NAMESPACE_URL, uuid5
 
 from pydantic import ValidationError
 
 from pedgrowth.contracts import EventData, Fact, new_event
 from pedgrowth.contracts import mentoring as contract
+from pedgrowth.kit.tables import TableError, parse_day, read_table
 
-from .adapters.tables import UnreadableTable, read_table
 from .labels import FORM_SYNONYMS, FORMS, KIND_SYNONYMS, SUPPORT_EVENT_KINDS, code_of, normalise
 
 IMPORT_SOURCE = "/pedgrowth/mentoring/import"
@@ -84,40 +83,33 @@ class BadRow(ValueError):
 
 
 def columns_of(layout: Layout, headers: list[str]) -> dict[str, int]:
-    """Contract field → column index; UnreadableTable naming the missing required header."""
+    """Contract field → column index; TableError naming the missing required header."""
     found = {}
     for column in layout.columns:
         index = next((i for i, h in enumerate(headers) if column.matches(h)), None)
         if index is not None:
             found[column.field] = index
         elif column.required:
-            raise UnreadableTable(f"column «{column.header}» is missing; the table has: {', '.join(headers)}",
-                                  field=column.header)
+            raise TableError(f"column «{column.header}» is missing; the table has: {', '.join(headers)}",
+                             field=column.header)
     return found
 
 
 def cell_text(value: object) -> str | None:
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
     text = str(value).strip()
     return text or None
 
 
 def cell_date(value: object) -> object:
     """A date from an XLSX date cell, `YYYY-MM-DD` or `ДД.ММ.ГГГГ`; anything else is left for the contract to refuse."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cell_text(value)
-    if text and len(text) == 10 and text[2] == "." and text[5] == ".":
-        try:
-            return datetime.strptime(text, "%d.%m.%Y").date()
-        except ValueError:
-            return text
-    return text
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError:
+        return cell_text(value)
 
 
 def row_data(layout: Layout, columns: dict[str, int], cells: list[object]) -> EventData:
@@ -158,10 +150,10 @@ def fact_of(data: EventData) -> Fact:
 
 def parse(layout: Layout, content: bytes, filename: str = "") -> list[tuple[int, Fact | BadRow]]:
     """Every data row of the file as a fact or the reason it is not one."""
-    headers, rows = read_table(content, filename)
-    columns = columns_of(layout, headers)
+    table = read_table(content, filename)
+    columns = columns_of(layout, table.headers)
     parsed: list[tuple[int, Fact | BadRow]] = []
-    for number, cells in rows:
+    for number, cells in table.rows:
         try:
             parsed.append((number, fact_of(row_data(layout, columns, cells))))
         except BadRow as bad:

@@ -23,8 +23,8 @@ from pedgrowth.contracts import EventData, Fact, new_event
 from pedgrowth.contracts import registry as contract
 from pedgrowth.kit.inbox import Result
 from pedgrowth.kit.recording import Outcome
+from pedgrowth.kit.tables import Cell, TableError, parse_day, read_table
 
-from .adapters.spreadsheets import Cell, UnreadableFile, read_table
 from .application import RegistryApplication
 from .labels import NO, YES, normalise, position_code
 
@@ -52,7 +52,6 @@ COLUMNS = (
 )
 HEADERS = {normalise(name): c for c in COLUMNS for name in (c.header, *c.aliases)}
 HEADER_OF = {c.key: c.header for c in COLUMNS}
-DATE_TEXT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 SUBJECT_SEPARATORS = re.compile(r"[;,\n]")
 DATE_COLUMNS = ("started_on", "pedagogical_experience_since", "birth_date")
 
@@ -97,12 +96,11 @@ class StaffImport:
     def run(self, content: bytes, filename: str, end_missing: bool = False, ended_on: date | None = None,
             end_reason: str = "other") -> dict[str, Any]:
         """Import the file; the report lists every row, the people missing from it, and who was ended."""
-        rows = read_table(content, filename)
-        (_, header), body = rows[0], rows[1:]
-        columns, ignored = self.columns(header)
+        table = read_table(content, filename)
+        columns, ignored = self.columns(table.headers)
         before = {s["person_id"]: s for s in self.app.current_staff(self.org_id)}
         seen: dict[str, int] = {}
-        reports = [self.import_row(number, self.cells(columns, cells), seen) for number, cells in body]
+        reports = [self.import_row(number, self.cells(columns, cells), seen) for number, cells in table.rows]
         missing = [summary(before[pid]) for pid in sorted(before.keys() - seen.keys())]
         ended = self.end(missing, ended_on or self.today, end_reason) if end_missing else []
         counts = {status: sum(r.status == status for r in reports) for status in ("accepted", "unchanged", "rejected")}
@@ -110,20 +108,20 @@ class StaffImport:
                 "missing": missing, "ended": ended, "ignored_columns": ignored}
 
     @staticmethod
-    def columns(header: list[Cell]) -> tuple[dict[int, Column], list[str]]:
+    def columns(header: list[str]) -> tuple[dict[int, Column], list[str]]:
         found, ignored = {}, []
-        for index, cell in enumerate(header):
-            if cell in (None, ""):
+        for index, title in enumerate(header):
+            if not title:
                 continue
-            column = HEADERS.get(normalise(str(cell)))
+            column = HEADERS.get(normalise(title))
             if column is None:
-                ignored.append(str(cell))
+                ignored.append(title)
             else:
                 found[index] = column
         absent = [c.header for c in COLUMNS if c.required and c not in found.values()]
         if absent:
-            raise UnreadableFile(f"the header row lacks required columns: {', '.join(absent)} "
-                                 f"(found: {', '.join(str(c) for c in header if c not in (None, ''))})")
+            raise TableError(f"the header row lacks required columns: {', '.join(absent)} "
+                             f"(found: {', '.join(title for title in header if title)})")
         return found, ignored
 
     @staticmethod
@@ -261,28 +259,18 @@ def parse_row(cells: dict[str, Cell], org_id: str) -> tuple[contract.EmploymentS
 def text(cell: Cell) -> str | None:
     if cell is None:
         return None
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
     value = " ".join(str(cell).split())
     return value or None
 
 
 def parse_date(key: str, cell: Cell) -> date | None:
     """A date cell, or text as ДД.ММ.ГГГГ or ГГГГ-ММ-ДД."""
-    if cell is None or cell == "":
+    if cell is None:
         return None
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    value = str(cell).strip()
     try:
-        match = DATE_TEXT.fullmatch(value)
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(value)
+        return parse_day(cell)
     except ValueError:
-        raise RowError(key, f"{value!r} is not a date (expected ДД.ММ.ГГГГ)") from None
+        raise RowError(key, f"{cell!r} is not a date (expected ДД.ММ.ГГГГ)") from None
 
 
 def parse_flag(cell: Cell) -> bool | None:

@@ -8,8 +8,8 @@ from pedgrowth.kit.http import create_app
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
+from pedgrowth.kit.tables import TableError
 
-from .adapters.tabular import TableError
 from .application import TrainingApplication
 from .config import TrainingSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference

@@ -19,10 +19,11 @@ from uuid import NAMESPACE_URL, uuid5
 
 from pedgrowth.contracts import ContractViolation, EventData, Fact, decode, new_event
 from pedgrowth.contracts import training as contract
+from pedgrowth.kit import tables
 from pedgrowth.kit.inbox import Inbox, Result
 from pedgrowth.kit.recording import Outcome
-
-from .adapters.tabular import Table, TableError, normalise, parse_day
+from pedgrowth.kit.tables import TableError, parse_day
+from pedgrowth.kit.tables import normalise_header as normalise
 
 CATEGORY_NAMES = {
     "соответствие занимаемой должности": "position_compliance",
@@ -103,6 +104,20 @@ ATTESTATIONS = ImportKind("attestations", contract.AttestationPassed, (
 ))
 
 KINDS = {kind.name: kind for kind in (COURSE_COMPLETIONS, ATTESTATIONS)}
+
+
+@dataclass(frozen=True)
+class Table:
+    """Headers as written in the file, and data rows keyed by normalised header, with their row numbers."""
+
+    headers: list[str]
+    rows: list[tuple[int, dict[str, object]]]
+
+
+def read_table(content: bytes, filename: str) -> Table:
+    """The uploaded .csv or .xlsx file (read by the kit) as rows keyed by normalised header."""
+    table = tables.read_table(content, filename)
+    return Table(table.headers, table.records(normalise))
 
 
 class RowRefused(Exception):

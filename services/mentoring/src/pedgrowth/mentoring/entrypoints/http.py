@@ -11,11 +11,11 @@ from typing import Annotated, Literal, TypeVar
 from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile, status
 
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, Writer, forbid
+from pedgrowth.kit.tables import TableError
 
 from .. import bases
 from ..adapters import xlsx
 from ..adapters.directory import Directory, Scope
-from ..adapters.tables import UnreadableTable
 from ..application import MentoringApplication
 from ..imports import LAYOUTS, parse, run_import
 from ..readmodel import ReadModel
@@ -195,7 +195,7 @@ async def import_table(kind: Literal["attendance", "pairs"], file: UploadFile, r
     content = await file.read()
     try:
         parsed = await asyncio.to_thread(parse, layout, content, file.filename or "")
-    except UnreadableTable as error:
+    except TableError as error:
         raise HTTPException(422,
                             [{"loc": ["body", "file", *([error.field] if error.field != "file" else [])],
                               "msg": str(error), "type": "table"}]) from None

@@ -17,9 +17,10 @@ from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
 from pedgrowth.kit.http import rejection_response
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.service import Service
+from pedgrowth.kit.tables import TableError
 
 from ..access import can_read_municipality, can_read_org, covers_org
-from ..adapters.spreadsheets import XLSX_MEDIA_TYPE, UnreadableFile
+from ..adapters.spreadsheets import XLSX_MEDIA_TYPE
 from ..application import RegistryApplication
 from ..exports import reserve_xlsx, staff_xlsx
 from ..importing import StaffImport
@@ -128,7 +129,7 @@ async def import_staff(
     try:
         report = await asyncio.to_thread(staff_import.run, content, file.filename or "", end_missing, ended_on,
                                          end_reason.value)
-    except UnreadableFile as error:
+    except TableError as error:
         raise RequestValidationError([{"loc": ["body", "file"], "msg": str(error), "type": "file"}]) from error
     if report["accepted"] or report["ended"]:
         service.inbox.recorded.set()

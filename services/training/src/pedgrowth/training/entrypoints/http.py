@@ -14,7 +14,6 @@ from pedgrowth.kit.auth import CurrentPrincipal, Principal
 from pedgrowth.kit.service import Service
 
 from .. import imports
-from ..adapters.tabular import read_table
 from ..adapters.workplaces import Scope
 from ..application import TrainingApplication
 from . import access, schemas
@@ -123,13 +122,13 @@ async def expiring_categories(
              summary="Import a provider's completion list or an attestation order (CSV/XLSX)")
 async def import_file(
     kind: Literal["course-completions", "attestations"], request: Request, _: Importer,
-    file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, ';' or ',') or XLSX; "
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, ';', ',' or tab) or XLSX; "
                                                  "headers in docs/training.md")],
 ) -> dict:
     """Every valid row recorded (idempotently), every other row reported with the column at fault."""
     service = service_of(request)
     content = await file.read()
-    table = await asyncio.to_thread(read_table, content, file.filename or "")
+    table = await asyncio.to_thread(imports.read_table, content, file.filename or "")
     report = await asyncio.to_thread(imports.import_table, service.inbox, imports.KINDS[kind], table)
     if report["accepted"]:
         service.inbox.recorded.set()
