@@ -170,6 +170,7 @@ class SqliteStore(SqlStore):
         self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: the (source, id) key pages of a large read model
         self._create()
 
     async def open(self) -> None:
