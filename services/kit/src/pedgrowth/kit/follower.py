@@ -7,9 +7,8 @@ import logging
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from prometheus_client import CollectorRegistry, Counter
-
 from pedgrowth.contracts import ContractViolation, Fact, decode
+from prometheus_client import CollectorRegistry, Counter
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,8 @@ from typing import Any
 from fastapi import Body, FastAPI, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
 from pedgrowth.contracts import ContractViolation, Fact
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .auth import CurrentPrincipal, Principal, forbid
 from .inbox import BUSINESS_RULE, Result

@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
-
 from pedgrowth.contracts import (
     ContractViolation,
     Fact,
@@ -22,7 +21,6 @@ from pedgrowth.contracts import (
 )
 
 from .config import ServiceSettings
-
 from .metrics import Metrics
 from .recording import Outcome, RecordingApplication
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from datetime import date
-
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
-
 from pedgrowth.contracts import EventData, Fact
 
 

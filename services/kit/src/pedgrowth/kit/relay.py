@@ -11,7 +11,6 @@ from uuid import NAMESPACE_URL, uuid5
 
 from aiokafka import AIOKafkaProducer
 from eventsourcing.persistence import Notification, Tracking
-
 from pedgrowth.contracts import CloudEvent, EventData, events_topic, new_event
 
 from .lease import AlwaysHeld, PostgresLease

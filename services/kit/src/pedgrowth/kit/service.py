@@ -8,16 +8,15 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter, FastAPI
 from aiokafka import AIOKafkaProducer
-
+from fastapi import APIRouter, FastAPI
 from pedgrowth.contracts import EventData, dlq_topic, events_topic, inbox_topic
 
 from .auth import Principal, Role, Tokens
 from .config import ServiceSettings
 from .inbox import Inbox, KafkaInbox
-from .lease import lease_for
 from .kafka import ensure_topics, relay_producer, topic_size
+from .lease import lease_for
 from .metrics import Metrics
 from .recording import NotHandled, RecordingApplication
 from .relay import OutboxRelay, Translate
