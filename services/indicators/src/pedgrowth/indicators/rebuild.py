@@ -18,6 +18,7 @@ from typing import TextIO
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pedgrowth.contracts import PROJECTION_TOPICS
+from pedgrowth.kit.kafka import topic_partitions
 
 from .config import IndicatorsSettings
 from .projection.consumer import to_records
@@ -78,10 +79,7 @@ async def read_all(bootstrap: str, topics: tuple[str, ...], fresh: ReadModelStor
     try:
         partitions = []
         for topic in topics:
-            found = consumer.partitions_for_topic(topic)
-            if not found:
-                await consumer._client.force_metadata_update()
-                found = consumer.partitions_for_topic(topic) or set()
+            found = await topic_partitions(consumer, topic)
             partitions += [TopicPartition(topic, p) for p in sorted(found)]
         if not partitions:
             return 0, 0

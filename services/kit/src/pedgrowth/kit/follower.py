@@ -10,6 +10,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from pedgrowth.contracts import ContractViolation, Fact, decode
 from prometheus_client import CollectorRegistry, Counter
 
+from .kafka import topic_partitions
+
 log = logging.getLogger(__name__)
 
 
@@ -67,8 +69,7 @@ class TopicFollower:
     async def partitions(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> set[int]:
         """The topic's partitions, waiting until its owner has created it."""
         while not stop.is_set():
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
-            found = consumer.partitions_for_topic(self.topic)
+            found = await topic_partitions(consumer, self.topic)
             if found:
                 return found
             try:

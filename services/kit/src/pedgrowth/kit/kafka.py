@@ -49,15 +49,21 @@ def relay_producer(settings: ServiceSettings) -> AIOKafkaProducer:
     )
 
 
+async def topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    """The topic's partitions, asking the broker again once when the cached metadata lacks them."""
+    found = consumer.partitions_for_topic(topic)
+    if not found:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+        found = consumer.partitions_for_topic(topic)
+    return set(found or ())
+
+
 async def topic_size(settings: ServiceSettings, topic: str) -> int:
     """Messages the topic holds (sum of end offsets; 0 for a topic that does not exist)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            await consumer._client.force_metadata_update()  # noqa: SLF001
-            partitions = consumer.partitions_for_topic(topic)
+        partitions = await topic_partitions(consumer, topic)
         if not partitions:
             return 0
         ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])

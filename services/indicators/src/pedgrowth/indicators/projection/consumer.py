@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 from pedgrowth.contracts import EVENT_MODELS, PROJECTION_GROUP, PROJECTION_TOPICS, ContractViolation
+from pedgrowth.kit.kafka import topic_partitions
 from pydantic import ValidationError
 
 from ..indicators.facts import Record
@@ -137,10 +138,7 @@ class Projection:
         """Take every partition of the topics and seek each to the offset the store holds."""
         partitions = []
         for topic in self.topics:
-            found = consumer.partitions_for_topic(topic)
-            if not found:
-                await consumer._client.force_metadata_update()
-                found = consumer.partitions_for_topic(topic) or set()
+            found = await topic_partitions(consumer, topic)
             partitions += [TopicPartition(topic, p) for p in sorted(found)]
         if not partitions:
             raise RuntimeError(f"none of {', '.join(self.topics)} exists yet")
