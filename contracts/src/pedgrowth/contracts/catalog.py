@@ -131,7 +131,7 @@ def _parse(raw: bytes | str | dict) -> Any:
         except UnicodeDecodeError as error:
             raise ContractViolation("invalid_json", f"the message is not UTF-8: {error}") from None
     if not isinstance(raw, str):
-        raise TypeError(f"decode takes bytes, str or dict, not {type(raw).__name__}")
+        return raw  # an already parsed JSON value that is not an object: _envelope names it
     try:
         return json.loads(raw, parse_constant=_no_constant)
     except ValueError as error:

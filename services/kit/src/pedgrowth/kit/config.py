@@ -39,6 +39,11 @@ class ServiceSettings(BaseSettings):
     token_secret: str | None = shared("PEDGROWTH_TOKEN_SECRET", None)
     dev_token: str | None = shared("PEDGROWTH_DEV_TOKEN", None)
 
+    # Request limits (docs/architecture.md, "Bad input"): checked while the body is read, before parsing.
+    max_json_bytes: int = shared("PEDGROWTH_MAX_JSON_BYTES", 5 * 1024 * 1024)
+    max_upload_bytes: int = shared("PEDGROWTH_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    max_events_per_request: int = shared("PEDGROWTH_MAX_EVENTS_PER_REQUEST", 5_000)
+
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.05
     inbox_max_attempts: int = 3

@@ -6,13 +6,14 @@ import asyncio
 import time
 from typing import Any
 
-from fastapi import Body, FastAPI, Request, Response, status
+from fastapi import Body, FastAPI, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pedgrowth.contracts import ContractViolation, Fact
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .auth import CurrentPrincipal, Principal, forbid
+from .bodies import BodyGuard, BodyLimits, error_body
 from .inbox import BUSINESS_RULE, Result
 from .recording import Outcome
 from .service import Service
@@ -27,6 +28,7 @@ def create_app(service: Service) -> FastAPI:
                   version="1.0.0", lifespan=service.lifespan)
     app.state.service = service
     app.state.tokens = service.tokens
+    add_body_guard(app, service)
     add_metering(app, service)
     add_error_table(app, parts.rejections)
     add_operational_routes(app, service)
@@ -34,6 +36,13 @@ def create_app(service: Service) -> FastAPI:
     for router in parts.routers:
         app.include_router(router)
     return app
+
+
+def add_body_guard(app: FastAPI, service: Service) -> None:
+    """Media type and size of request bodies, checked before any route reads them (kit/bodies.py)."""
+    s = service.settings
+    app.add_middleware(BodyGuard, limits=BodyLimits(s.max_json_bytes, s.max_upload_bytes,
+                                                    dict(service.parts.body_limits)))
 
 
 def add_metering(app: FastAPI, service: Service) -> None:
@@ -81,8 +90,7 @@ def add_error_table(app: FastAPI, rejections: dict[type[Exception], int]) -> Non
 
 def business_detail(error: Exception) -> dict:
     field = getattr(error, "field", None)
-    return {"detail": [{"loc": ["body", *(field.split(".") if field else [])], "msg": str(error),
-                        "type": BUSINESS_RULE}]}
+    return error_body(["body", *(field.split(".") if field else [])], str(error), BUSINESS_RULE)
 
 
 def add_operational_routes(app: FastAPI, service: Service) -> None:
@@ -113,6 +121,7 @@ def add_events_route(app: FastAPI, service: Service) -> None:
     async def post_events(principal: CurrentPrincipal, payload: Any = Body(...)) -> JSONResponse:
         single = not isinstance(payload, list)
         items = [payload] if single else payload
+        check_batch(items, single, service.settings.max_events_per_request)
         facts = await asyncio.to_thread(validate_all, service, items, principal, single)
         results = []
         for fact in facts:
@@ -125,6 +134,30 @@ def add_events_route(app: FastAPI, service: Service) -> None:
             return rejection_response(service, results[0])
         return JSONResponse(status_code=status.HTTP_202_ACCEPTED,
                             content={"results": [r.as_dict() for r in results]})
+
+
+def check_batch(items: list, single: bool, limit: int) -> None:
+    """An array holds 1 to ``limit`` events (413 above); each item must be a JSON object (422 naming it)."""
+    if not items:
+        raise RequestValidationError([{"loc": ["body"], "msg": "no events given: the array is empty",
+                                       "type": "schema"}])
+    if len(items) > limit:
+        raise HTTPException(413, error_body(
+            ["body"], f"{len(items)} events in one request; at most {limit} (PEDGROWTH_MAX_EVENTS_PER_REQUEST)",
+            "too_many_events")["detail"])
+    errors = [{"loc": ["body", *([] if single else [index])],
+               "msg": f"a CloudEvent must be a JSON object, got {json_kind(item)}", "type": "schema",
+               "index": index}
+              for index, item in enumerate(items) if not isinstance(item, dict)]
+    if errors:
+        raise RequestValidationError(errors)
+
+
+def json_kind(value: Any) -> str:
+    """The JSON name of a parsed value's type, as a sender would call it."""
+    kinds = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
+             list: "an array"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def validate_all(service: Service, items: list, principal: Principal, single: bool) -> list[Fact]:

@@ -54,6 +54,7 @@ class Parts:
     background: list[Background] = field(default_factory=list)
     title: str = ""
     description: str = ""
+    body_limits: dict[str, int] = field(default_factory=dict)  # route template -> bytes (e.g. an import)
 
 
 class Service:
