@@ -115,6 +115,12 @@ async def test_an_xlsx_list_with_unknown_programmes_imports_the_rest_and_reports
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
     operator = auth(Role.MUNICIPAL_OPERATOR, municipality_id="mun-1")
     app = build(settings_for(TrainingSettings, kafka, tmp_path))
+    workplaces = app.state.service.app.workplaces  # the operator writes only for mun-1's staff
+    workplaces.apply(OrganizationRegistered(org_id="sch-1", name="Школа", kind="school", municipality_id="mun-1",
+                                            municipality_name="М", region_id="reg-1", region_name="Р"))
+    for person in people:
+        workplaces.apply(EmploymentStarted(person_id=person, org_id="sch-1", position="teacher",
+                                           started_on="2015-09-01", pedagogical_experience_since="2015-09-01"))
     async with running(app) as client:
         catalogue = [facts.provider(provider_id=prov), facts.programme(program_id=known, provider_id=prov)]
         assert (await client.post("/api/v1/events", json=[cloud_event(d) for d in catalogue],

@@ -10,10 +10,10 @@ from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from pedgrowth.kit.tables import TableError
 
+from .access import Access
 from .application import TrainingApplication
 from .config import TrainingSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
-from .entrypoints.access import authorize_write
 from .entrypoints.consumers import RegistryFollower
 from .entrypoints.http import router
 from .translation import to_contract
@@ -28,14 +28,17 @@ def build(settings: TrainingSettings | None = None, application: TrainingApplica
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
         application = TrainingApplication(env=env)
+    access = Access(application.workplaces)
     metrics = Metrics()
     background = []
     if settings.follow_registry:
         background.append(RegistryFollower(application.workplaces, settings, metrics.registry).run)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
-        routers=[router], authorize_write=authorize_write, background=background, title="pedgrowth training",
+        routers=[router], authorize_write=access.authorize_write, background=background, title="pedgrowth training",
         description="Providers, programmes (ДПП), course completions, diagnostics, routes (ИОМ), "
                     "attestation, competitions, independent qualification assessment.",
     )
-    return create_app(Service(parts, metrics))
+    app = create_app(Service(parts, metrics))
+    app.state.access = access
+    return app

@@ -120,6 +120,10 @@ def read_table(content: bytes, filename: str) -> Table:
     return Table(table.headers, table.records(normalise))
 
 
+FORBIDDEN = "forbidden"
+"""The reason code of a row the caller may not write (the person is outside its scope)."""
+
+
 class RowRefused(Exception):
     """A row that is not a valid event; reported with the column at fault."""
 
@@ -151,23 +155,32 @@ class Layout:
         return self.titles[column.field]
 
 
-def import_table(inbox: Inbox, kind: ImportKind, table: Table) -> dict:
-    """Record every valid row; the report has one entry per row (synchronous: run it in a thread)."""
+Authorize = Callable[[EventData], str | None]
+"""The caller's write check (why a fact may not be written, or None): the service's access rules."""
+
+
+def import_table(inbox: Inbox, kind: ImportKind, table: Table, authorize: Authorize) -> dict:
+    """Record every valid row the caller may write; one report entry per row (synchronous: run it in a thread)."""
     layout = Layout.of(kind, table.headers)
-    entries = [import_row(inbox, layout, number, values) for number, values in table.rows]
+    entries = [import_row(inbox, layout, number, values, authorize) for number, values in table.rows]
     counts = Counter(e["outcome"] for e in entries)
     unknown = sorted({e["unknown_program"] for e in entries if "unknown_program" in e})
     return {"kind": kind.name, "rows": len(entries), **{o.value: counts.get(o.value, 0) for o in Outcome},
             "unknown_programs": unknown, "results": entries}
 
 
-def import_row(inbox: Inbox, layout: Layout, number: int, values: dict) -> dict:
+def import_row(inbox: Inbox, layout: Layout, number: int, values: dict, authorize: Authorize) -> dict:
     try:
         fact = row_fact(layout, values)
     except RowRefused as refused:
         result = Result(Outcome.REJECTED, reason_code=refused.reason_code, reason=str(refused))
         inbox.count(result, "import")
         return row_entry(layout, number, result, refused.column)
+    forbidden = authorize(fact.data)
+    if forbidden:
+        result = Result(Outcome.REJECTED, reason_code=FORBIDDEN, reason=forbidden, field="data.person_id")
+        inbox.count(result, "import")
+        return row_entry(layout, number, result, layout.kind.column(result.field), fact.data.person_id)
     result = inbox.record(fact)
     inbox.count(result, "import")
     entry = row_entry(layout, number, result, layout.kind.column(result.field), fact.data.person_id)

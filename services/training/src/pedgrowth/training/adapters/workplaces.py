@@ -16,6 +16,7 @@ from datetime import date
 
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts.scope import SCOPE_KINDS, Scope  # noqa: F401 - re-exported
+from pedgrowth.kit.access import Employment, pair_employments
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,10 @@ class Place:
 
 
 class Workplaces:
-    """The person → organisation → municipality index; safe to read from worker threads."""
+    """The person → organisation → municipality index; safe to read from worker threads.
+
+    It is the ``Workforce`` the access rules read (pedgrowth.kit.access): ``employments``, ``place``.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -70,6 +74,13 @@ class Workplaces:
                 return False
             since = max(starts)
             return not any(since <= e <= on for e in self.ends.get((person_id, org_id), ()))
+
+    def employments(self, person_id: str) -> list[Employment]:
+        """Every employment of the person training has heard of, ended ones too (any position)."""
+        with self.lock:
+            return [employment for org_id in sorted(self.org_ids.get(person_id, ()))
+                    for employment in pair_employments(org_id, self.starts.get((person_id, org_id), ()),
+                                                       self.ends.get((person_id, org_id), ()))]
 
     def places_of(self, person_id: str, on: date | None = None) -> list[Place]:
         """The person's workplaces on a day, or every one they ever had (``on`` None)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from datetime import date
 from typing import Annotated, Literal
 
@@ -10,13 +11,15 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Upl
 from fastapi.exceptions import RequestValidationError
 
 from pedgrowth.contracts.training import Category, Format, ProgramKind, ProviderKind
+from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal
 from pedgrowth.kit.service import Service
 
 from .. import imports
+from ..access import Access, require_importer
 from ..adapters.workplaces import Scope
 from ..application import TrainingApplication
-from . import access, schemas
+from . import schemas
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -32,13 +35,18 @@ def application(request: Request) -> TrainingApplication:
     return request.app.state.service.app
 
 
+def access_of(request: Request) -> Access:
+    return request.app.state.access
+
+
 App = Annotated[TrainingApplication, Depends(application)]
-Importer = Annotated[Principal, Depends(access.require_importer)]
+Rules = Annotated[Access, Depends(access_of)]
+Importer = Annotated[Principal, Depends(require_importer)]
 
 
-def scope_from(principal: Principal, text: str | None, app: TrainingApplication) -> Scope | None:
+def scope_from(principal: Principal, text: str | None, access: Access) -> Scope | None:
     try:
-        return access.resolve_scope(principal, text, app.workplaces)
+        return access.resolve_scope(principal, text)
     except ValueError as error:
         raise RequestValidationError([{"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from None
 
@@ -79,10 +87,10 @@ async def get_program(program_id: str, app: App, _: CurrentPrincipal) -> dict:
 
 @router.get("/persons/{person_id}/transcript", response_model=schemas.Transcript,
             summary="A person's professional-development transcript")
-async def get_transcript(person_id: str, app: App, principal: CurrentPrincipal,
+async def get_transcript(person_id: str, app: App, access: Rules, principal: CurrentPrincipal,
                          as_of: date | None = None) -> dict:
     """Courses, diagnostics (each deficit: addressed by a later course or not), routes, categories, competitions."""
-    access.check_person(principal, person_id, app.workplaces)
+    access.check_person(principal, person_id)
     found = await asyncio.to_thread(app.transcript, person_id, as_of or date.today())
     if found is None:
         raise HTTPException(404, f"training has no record of person {person_id}")
@@ -92,13 +100,13 @@ async def get_transcript(person_id: str, app: App, principal: CurrentPrincipal,
 @router.get("/reports/providers", response_model=schemas.ProviderReport,
             summary="Completions per provider per year (учёт организаций ДПО)")
 async def provider_report(
-    app: App, principal: CurrentPrincipal, scope: ScopeParam = None,
+    app: App, access: Rules, principal: CurrentPrincipal, scope: ScopeParam = None,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     from_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
 ) -> dict:
     """A completion counts for the scope when the person worked there on the day of completion."""
-    resolved = scope_from(principal, scope, app)
+    resolved = scope_from(principal, scope, access)
     first, last = (year, year) if year else (from_year, to_year)
     rows = await asyncio.to_thread(app.provider_report, resolved, first, last)
     return {"scope": str(resolved) if resolved else None, "from_year": first, "to_year": last, "rows": rows}
@@ -107,12 +115,11 @@ async def provider_report(
 @router.get("/categories/expiring", response_model=schemas.ExpiringCategories,
             summary="Qualification categories ending within the next N months")
 async def expiring_categories(
-    app: App, principal: CurrentPrincipal, scope: ScopeParam = None,
+    app: App, access: Rules, principal: PersonReader, scope: ScopeParam = None,
     months: Annotated[int, Query(ge=1, le=60)] = 6, as_of: date | None = None, category: Category | None = None,
 ) -> dict:
     """People working in the scope on ``as_of`` whose current category ends by as_of + months."""
-    access.require_person_level(principal)
-    resolved = scope_from(principal, scope, app)
+    resolved = scope_from(principal, scope, access)
     day = as_of or date.today()
     found = await asyncio.to_thread(app.expiring_categories, resolved, day, months, category and category.value)
     return {"scope": str(resolved) if resolved else None, "as_of": day, "months": months, "persons": found}
@@ -121,15 +128,19 @@ async def expiring_categories(
 @router.post("/imports/{kind}", response_model=schemas.ImportReport, response_model_exclude_none=True,
              summary="Import a provider's completion list or an attestation order (CSV/XLSX)")
 async def import_file(
-    kind: Literal["course-completions", "attestations"], request: Request, _: Importer,
+    kind: Literal["course-completions", "attestations"], request: Request, access: Rules, principal: Importer,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, ';', ',' or tab) or XLSX; "
                                                  "headers in docs/training.md")],
 ) -> dict:
-    """Every valid row recorded (idempotently), every other row reported with the column at fault."""
+    """Every valid row recorded (idempotently), every other row reported with the column at fault.
+
+    A row about a person not employed within the caller's scope is refused on its own (``forbidden``).
+    """
     service = service_of(request)
     content = await file.read()
     table = await asyncio.to_thread(imports.read_table, content, file.filename or "")
-    report = await asyncio.to_thread(imports.import_table, service.inbox, imports.KINDS[kind], table)
+    report = await asyncio.to_thread(imports.import_table, service.inbox, imports.KINDS[kind], table,
+                                   partial(access.authorize_write, principal))
     if report["accepted"]:
         service.inbox.recorded.set()
     return {"file": file.filename, **report}
