@@ -130,15 +130,28 @@ async def api_answers(url: str, bearer: str, scope: str) -> dict:
     return {**{item["code"]: item for item in answer.json()["indicators"]}, "series": series.json()["series"]}
 
 
-async def open_at(browser, url: str, bearer: str):
-    """A fresh page given the token once in the URL, showing indicators as of AS_OF."""
-    page = await browser.new_page()
+async def sign_in(browser, url: str, bearer: str):
+    """A fresh browser context signed in through the «Вход» page (the token typed once, kept in a cookie)."""
+    context = await browser.new_context()
+    page = await context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    await page.goto(f"{url}/?token={bearer}")
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    await page.goto(f"{url}/")
+    assert page.url.endswith("/login"), "without a session the dashboard sends to «Вход»"
+    await page.fill("#token", bearer)
+    await page.click("button[type=submit]")
     await page.wait_for_selector('.card[data-code="training_coverage"]')
-    assert "token=" not in page.url, "the token is taken out of the address bar"
-    await page.fill("#as-of", AS_OF)
+    assert bearer not in page.url
+    cookie = next(c for c in await context.cookies() if c["name"] == "pedgrowth_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    return page, errors
+
+
+async def open_at(browser, url: str, bearer: str):
+    """A signed-in page showing indicators as of AS_OF."""
+    page, errors = await sign_in(browser, url, bearer)
+    await page.fill("#as-of", "31.12.2024")
     await page.dispatch_event("#as-of", "change")
     await page.wait_for_function(
         "(d) => document.getElementById('scope-title').textContent.includes(d)", arg="31.12.2024")
@@ -164,10 +177,15 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     await page.click("#members-button")
     await page.wait_for_selector("#members h3")
     members = await page.eval_on_selector_all("#members h3", "heads => heads.map(h => h.textContent)")
-    await page.fill("#as-of", date.today().isoformat())
+    await page.fill("#as-of", date.today().strftime("%d.%m.%Y"))
     await page.dispatch_event("#as-of", "change")
     await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
     overdue = await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)")
+    await page.click("#logout")
+    await page.wait_for_url("**/login")
+    assert await page.locator(".card").count() == 0, "«Выйти» leaves no card on the page"
+    await page.go_back()
+    assert page.url.endswith("/login"), "«Назад» after «Выйти» does not bring the cards back"
     assert errors == []
     return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue}
 
@@ -176,7 +194,7 @@ async def read_school_view(browser, url: str, school: str) -> dict:
     """A school system's page: its own school is picked, with no municipal totals to choose."""
     page, errors = await open_at(browser, url, school)
     assert await page.eval_on_selector_all("#organization option", "o => o.map(x => x.value)") == ["demo-sch-02"]
-    assert await page.is_hidden("#plan")
+    await page.wait_for_selector("#plan:not([hidden]) #measures tr")  # its municipality's plan
     shown_cards = await cards(page)
     assert errors == []
     return shown_cards

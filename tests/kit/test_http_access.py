@@ -9,12 +9,12 @@ import pytest
 
 from pedgrowth.contracts.registry import OrganizationRegistered
 from pedgrowth.contracts.training import CourseCompleted, ProviderRegistered
-from pedgrowth.kit.auth import Principal, Role
+from pedgrowth.kit.auth import SESSION_COOKIE, Principal, Role
 from pedgrowth.kit.service import scope_of_fields
 from pedgrowth.training.application import TrainingApplication
 from pedgrowth.training.bootstrap import build
 from pedgrowth.training.config import TrainingSettings
-from tests.support.services import SECRET, auth, cloud_event
+from tests.support.services import SECRET, auth, cloud_event, token
 
 
 @pytest.fixture
@@ -99,3 +99,24 @@ async def test_health_and_metrics_are_open(client):
     assert (await client.get("/health")).status_code == 200
     metrics = await client.get("/metrics")
     assert metrics.status_code == 200 and "pedgrowth_http_requests_total" in metrics.text
+
+
+async def test_the_session_cookie_reads_like_a_bearer_token(client):
+    client.cookies.set(SESSION_COOKIE, token())
+    assert (await client.get("/api/v1/providers")).status_code == 200
+    client.cookies.set(SESSION_COOKIE, "not-a-token")
+    assert (await client.get("/api/v1/providers")).status_code == 401
+
+
+async def test_a_session_write_must_come_from_a_page_of_the_same_host(client):
+    client.cookies.set(SESSION_COOKIE, token())
+    assert (await client.post("/api/v1/events", json=provider_event())).status_code == 403
+    foreign = await client.post("/api/v1/events", json=provider_event(), headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 403 and "page of this service" in foreign.json()["detail"]
+    same = await client.post("/api/v1/events", json=provider_event(), headers={"Origin": "http://test"})
+    assert same.status_code == 202
+
+
+async def test_a_bearer_write_needs_no_origin(client):
+    response = await client.post("/api/v1/events", json=provider_event(), headers=auth())
+    assert response.status_code == 202

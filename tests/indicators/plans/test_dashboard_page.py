@@ -11,6 +11,7 @@ from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
 from pedgrowth.indicators.domain.plan import COMPUTED_INDICATORS, SURVEY_NAMES
 from pedgrowth.indicators.entrypoints.dashboard import STATIC, scope_tree
+from pedgrowth.indicators.entrypoints.pages import TEMPLATES
 from pedgrowth.kit.auth import Principal, Role
 from pedgrowth.runner.plans import load_plan, seed_files
 from tests.support.services import SECRET
@@ -31,18 +32,23 @@ async def client(tmp_path):
         yield http
 
 
-async def test_the_page_and_its_assets_are_served_without_a_token(client):
-    page = await client.get("/")
-    assert page.status_code == 200 and "Мониторинг профессионального развития" in page.text
-    for name in ("dashboard.js", "dashboard.css"):
+async def test_the_sign_in_page_and_the_assets_are_served_without_a_token(client):
+    page = await client.get("/login")
+    assert page.status_code == 200 and "Вход" in page.text and 'id="logout"' not in page.text
+    for name in ("dashboard.js", "dashboard.css", "htmx.min.js"):
         assert (await client.get(f"/static/{name}")).status_code == 200
     assert (await client.get("/static/../config.py")).status_code == 404
 
 
+async def test_the_dashboard_without_a_session_sends_to_sign_in(client):
+    page = await client.get("/")
+    assert page.status_code == 303 and page.headers["location"] == "/login"
+
+
 def test_the_page_loads_nothing_from_the_internet():
-    text = "".join((STATIC / name).read_text(encoding="utf-8")
-                   for name in ("dashboard.html", "dashboard.js", "dashboard.css"))
-    assert re.findall(r"(?:src|href)=\"(?:https?:)?//", text) == []
+    text = "".join((STATIC / name).read_text(encoding="utf-8") for name in ("dashboard.js", "dashboard.css"))
+    text += "".join(path.read_text(encoding="utf-8") for path in TEMPLATES.iterdir() if path.name.endswith(".html"))
+    assert re.findall(r"(?:src|href|action)=\"(?:https?:)?//", text) == []
     assert re.findall(r"@import|fetch\(\"http", text) == []
 
 

@@ -81,6 +81,15 @@ async def test_school_systems_do_not_write_plans(client):
     assert result["outcome"] == "rejected" and result["status"] == 403
 
 
+async def test_a_school_reads_its_own_municipality_s_plan_only(client):
+    await import_plan(client, MICHURINSK, token())
+    client._transport.app.state.municipality_of_org = {"sch-1": "michurinsk", "sch-9": "izhevsk"}.get
+    own = auth(Role.SCHOOL_SYSTEM, org_id="sch-1")
+    assert (await client.get("/api/v1/plans/michurinsk-2020-2024", headers=own)).status_code == 200
+    other = auth(Role.SCHOOL_SYSTEM, org_id="sch-9")
+    assert (await client.get("/api/v1/plans/michurinsk-2020-2024", headers=other)).status_code == 403
+
+
 async def test_without_a_token_the_plans_answer_401(client):
     assert (await client.get("/api/v1/plans", params={"municipality": "michurinsk"})).status_code == 401
 

@@ -107,7 +107,7 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
 
 def announce(bootstrap: str, data_dir: Path, admin: str, seconds: float, ports: dict[str, int]) -> None:
     print(f"\npedgrowth is up in {seconds:.1f} s (broker {bootstrap}, data {data_dir})")
-    print(f"  dashboard   http://127.0.0.1:{ports['indicators']}/?token={admin}")
+    print(f"  dashboard   http://127.0.0.1:{ports['indicators']}/login (sign in with the admin token below)")
     for name, port in ports.items():
         print(f"  {name:<11} http://127.0.0.1:{port}/docs")
     print(f"  admin token {admin}")

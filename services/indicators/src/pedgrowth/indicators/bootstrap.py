@@ -12,7 +12,7 @@ from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from .application import IndicatorsApplication
 from .config import IndicatorsSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
-from .entrypoints import api, dashboard, plans
+from .entrypoints import api, dashboard, pages, plans
 from .projection.wiring import projection_parts
 from .translation import to_contract
 
@@ -30,7 +30,7 @@ def build(settings: IndicatorsSettings | None = None, application: IndicatorsApp
     read_model, background = projection_parts(settings, metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[plans.router, dashboard.router, api.router(read_model)],
+        routers=[plans.router, pages.router, dashboard.router, api.router(read_model)],
         authorize_write=plans.plan_writes(application), background=background,
         title="pedgrowth indicators",
         description="",

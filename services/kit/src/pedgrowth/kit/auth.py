@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
@@ -113,20 +114,41 @@ def new_secret() -> str:
 
 bearer = HTTPBearer(auto_error=False, description="pedgrowth token: `pedgrowth token issue …`")
 
+SESSION_COOKIE = "pedgrowth_session"
+"""The browser's session: the token itself, in an HttpOnly SameSite=Strict cookie set by the «Вход» page."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The verified caller of this request; 401 without a valid token."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
-                            headers={"WWW-Authenticate": "Bearer"})
+    """The verified caller of this request (bearer token, else the session cookie); 401 without a valid one."""
+    if credentials is not None:
+        if credentials.scheme.lower() != "bearer":
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        given = credentials.credentials
+    else:
+        given = request.cookies.get(SESSION_COOKIE)
+        if not given:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        check_same_origin(request)
     try:
-        return request.app.state.tokens.verify(credentials.credentials)
+        return request.app.state.tokens.verify(given)
     except TokenError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"invalid token: {error}",
                             headers={"WWW-Authenticate": "Bearer"}) from error
+
+
+def check_same_origin(request: Request) -> None:
+    """A cookie-borne write must come from a page of this very host (CSRF): Origin, else Referer, must match."""
+    if request.method in SAFE_METHODS:
+        return
+    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    if not origin or urlsplit(origin).netloc != request.headers.get("host"):
+        raise forbid("a session (cookie) request that changes data must come from a page of this service")
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,4 +1,4 @@
-"""The dashboard page at `/` (static HTML, CSS and vanilla JS, no CDN) and the scope list it picks from."""
+"""The pages' static assets (CSS, vanilla JS and the vendored htmx, no CDN) and the scope list the dashboard picks from."""
 
 from __future__ import annotations
 
@@ -6,22 +6,16 @@ import asyncio
 from importlib.resources import files
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from pedgrowth.kit.auth import CurrentPrincipal, Principal
 
 router = APIRouter()
 
 STATIC = files("pedgrowth.indicators") / "static"
-ASSETS = {"dashboard.js": "text/javascript; charset=utf-8", "dashboard.css": "text/css; charset=utf-8"}
+ASSETS = {"dashboard.js": "text/javascript; charset=utf-8", "dashboard.css": "text/css; charset=utf-8",
+          "htmx.min.js": "text/javascript; charset=utf-8"}
 LOAD_TIMEOUT = 60.0
-
-
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def dashboard() -> HTMLResponse:
-    """The page itself is public; it asks the API with the token the user gives it."""
-    return HTMLResponse((STATIC / "dashboard.html").read_text(encoding="utf-8"),
-                        headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/static/{name}", include_in_schema=False)

@@ -38,10 +38,23 @@ def region_of(request: Request, municipality_id: str) -> str | None:
         return facts.placement("municipality", municipality_id).get("region_id")
 
 
+def municipality_of_org(request: Request, org_id: str | None) -> str | None:
+    """The organisation's municipality, as the registry's organisations in the read model place it."""
+    lookup: RegionOf | None = getattr(request.app.state, "municipality_of_org", None)
+    if lookup is not None and org_id is not None:
+        return lookup(org_id)
+    read_model = getattr(request.app.state, "read_model", None)
+    if read_model is None or org_id is None:
+        return None
+    with read_model.facts.lock:
+        return read_model.facts.placement("organization", org_id).get("municipality_id")
+
+
 def check_read(request: Request, principal: Principal, municipality_id: str) -> None:
     """Plans are read by the municipality's own callers, its region's analysts and admins."""
-    if principal.role is Role.SCHOOL_SYSTEM:
-        allowed = principal.municipality_id == municipality_id if principal.municipality_id else False
+    if principal.role is Role.SCHOOL_SYSTEM:  # a school reads its own municipality's plan (its targets)
+        own = principal.municipality_id or municipality_of_org(request, principal.org_id)
+        allowed = own is not None and own == municipality_id
     else:
         region = region_of(request, municipality_id) if principal.role is Role.REGIONAL_ANALYST else None
         allowed = principal.covers(municipality_id=municipality_id, region_id=region)

@@ -1,32 +1,13 @@
 // The dashboard: picks a scope and a date, shows every indicator against the plan, a yearly chart,
 // the persons behind a number and the plan's measures. Plain JS and inline SVG: works offline.
+// It asks the API with the session cookie set by «Вход» (never a token in the page or the address).
 "use strict";
 
-const TOKEN_KEY = "pedgrowth-token";
 const STATUS_TEXT = { met: "цель достигнута", behind: "отставание", no_target: "цель не задана",
                       no_data: "нет данных", not_applicable: "не применяется" };
 const MEASURE_TEXT = { done: "выполнено", due: "в работе", overdue: "просрочено" };
 const $ = (id) => document.getElementById(id);
 const state = { tree: [], indicators: [], selected: null, plan: null };
-
-// --- token ---------------------------------------------------------------------------------------
-
-function takeTokenFromUrl() {
-  const url = new URL(window.location.href);
-  const given = url.searchParams.get("token");
-  if (given) {
-    localStorage.setItem(TOKEN_KEY, given);
-    url.searchParams.delete("token");
-    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-  }
-}
-
-function token() { return localStorage.getItem(TOKEN_KEY) || ""; }
-
-function showTokenState() {
-  $("token-clear").hidden = !token();
-  $("token-input").placeholder = token() ? "ключ сохранён" : "вставьте токен";
-}
 
 // --- API -----------------------------------------------------------------------------------------
 
@@ -36,7 +17,8 @@ class ApiError extends Error {
 
 async function api(path, params) {
   const query = params ? "?" + new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null)) : "";
-  const response = await fetch(path + query, { headers: { Authorization: "Bearer " + token() } });
+  const response = await fetch(path + query, { credentials: "same-origin" });
+  if (response.status === 401) { window.location.assign("/login"); throw new ApiError(401, "вход не выполнен"); }
   if (!response.ok) {
     let detail = response.statusText;
     try { const body = await response.json(); detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail); } catch (e) { /* not JSON */ }
@@ -48,7 +30,7 @@ async function api(path, params) {
 function say(text) { $("message").textContent = text || ""; }
 
 function explain(error) {
-  if (error.status === 401) return "Нужен действующий ключ доступа: вставьте токен вверху страницы.";
+  if (error.status === 401) return "Нужен вход: откройте страницу «Вход».";
   if (error.status === 403) return "Нет доступа: " + error.message;
   if (error.status === 503) return "Данные ещё загружаются, обновите страницу через несколько секунд.";
   return "Ошибка: " + error.message;
@@ -63,6 +45,24 @@ function formatValue(value, unit) {
 }
 
 function ruDate(iso) { return iso ? iso.split("-").reverse().join(".") : ""; }
+
+// the date field is in Russian form (дд.мм.гггг) whatever the browser's language; the API takes ISO
+function isoOf(text) {
+  const match = /^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$/.exec(text || "");
+  if (!match) return "";
+  const [, d, m, y] = match;
+  const iso = `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+  const check = new Date(iso + "T00:00:00Z");
+  return !isNaN(check) && check.toISOString().slice(0, 10) === iso ? iso : "";
+}
+
+function todayIso() {
+  const now = new Date();
+  return [now.getFullYear(), String(now.getMonth() + 1).padStart(2, "0"), String(now.getDate()).padStart(2, "0")].join("-");
+}
+
+function asOf() { return isoOf($("as-of").value) || todayIso(); }
+function setAsOf(iso) { $("as-of").value = ruDate(iso); }
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -132,9 +132,9 @@ async function refresh() {
   const where = scope();
   if (!where) return;
   say("");
-  $("scope-title").textContent = scopeName() + " — на " + ruDate($("as-of").value);
+  $("scope-title").textContent = scopeName() + " — на " + ruDate(asOf());
   try {
-    const answer = await api("/api/v1/indicators", { scope: where, as_of: $("as-of").value });
+    const answer = await api("/api/v1/indicators", { scope: where, as_of: asOf() });
     state.indicators = answer.indicators;
   } catch (error) { say(explain(error)); return; }
   renderCards();
@@ -163,14 +163,14 @@ function renderCards() {
 // --- yearly chart (inline SVG) -------------------------------------------------------------------
 
 function years() {
-  const asOf = Number($("as-of").value.slice(0, 4));
-  let from = asOf - 5;
-  let to = asOf;
+  const year = Number(asOf().slice(0, 4));
+  let from = year - 5;
+  let to = year;
   if (state.plan) {
     from = Math.min(from, Number(state.plan.period_start.slice(0, 4)));
     to = Math.max(to, Number(state.plan.period_end.slice(0, 4)));
   }
-  return { from_year: Math.max(from, asOf - 10), to_year: Math.min(to, asOf + 3) };
+  return { from_year: Math.max(from, year - 10), to_year: Math.min(to, year + 3) };
 }
 
 async function showDetail(code) {
@@ -178,8 +178,10 @@ async function showDetail(code) {
   document.querySelectorAll(".card").forEach((c) => c.classList.toggle("selected", c.dataset.code === code));
   const item = state.indicators.find((i) => i.code === code);
   $("detail").hidden = false;
-  $("members").replaceChildren();
-  $("members-button").hidden = !!(item && item.reported);
+  if ($("members")) {
+    $("members").replaceChildren();
+    $("members-button").hidden = !!(item && item.reported);
+  }
   $("detail-title").textContent = item ? item.name : code;
   try {
     const answer = await api("/api/v1/indicators/" + encodeURIComponent(code), { scope: scope(), ...years() });
@@ -236,7 +238,7 @@ async function showMembers() {
   if (!state.selected) return;
   try {
     const answer = await api("/api/v1/indicators/" + encodeURIComponent(state.selected) + "/members",
-                             { scope: scope(), as_of: $("as-of").value });
+                             { scope: scope(), as_of: asOf() });
     const list = (title, ids) => ids == null ? "" : el("div", {},
       el("h3", {}, `${title}: ${ids.length}`), el("ul", {}, ...ids.map((id) => el("li", {}, id))));
     $("members").replaceChildren(list("Числитель", answer.numerator), list("Знаменатель", answer.denominator));
@@ -255,13 +257,13 @@ async function loadPlan() {
   $("plan").hidden = true;
   const municipality = municipalityOfScope();
   if (!municipality) return;
-  const asOf = $("as-of").value;
+  const day = asOf();
   try {
     const list = await api("/api/v1/plans", { municipality });
     if (!list.plans.length) return;
-    const covering = list.plans.filter((p) => p.period_start <= asOf && asOf <= p.period_end);
+    const covering = list.plans.filter((p) => p.period_start <= day && day <= p.period_end);
     const chosen = (covering.length ? covering : list.plans)[0];
-    state.plan = await api("/api/v1/plans/" + encodeURIComponent(chosen.plan_id), { as_of: asOf });
+    state.plan = await api("/api/v1/plans/" + encodeURIComponent(chosen.plan_id), { as_of: day });
   } catch (error) {
     if (error.status !== 403) say(explain(error));  // a school system may not read the plan: no plan shown
     state.plan = null;
@@ -286,26 +288,13 @@ function renderPlan(plan) {
 // --- start ---------------------------------------------------------------------------------------
 
 function start() {
-  takeTokenFromUrl();
-  showTokenState();
-  const now = new Date();
-  $("as-of").value = [now.getFullYear(), String(now.getMonth() + 1).padStart(2, "0"),
-                      String(now.getDate()).padStart(2, "0")].join("-");
-  $("token-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const given = $("token-input").value.trim();
-    if (given) localStorage.setItem(TOKEN_KEY, given);
-    $("token-input").value = "";
-    showTokenState();
-    loadScopes();
-  });
-  $("token-clear").addEventListener("click", () => { localStorage.removeItem(TOKEN_KEY); showTokenState(); });
+  setAsOf(todayIso());
   $("region").addEventListener("change", onRegion);
   $("municipality").addEventListener("change", onMunicipality);
   $("organization").addEventListener("change", refresh);
   $("as-of").addEventListener("change", refresh);
-  $("members-button").addEventListener("click", showMembers);
-  if (token()) loadScopes(); else say("Вставьте ключ доступа (токен), чтобы увидеть показатели.");
+  if ($("members-button")) $("members-button").addEventListener("click", showMembers);
+  loadScopes();
 }
 
 start();
