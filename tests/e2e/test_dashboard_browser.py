@@ -114,7 +114,7 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
     assert page["members"] == [f"Числитель: {coverage['numerator']}", f"Знаменатель: {coverage['denominator']}"]
     assert page["overdue"] == ["2.4", "3.4"], "the two measures the demo leaves undone are overdue today"
     assert school_values["training_coverage"]["value"] == shown(at_school["training_coverage"]["value"], "share")
-    assert school_values["training_coverage"]["target"] == "цель не задана", "targets belong to the municipality"
+    assert school_values["training_coverage"]["target"] == "цель муниципалитета: 50,0 %", "a school sees its municipality's target"
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -149,13 +149,13 @@ async def sign_in(browser, url: str, bearer: str):
 
 
 async def open_at(browser, url: str, bearer: str):
-    """A signed-in page showing indicators as of AS_OF."""
+    """A signed-in page: it opens on 31.12.2024, the last year of the demo plan's targets, and says so."""
     page, errors = await sign_in(browser, url, bearer)
-    await page.fill("#as-of", "31.12.2024")
-    await page.dispatch_event("#as-of", "change")
     await page.wait_for_function(
         "(d) => document.getElementById('scope-title').textContent.includes(d)", arg="31.12.2024")
-    await page.wait_for_timeout(500)
+    assert await page.input_value("#as-of") == "31.12.2024", "the date field is in Russian form"
+    assert "последний год плана" in await page.text_content("#note")
+    await page.wait_for_function("() => document.querySelectorAll('.card .spark svg').length >= 20")
     return page, errors
 
 
@@ -170,17 +170,24 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     """The municipality as an admin sees it: cards, the chart's targets, members, overdue measures today."""
     page, errors = await open_at(browser, url, admin)
     shown_cards = await cards(page)
+    assert max(await page.eval_on_selector_all(
+        ".card", "cs => cs.map(c => c.textContent.split('цель не задана').length - 1)")) <= 1
     await page.click('.card[data-code="training_coverage"]')
     await page.wait_for_selector("#chart svg circle")
     chart_targets = await page.eval_on_selector_all("#chart svg circle title",
                                                     "titles => titles.map(t => t.textContent)")
+    assert await colours_match_the_legend(page)
     await page.click("#members-button")
     await page.wait_for_selector("#members h3")
     members = await page.eval_on_selector_all("#members h3", "heads => heads.map(h => h.textContent)")
+    await page.set_viewport_size({"width": 390, "height": 800})
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= 390, "fits a 390 px screen"
     await page.fill("#as-of", date.today().strftime("%d.%m.%Y"))
     await page.dispatch_event("#as-of", "change")
     await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
     overdue = await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)")
+    order = await page.eval_on_selector_all("#measures tr", "rows => rows.map(r => r.dataset.measure)")
+    assert order == sorted(order, key=lambda m: [int(n) for n in m.split(".")]), "measures in plan order"
     await page.click("#logout")
     await page.wait_for_url("**/login")
     assert await page.locator(".card").count() == 0, "«Выйти» leaves no card on the page"
@@ -188,6 +195,17 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     assert page.url.endswith("/login"), "«Назад» after «Выйти» does not bring the cards back"
     assert errors == []
     return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue}
+
+
+async def colours_match_the_legend(page) -> bool:
+    """Bars and cards of each status have the colour the legend shows for it."""
+    return await page.evaluate("""() => {
+        const legend = (cls) => getComputedStyle(document.querySelector('.legend .' + cls), '::before').backgroundColor;
+        const fill = (sel) => [...document.querySelectorAll(sel)].map((n) => getComputedStyle(n).fill);
+        const border = (cls) => [...document.querySelectorAll('.card.' + cls)].map((n) => getComputedStyle(n).borderLeftColor);
+        return ['met', 'behind', 'no_target'].every((cls) => [...fill('svg .bar.' + cls), ...border(cls)]
+            .every((colour) => colour === legend(cls)));
+    }""")
 
 
 async def read_school_view(browser, url: str, school: str) -> dict:

@@ -84,3 +84,21 @@ def test_readable_says_which_totals_the_caller_may_ask_for():
     assert (operator[0]["readable"], operator[0]["municipalities"][0]["readable"]) == (False, True)
     analyst = scope_tree(ORGS, Principal("r", Role.REGIONAL_ANALYST, region_id="tambov"))
     assert (analyst[0]["readable"], analyst[0]["municipalities"][0]["readable"]) == (True, True)
+
+
+def test_organisations_are_sorted_by_the_numbers_in_their_names():
+    orgs = [org(f"s{n}", "michurinsk", "tambov") | {"name": f"МБОУ СОШ № {n}"} for n in (10, 2, 1, 20, 19)]
+    tree = scope_tree(orgs, Principal("a", Role.ADMIN))
+    names = [o["name"] for o in tree[0]["municipalities"][0]["organizations"]]
+    assert names == ["МБОУ СОШ № 1", "МБОУ СОШ № 2", "МБОУ СОШ № 10", "МБОУ СОШ № 19", "МБОУ СОШ № 20"]
+
+
+def test_the_token_examples_in_the_operations_guide_name_the_demo_s_ids():
+    from pathlib import Path
+
+    from pedgrowth.runner.demo import MUNICIPALITY, DemoTown
+
+    text = (Path(__file__).parents[3] / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"--org (\S+)", text)) <= set(DemoTown().schools) | {"demo-umiic"}
+    assert set(re.findall(r"--municipality (\S+)", text)) == {MUNICIPALITY["municipality_id"]}
+    assert set(re.findall(r"--region (\S+)", text)) == {MUNICIPALITY["region_id"]}

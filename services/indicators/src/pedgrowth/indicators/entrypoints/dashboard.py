@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from importlib.resources import files
 
 from fastapi import APIRouter, HTTPException, Request
@@ -64,9 +65,15 @@ def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:
             "readable": principal.covers(municipality_id=org["municipality_id"], region_id=org["region_id"])})
         municipality["organizations"].append({"id": org["org_id"], "name": org["name"], "kind": org["kind"]})
     tree = []
-    for region in sorted(regions.values(), key=lambda r: r["name"]):
-        municipalities = sorted(region.pop("municipalities").values(), key=lambda m: m["name"])
+    for region in sorted(regions.values(), key=lambda r: natural(r["name"])):
+        municipalities = sorted(region.pop("municipalities").values(), key=lambda m: natural(m["name"]))
         for municipality in municipalities:
-            municipality["organizations"].sort(key=lambda o: (o["name"], o["id"]))
+            municipality["organizations"].sort(key=lambda o: (natural(o["name"]), o["id"]))
         tree.append({**region, "municipalities": municipalities})
     return tree
+
+
+def natural(text: str) -> tuple:
+    """A sort key that orders the numbers inside names as numbers: «школа № 2» before «школа № 10»."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)

@@ -7,7 +7,7 @@ const STATUS_TEXT = { met: "цель достигнута", behind: "отста�
                       no_data: "нет данных", not_applicable: "не применяется" };
 const MEASURE_TEXT = { done: "выполнено", due: "в работе", overdue: "просрочено" };
 const $ = (id) => document.getElementById(id);
-const state = { tree: [], indicators: [], selected: null, plan: null };
+const state = { tree: [], indicators: [], selected: null, plan: null, run: 0, started: false };
 
 // --- API -----------------------------------------------------------------------------------------
 
@@ -128,22 +128,92 @@ async function loadScopes() {
 
 // --- indicator cards -----------------------------------------------------------------------------
 
+// The plan's targets of the year for the scope's municipality, by indicator (a school compares with them).
+function planTargets(year) {
+  const found = {};
+  if (!state.plan) return found;
+  for (const t of state.plan.targets) if (t.year === year) found[t.indicator] = t.value;
+  return found;
+}
+
+function planTargetYears() {
+  const byCode = {};
+  if (!state.plan) return byCode;
+  for (const t of state.plan.targets) (byCode[t.indicator] = byCode[t.indicator] || {})[t.year] = t.value;
+  return byCode;
+}
+
+// When no plan has a target for today's year, open on the latest year that has one, and say so.
+async function chooseStartDate() {
+  const municipality = $("municipality").value;
+  if (state.started || !municipality) return;
+  state.started = true;
+  let list;
+  try { list = await api("/api/v1/plans", { municipality }); } catch (error) { return; }
+  if (!list.plans.length) return;
+  const today = todayIso();
+  const thisYear = Number(today.slice(0, 4));
+  let latest = 0;
+  let title = "";
+  for (const summary of list.plans) {
+    const plan = await api("/api/v1/plans/" + encodeURIComponent(summary.plan_id), { as_of: today });
+    const years = plan.targets.map((t) => t.year);
+    if (years.includes(thisYear)) return;
+    const last = Math.max(0, ...years.filter((y) => y < thisYear));
+    if (last > latest) { latest = last; title = plan.title; }
+  }
+  if (!latest) return;
+  setAsOf(`${latest}-12-31`);
+  $("note").textContent = `На ${thisYear} год в плане нет целевых значений; показаны данные на 31.12.${latest} — ` +
+    `последний год плана «${title}», для которого заданы цели. Дату можно изменить.`;
+}
+
 async function refresh() {
   const where = scope();
   if (!where) return;
+  const run = ++state.run;
   say("");
+  await chooseStartDate();
+  if (run !== state.run) return;
   $("scope-title").textContent = scopeName() + " — на " + ruDate(asOf());
-  try {
-    const answer = await api("/api/v1/indicators", { scope: where, as_of: asOf() });
-    state.indicators = answer.indicators;
-  } catch (error) { say(explain(error)); return; }
-  renderCards();
   await loadPlan();
+  let answer;
+  try {
+    answer = await api("/api/v1/indicators", { scope: where, as_of: asOf() });
+  } catch (error) { say(explain(error)); return; }
+  if (run !== state.run) return;
+  state.indicators = answer.indicators;
+  renderDownloads();
+  renderCards();
+  sparklines(run);
   if (state.selected) await showDetail(state.selected);
 }
 
+function renderDownloads() {
+  const municipality = currentMunicipality();
+  const show = !$("organization").value && municipality && municipality.readable;
+  $("downloads").hidden = !show;
+  if (!show) return;
+  const year = asOf().slice(0, 4);
+  for (const format of ["xlsx", "csv"]) {
+    const query = new URLSearchParams({ municipality: municipality.id, year, format });
+    $("report-" + format).href = "/api/v1/reports/monitoring?" + query;
+    $("report-" + format).textContent = `Отчёт мониторинга за ${year} год (${format.toUpperCase()})`;
+  }
+}
+
+function targetLine(item, ownTarget) {
+  if (item.target != null) return "цель: " + formatValue(item.target, item.unit);
+  if (ownTarget != null) return "цель муниципалитета: " + formatValue(ownTarget, item.unit);
+  return "";
+}
+
 function renderCards() {
+  const municipal = scope().startsWith("organization:") ? planTargets(Number(asOf().slice(0, 4))) : {};
   const cards = state.indicators.map((item) => {
+    const target = targetLine(item, municipal[item.code]);
+    // one "цель не задана" at most: said by the status; a school's card names its municipality's target instead
+    const status = item.status === "no_target" && target ? "" : (STATUS_TEXT[item.status] || item.status);
     const card = el("button", { type: "button", class: "card " + item.status, "data-code": item.code,
                                 "data-status": item.status },
       el("div", { class: "name" }, item.name, item.reported ? el("span", { class: "badge" }, "опрос") : ""),
@@ -151,13 +221,67 @@ function renderCards() {
       el("div", { class: "fraction" }, item.numerator == null ? (item.reported ? "значение из отчёта" : "")
         : el("span", {}, el("span", { class: "numerator" }, String(item.numerator)),
              item.denominator == null ? "" : " из " + item.denominator)),
-      el("div", { class: "target" }, item.target == null ? "цель не задана" : "цель: " + formatValue(item.target, item.unit)),
-      el("div", { class: "status" }, STATUS_TEXT[item.status] || item.status));
+      el("div", { class: "target" }, target),
+      el("div", { class: "status" }, status),
+      el("div", { class: "spark", "aria-hidden": "true" }));
     if (item.code === state.selected) card.classList.add("selected");
     card.addEventListener("click", () => showDetail(item.code));
     return card;
   });
   $("cards").replaceChildren(...cards);
+}
+
+// A small yearly chart on each card: the last five years' values against the plan's targets.
+async function sparklines(run) {
+  const year = Number(asOf().slice(0, 4));
+  const municipal = scope().startsWith("organization:") ? planTargetYears() : {};
+  const queue = state.indicators.map((item) => item);
+  const work = async () => {
+    while (queue.length) {
+      const item = queue.shift();
+      let answer;
+      try {
+        answer = await api("/api/v1/indicators/" + encodeURIComponent(item.code),
+                           { scope: scope(), from_year: year - 4, to_year: year });
+      } catch (error) { continue; }
+      if (run !== state.run) return;
+      const own = municipal[item.code] || {};
+      const series = answer.series.map((p) => ({ ...p, target: p.target ?? own[p.year] ?? null }));
+      const box = document.querySelector(`.card[data-code="${item.code}"] .spark`);
+      if (box) box.replaceChildren(spark(series, answer.unit));
+    }
+  };
+  await Promise.all([work(), work(), work()]);
+}
+
+function svgNode(tag, attrs, text) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function spark(series, unit) {
+  const width = 150, height = 34, gap = 3;
+  const values = series.flatMap((p) => [p.value, p.target]).filter((v) => v != null);
+  const max = Math.max(unit === "share" ? 0.0001 : 1, ...values) * 1.1;
+  const step = width / Math.max(1, series.length);
+  const y = (v) => height - 2 - (height - 4) * (v / max);
+  const root = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "sparkline" });
+  let path = "";
+  series.forEach((point, i) => {
+    const x = i * step;
+    if (point.value != null) {
+      const bar = svgNode("rect", { x: x + gap / 2, width: step - gap, y: y(point.value),
+                                    height: Math.max(1, height - 2 - y(point.value)), class: "bar " + point.status });
+      bar.append(svgNode("title", {}, `${point.year}: ${formatValue(point.value, unit)}` +
+        (point.target != null ? `, цель ${formatValue(point.target, unit)}` : "")));
+      root.append(bar);
+    }
+    if (point.target != null) path += (path ? " L" : "M") + (x + step / 2) + " " + y(point.target);
+  });
+  if (path) root.append(svgNode("path", { d: path, class: "target" }));
+  return root;
 }
 
 // --- yearly chart (inline SVG) -------------------------------------------------------------------
@@ -185,7 +309,9 @@ async function showDetail(code) {
   $("detail-title").textContent = item ? item.name : code;
   try {
     const answer = await api("/api/v1/indicators/" + encodeURIComponent(code), { scope: scope(), ...years() });
-    $("chart").replaceChildren(chart(answer.series, answer.unit));
+    const own = (scope().startsWith("organization:") ? planTargetYears() : {})[code] || {};
+    const series = answer.series.map((p) => ({ ...p, target: p.target ?? own[p.year] ?? null }));
+    $("chart").replaceChildren(chart(series, answer.unit));
   } catch (error) { $("chart").replaceChildren(el("p", {}, explain(error))); }
 }
 
@@ -265,7 +391,7 @@ async function loadPlan() {
     const chosen = (covering.length ? covering : list.plans)[0];
     state.plan = await api("/api/v1/plans/" + encodeURIComponent(chosen.plan_id), { as_of: day });
   } catch (error) {
-    if (error.status !== 403) say(explain(error));  // a school system may not read the plan: no plan shown
+    if (error.status !== 403) say(explain(error));
     state.plan = null;
     return;
   }
@@ -280,7 +406,8 @@ function renderPlan(plan) {
   $("plan-summary").textContent = `Период ${ruDate(plan.period_start)} — ${ruDate(plan.period_end)}. ` +
     `Мероприятий: ${plan.measures.length}; ` +
     `выполнено ${counts.done}, в работе ${counts.due}, просрочено ${counts.overdue}.`;
-  $("measures").replaceChildren(...plan.measures.map((m) => el("tr", { class: m.status, "data-measure": m.measure_id },
+  const ordered = [...plan.measures].sort((a, b) => a.measure_id.localeCompare(b.measure_id, "ru", { numeric: true }));
+  $("measures").replaceChildren(...ordered.map((m) => el("tr", { class: m.status, "data-measure": m.measure_id },
     el("td", {}, m.measure_id), el("td", {}, m.title), el("td", {}, ruDate(m.due_on)), el("td", {}, m.responsible),
     el("td", { class: "st" }, MEASURE_TEXT[m.status] + (m.completed_on ? " " + ruDate(m.completed_on) : "")))));
 }
