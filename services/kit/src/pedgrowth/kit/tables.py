@@ -4,6 +4,13 @@ CSV: UTF-8 (with or without BOM) or Windows-1251; ';', ',' or tab separated, whi
 splits the header line into most cells. XLSX: the first sheet; date cells read as dates,
 number cells as the text a person typed. Which headers mean what, and how a value becomes
 a contract field, stay with each service.
+
+Every upload is bounded before and while it is read (``Limits``; the services' IMPORT_*
+settings): an XLSX archive is checked before anything is parsed (members, unpacked sizes,
+compression ratio, XML elements and cells, no DTD or entity declaration anywhere), the sheet
+is streamed cell by cell with its declared dimension ignored, nothing is padded, and rows,
+columns, cells and the length of one cell are counted as they come. A file over a bound is
+refused whole (TableError, which the routes answer with 422), in Russian and English.
 """
 
 from __future__ import annotations
@@ -16,27 +23,71 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.utils.exceptions import InvalidFileException
 
-MAX_ROWS = 50_000
+MiB = 1024 * 1024
 XLSX_NAMES = (".xlsx", ".xlsm")
 CSV_NAMES = (".csv", ".txt", ".tsv")
 SEPARATORS = ";,\t"  # on a tie the first wins: Russian Excel writes ';'
 DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})(\d+)")
+CHUNK = 64 * 1024
+# The csv module refuses a field over 131,072 characters with an error that names no row or column;
+# uploads are bounded in bytes before they get here, so the reader lets any field through and
+# to_table refuses a cell over Limits.cell_chars naming its row and column.
+csv.field_size_limit(2**31 - 1)
 
 Cell = str | date | time | timedelta | bool | None
 Row = tuple[int, list[Cell]]
 
 
-class TableError(ValueError):
-    """A file that cannot be read as a table at all (the whole upload is refused); ``field`` says where."""
+@dataclass(frozen=True)
+class Limits:
+    """How much of an upload is read at most; past any bound the file is refused whole."""
 
-    def __init__(self, message: str, field: str | None = "file"):
+    rows: int = 50_000
+    """Data rows below the header (blank rows do not count)."""
+    columns: int = 64
+    """Columns of the header row; cells further right in data rows are ignored, never padded."""
+    cells: int = 2_000_000
+    """Cells in the file, empty ones included (CSV fields, XLSX <c> elements)."""
+    cell_chars: int = 32_767
+    """Characters in one cell: Excel's own limit."""
+    unpacked_bytes: int = 256 * MiB
+    """XLSX: the declared uncompressed size of all archive members together."""
+    members: int = 1_000
+    """XLSX: archive members."""
+    ratio: int = 100
+    """XLSX: uncompressed / compressed size of any member over 1 MiB (Excel's sheets are ~10-20)."""
+
+    @property
+    def elements(self) -> int:
+        """XLSX: XML elements in all members together (a cell is 2-3, a shared string 2)."""
+        return 6 * self.cells + 100_000
+
+
+class TableError(ValueError):
+    """A file that cannot be read as a table at all (the whole upload is refused).
+
+    ``field`` is the column at fault (its header, or its letter) or "file"; ``row`` the row number when known.
+    """
+
+    def __init__(self, message: str, field: str | None = "file", row: int | None = None):
         super().__init__(message)
         self.field = field
+        self.row = row
+
+
+def refuse(russian: str, english: str, field: str | None = "file", row: int | None = None) -> TableError:
+    """A TableError whose message says it twice: for the HR officer and for the integrator."""
+    return TableError(f"{russian} / {english}", field, row)
 
 
 def normalise_header(header: object) -> str:
@@ -59,34 +110,57 @@ class Table:
         return [(n, values) for n, values in keyed if any(v is not None for v in values.values())]
 
 
-def read_table(content: bytes, filename: str = "", max_rows: int = MAX_ROWS) -> Table:
-    """The table in an .xlsx or .csv file; TableError if it is none, has no header row or over max_rows rows."""
+def read_table(content: bytes, filename: str = "", limits: Limits = Limits()) -> Table:
+    """The table in an .xlsx or .csv file; TableError if it is none, has no header row or passes a limit."""
     if not content:
         raise TableError("the file is empty")
     name = filename.lower()
     if name.endswith(XLSX_NAMES) or content[:2] == b"PK":
-        raw = xlsx_rows(content)
+        raw = xlsx_rows(content, limits)
     elif name.endswith(CSV_NAMES) or not name:
-        raw = csv_rows(content)
+        raw = csv_rows(content, limits)
     else:
         raise TableError(f"{filename}: expected a .csv or .xlsx file")
     with closing(raw):
-        return to_table(raw, max_rows)
+        return to_table(raw, limits)
 
 
-def to_table(raw: Iterable[list[object]], max_rows: int) -> Table:
-    """The first non-blank row is the header; blank rows are skipped but keep their numbers."""
-    numbered = ((n, [cell(c) for c in cells]) for n, cells in enumerate(raw, start=1))
+def to_table(raw: Iterable[tuple[int, list[object]]], limits: Limits) -> Table:
+    """The first non-blank row is the header and sets the width; blank rows are skipped but keep their numbers."""
+    numbered = ((n, [cell(c) for c in cells]) for n, cells in raw)
     filled = ((n, cells) for n, cells in numbered if any(c is not None for c in cells))
-    header = next(filled, None)
-    if header is None:
+    first = next(filled, None)
+    if first is None:
         raise TableError("the file has no header row")
+    number, header = first
+    while header and header[-1] is None:
+        header.pop()
+    if len(header) > limits.columns:
+        raise refuse(f"в строке заголовков больше {limits.columns} столбцов",
+                     f"the header row has more than {limits.columns} columns", row=number)
+    headers = ["" if c is None else str(c) for c in header]
+    check_lengths(number, header, headers, limits)
     rows: list[Row] = []
-    for row in filled:
-        if len(rows) == max_rows:
-            raise TableError(f"more than {max_rows} rows; split the file")
-        rows.append(row)
-    return Table(["" if c is None else str(c) for c in header[1]], rows)
+    for number, cells in filled:
+        cells = cells[:len(headers)]
+        if all(c is None for c in cells):
+            continue
+        if len(rows) == limits.rows:
+            raise refuse(f"больше {limits.rows} строк; разделите файл", f"more than {limits.rows} rows; split the file")
+        check_lengths(number, cells, headers, limits)
+        rows.append((number, cells))
+    return Table(headers, rows)
+
+
+def check_lengths(number: int, cells: list[Cell], headers: list[str], limits: Limits) -> None:
+    """A cell longer than Excel allows is refused naming its row and column (often a quote left open)."""
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and len(value) > limits.cell_chars:
+            column = headers[index] if index < len(headers) and headers[index] else get_column_letter(index + 1)
+            raise refuse(f"строка {number}, столбец «{column}»: {len(value)} знаков, больше {limits.cell_chars} "
+                         "(возможно, не закрыта кавычка)",
+                         f"row {number}, column «{column}»: {len(value)} characters, more than {limits.cell_chars} "
+                         "(an unclosed quote?)", field=column, row=number)
 
 
 def cell(value: object) -> Cell:
@@ -102,9 +176,19 @@ def cell(value: object) -> Cell:
     return value  # type: ignore[return-value]
 
 
-def csv_rows(content: bytes) -> Iterator[list[str]]:
+def csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    """Each record of the CSV file with its number; the fields of all records count as cells."""
     text = decode_text(content)
-    yield from csv.reader(io.StringIO(text), delimiter=separator(text))
+    reader = csv.reader(io.StringIO(text), delimiter=separator(text))
+    cells = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            cells += len(row)
+            if cells > limits.cells:
+                raise refuse(f"больше {limits.cells} ячеек", f"more than {limits.cells} cells", row=number)
+            yield number, row
+    except csv.Error as error:
+        raise TableError(f"line {reader.line_num}: not readable as CSV: {error}") from None
 
 
 def decode_text(content: bytes) -> str:
@@ -123,16 +207,254 @@ def separator(text: str) -> str:
     return max(SEPARATORS, key=lambda s: len(next(csv.reader([first], delimiter=s), [])))
 
 
-def xlsx_rows(content: bytes) -> Iterator[list[object]]:
+# XLSX ------------------------------------------------------------------------------------------------------------
+
+UNREADABLE = (InvalidFileException, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, TypeError,
+              ValueError, AttributeError, OSError, EOFError, NotImplementedError, ParseError, expat.ExpatError)
+
+
+def xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]]:
+    """The first sheet's rows, streamed; the archive is checked whole before openpyxl reads any of it."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        check_archive(archive, limits)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+    except TableError:
+        raise
+    except UNREADABLE as error:
         raise TableError(f"not a readable XLSX workbook: {error}") from error
     try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield list(values)
+        sheet = workbook.worksheets[0]
+        # openpyxl's read-only sheet pads every row to the declared <dimension>; the sheet XML is read
+        # here instead, from the same archive, with the workbook's shared strings and date styles.
+        reader = SheetReader(sheet._shared_strings, workbook._date_formats, workbook._timedelta_formats,
+                             workbook.epoch, limits)
+        with sheet._get_source() as source:
+            yield from reader.rows(source)
+    except TableError:
+        raise
+    except UNREADABLE as error:
+        raise TableError(f"not a readable XLSX workbook: {error}") from error
     finally:
         workbook.close()
+
+
+def check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a zip bomb, an encrypted member or a DTD before any XML is parsed into objects."""
+    members = archive.infolist()
+    if len(members) > limits.members:
+        raise refuse(f"в архиве XLSX больше {limits.members} файлов",
+                     f"the XLSX archive has more than {limits.members} members")
+    if any(m.flag_bits & 0x1 for m in members):
+        raise refuse("файл XLSX зашифрован; сохраните его без пароля",
+                     "the XLSX file is encrypted; save it without a password")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.unpacked_bytes:
+        raise refuse(f"файл XLSX распаковывается в {unpacked} байт, больше {limits.unpacked_bytes}",
+                     f"the XLSX file unpacks to {unpacked} bytes, more than {limits.unpacked_bytes}")
+    for member in members:
+        if member.file_size > MiB and member.file_size > limits.ratio * max(member.compress_size, 1):
+            raise refuse(f"{member.filename} сжат более чем в {limits.ratio} раз: это не таблица Excel",
+                         f"{member.filename} is compressed more than {limits.ratio} times: not an Excel table")
+    census = Census(limits)
+    for member in members:
+        census.count(archive, member)
+
+
+class Census:
+    """One expat pass over every XML member: no DTD or entity anywhere, and elements and cells counted.
+
+    zipfile never unpacks more of a member than its declared size (and checks the CRC), so these
+    counts, like the sizes above, bound what openpyxl and the sheet reader will see.
+    """
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.elements = 0
+        self.cells = 0
+
+    def count(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+        with archive.open(member) as stream:
+            chunk = stream.read(CHUNK)
+            if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                return  # not XML (an image, a VBA project): openpyxl never parses it
+            parser = forbidding_parser()
+            parser.StartElementHandler = self.element
+            while chunk:
+                parser.Parse(chunk, False)
+                chunk = stream.read(CHUNK)
+            parser.Parse(b"", True)
+
+    def element(self, name: str, _attributes: dict) -> None:
+        self.elements += 1
+        if self.elements > self.limits.elements:
+            raise refuse(f"в файле XLSX больше {self.limits.elements} элементов XML",
+                         f"the XLSX file has more than {self.limits.elements} XML elements")
+        if name.endswith(" c"):
+            self.cells += 1
+            if self.cells > self.limits.cells:
+                raise refuse(f"больше {self.limits.cells} ячеек", f"more than {self.limits.cells} cells")
+
+
+def forbidding_parser() -> expat.XMLParserType:
+    """An expat parser (names as 'namespace local') that refuses any DTD, entity or external reference."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_dtd
+    parser.ExternalEntityRefHandler = refuse_dtd
+    return parser
+
+
+def refuse_dtd(*_: object) -> None:
+    raise refuse("файл содержит DTD или объявление сущности (<!DOCTYPE>, <!ENTITY>); такие файлы не принимаются",
+                 "the file declares a DTD or an entity (<!DOCTYPE>, <!ENTITY>); imports refuse such files")
+
+
+class SheetReader:
+    """A worksheet's XML streamed into (row number, cells): no dimension, no padding, every bound counted.
+
+    Cells hold what openpyxl would give with data_only: shared and inline strings, numbers, booleans,
+    dates for date-styled numbers. Only the cells up to ``limits.columns`` are kept; the first value
+    further right is appended after them, so that to_table can refuse a header that is too wide.
+    """
+
+    def __init__(self, strings: list[str], date_styles, duration_styles, epoch: datetime, limits: Limits):
+        self.strings = strings
+        self.date_styles = date_styles
+        self.duration_styles = duration_styles
+        self.epoch = epoch
+        self.limits = limits
+        self.parser = forbidding_parser()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+        self.parser.buffer_text = True
+        self.done: list[tuple[int, list[object]]] = []
+        self.number = 0
+        self.cells: dict[int, object] | None = None
+        self.beyond: object = None
+        self.column = 0
+        self.kind = "n"
+        self.style = 0
+        self.parts: list[str] = []
+        self.length = 0
+        self.capturing = False
+        self.phonetic = 0
+
+    def rows(self, source) -> Iterator[tuple[int, list[object]]]:
+        while chunk := source.read(CHUNK):
+            self.parser.Parse(chunk, False)
+            yield from self.done
+            self.done.clear()
+        self.parser.Parse(b"", True)
+        yield from self.done
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "row":
+            self.start_row(attributes.get("r"))
+        elif local == "c" and self.cells is not None:
+            self.start_cell(attributes)
+        elif local == "rPh":
+            self.phonetic += 1
+        elif local == "v" or (local == "t" and self.kind == "inlineStr" and not self.phonetic):
+            self.capturing = self.cells is not None
+
+    def end(self, name: str) -> None:
+        local = name.rpartition(" ")[2]
+        if local in ("v", "t"):
+            self.capturing = False
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "c" and self.cells is not None:
+            self.end_cell()
+        elif local == "row" and self.cells is not None:
+            self.end_row()
+
+    def text(self, data: str) -> None:
+        if self.capturing:
+            self.length += len(data)
+            if self.length > self.limits.cell_chars:
+                where = f"{get_column_letter(self.column)}{self.number}"
+                raise refuse(f"ячейка {where}: больше {self.limits.cell_chars} знаков",
+                             f"cell {where}: more than {self.limits.cell_chars} characters",
+                             field=get_column_letter(self.column), row=self.number)
+            self.parts.append(data)
+
+    def start_row(self, reference: str | None) -> None:
+        try:
+            self.number = int(reference) if reference else self.number + 1
+        except ValueError:
+            raise TableError(f"not a readable XLSX workbook: row number {reference!r}") from None
+        self.cells, self.beyond, self.column = {}, None, 0
+
+    def start_cell(self, attributes: dict[str, str]) -> None:
+        reference = attributes.get("r")
+        if reference:
+            found = CELL_REFERENCE.fullmatch(reference)
+            if found is None:
+                raise TableError(f"not a readable XLSX workbook: cell reference {reference!r}")
+            self.column = column_index_from_string(found[1].upper())
+        else:
+            self.column += 1
+        self.kind = attributes.get("t", "n")
+        style = attributes.get("s", "0")
+        self.style = int(style) if style.isdigit() else 0
+        self.parts, self.length, self.phonetic = [], 0, 0
+
+    def end_cell(self) -> None:
+        value = self.value()
+        if self.column <= self.limits.columns:
+            self.cells[self.column] = value
+        elif self.beyond is None and value not in (None, ""):
+            self.beyond = value
+        self.parts, self.capturing = [], False
+
+    def end_row(self) -> None:
+        cells = self.cells
+        width = self.limits.columns if self.beyond is not None else max(cells, default=0)
+        row = [cells.get(column) for column in range(1, width + 1)]
+        if self.beyond is not None:
+            row.append(self.beyond)
+        self.done.append((self.number, row))
+        self.cells = None
+
+    def value(self) -> object:
+        """The cell's value as openpyxl reads it with data_only (formulas give their cached result)."""
+        if not self.parts:
+            return None
+        text = "".join(self.parts)
+        if self.kind in ("inlineStr", "str", "e"):
+            return text
+        if self.kind == "s":
+            try:
+                return self.strings[int(text)]
+            except (ValueError, IndexError):
+                raise TableError(f"not a readable XLSX workbook: shared string {text!r} in row {self.number}",
+                                 row=self.number) from None
+        if self.kind == "b":
+            return text.strip() in ("1", "true")
+        if self.kind == "d":
+            try:
+                return from_ISO8601(text)
+            except ValueError:
+                return text
+        return self.number_value(text)
+
+    def number_value(self, text: str) -> object:
+        try:
+            number: int | float = int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                return text
+        if self.style in self.date_styles:
+            try:
+                return from_excel(number, self.epoch, timedelta=self.style in self.duration_styles)
+            except (OverflowError, ValueError):
+                return number
+        return number
 
 
 def parse_day(value: object) -> date:
