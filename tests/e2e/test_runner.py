@@ -1,86 +1,30 @@
-"""`pedgrowth up`: ready in time, the same data after a restart, nothing left behind after SIGTERM."""
+"""`pedgrowth up`: ready in time, the same data after a restart, nothing left behind after SIGTERM or kill -9,
+a taken port named with its process, secrets readable by their owner only, names encrypted at rest."""
 
 from __future__ import annotations
 
 import os
-import signal
+import socket
+import stat
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 
+from pedgrowth.contracts.registry import OrganizationRegistered
 from pedgrowth.contracts.training import ProgramPublished, ProviderRegistered
-from tests.support.infra import free_port
+from tests.e2e.runner_support import READY_WITHIN_S, Runner, leftovers, pedgrowth_cli, ports_in_use
+from tests.support.infra import server_ports
 from tests.support.services import cloud_event
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
 
-READY_WITHIN_S = 60
-
-
-def pedgrowth_cli() -> str:
-    return str(Path(sys.executable).with_name("pedgrowth"))
-
-
-class Runner:
-    """One `pedgrowth up` process on ports of its own."""
-
-    def __init__(self, data_dir: Path, base: int, broker: int):
-        self.data_dir, self.base, self.broker = data_dir, base, broker
-        self.process: subprocess.Popen | None = None
-        self.log = data_dir.parent / f"up-{uuid.uuid4().hex[:6]}.out"
-
-    def start(self) -> float:
-        env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
-        started = time.monotonic()
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                [pedgrowth_cli(), "up", "--demo", "--data-dir", str(self.data_dir),
-                 "--http-port-base", str(self.base), "--broker-port", str(self.broker)],
-                stdout=out, stderr=subprocess.STDOUT, env=env)
-        while "is up in" not in self.log.read_text(errors="replace"):
-            if self.process.poll() is not None:
-                raise AssertionError(f"pedgrowth up exited:\n{self.log.read_text(errors='replace')}")
-            if time.monotonic() - started > READY_WITHIN_S + 30:
-                self.stop()
-                raise AssertionError(f"not up in time:\n{self.log.read_text(errors='replace')}")
-            time.sleep(0.2)
-        return time.monotonic() - started
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(60)
-
-    def url(self, offset: int) -> str:
-        return f"http://127.0.0.1:{self.base + offset}"
-
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {(self.data_dir / 'admin-token').read_text().strip()}"}
-
-
-def leftovers(data_dir: Path, broker_port: int) -> list[str]:
-    """Processes still running that belong to this runner (by environment or broker port)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
-            environ = (proc / "environ").read_bytes()
-        except OSError:
-            continue
-        if str(data_dir).encode() in environ or f"127.0.0.1:{broker_port}".encode() in cmdline:
-            found.append(f"{proc.name}: {cmdline.decode(errors='replace')[:120]}")
-    return found
-
 
 def test_up_is_ready_keeps_data_across_restart_and_leaves_nothing_behind(tmp_path):
     data_dir = tmp_path / "var"
-    runner = Runner(data_dir, base=free_port_block(), broker=free_port())
+    runner = Runner(data_dir, demo=True)
     provider = ProviderRegistered(provider_id=f"prov-{uuid.uuid4().hex[:6]}", name="ИРО", kind="other")
     program = ProgramPublished(program_id=f"prog-{uuid.uuid4().hex[:6]}", provider_id=provider.provider_id,
                                title="Наставничество", kind="advanced_training", hours=72, format="blended",
@@ -104,22 +48,67 @@ def test_up_is_ready_keeps_data_across_restart_and_leaves_nothing_behind(tmp_pat
     assert leftovers(data_dir, runner.broker) == []
 
 
-def free_port_block(size: int = 4) -> int:
-    """A base port with ``size`` free ports after it."""
-    import socket
+def test_children_die_with_the_runner_on_kill_9_and_free_their_ports(tmp_path):
+    runner = Runner(tmp_path / "var")
+    runner.start()
+    assert set(runner.children()) == {"tansu", "indicators", "registry", "training", "mentoring"}
+    runner.process.kill()
+    runner.process.wait(10)
+    deadline = time.monotonic() + 10
+    while (leftovers(runner.data_dir, runner.broker) or ports_in_use(runner.ports)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftovers(runner.data_dir, runner.broker) == []
+    assert ports_in_use(runner.ports) == []
 
-    for _ in range(50):
-        base = free_port()
-        sockets = []
-        try:
-            for offset in range(size):
-                s = socket.socket()
-                s.bind(("127.0.0.1", base + offset))
-                sockets.append(s)
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no free block of ports")
+
+def test_a_taken_port_is_named_with_its_process_and_nothing_starts(tmp_path):
+    base = server_ports(5)
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", base + 2))
+        squatter.listen()
+        done = subprocess.run(
+            [pedgrowth_cli(), "up", "--data-dir", str(tmp_path / "var"), "--http-port-base", str(base),
+             "--broker-port", str(base + 4)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"port {base + 2} (training) is in use: pid {os.getpid()} (" in done.stderr
+    assert "listening" in done.stderr
+    assert leftovers(tmp_path / "var", base + 4) == []
+
+
+NAME, PHONE, EMAIL = "Тайнова Секретина Шифровна", "+7 900 555-44-33", "tainova.secret@example.test"
+
+
+def test_secrets_are_owner_only_from_the_start_and_names_are_encrypted_at_rest(tmp_path):
+    data_dir = tmp_path / "var"
+    data_dir.mkdir(mode=0o755)
+    (data_dir / "token-secret").write_text("an-old-secret-written-world-readable")
+    (data_dir / "token-secret").chmod(0o644)
+    runner = Runner(data_dir)
+    runner.start()
+    try:
+        org = OrganizationRegistered(org_id=f"sch-{uuid.uuid4().hex[:6]}", name="Школа № 1", kind="school",
+                                     municipality_id="mun-1", municipality_name="Город", region_id="reg-1",
+                                     region_name="Область")
+        registered = httpx.post(f"{runner.url(1)}/api/v1/organisations", headers=runner.headers(), timeout=10,
+                                json=org.model_dump(mode="json"))
+        assert registered.status_code == 201, registered.text
+        csv = ("Идентификатор;ФИО;Должность;Дата приёма;Педагогический стаж с;Телефон;Email\n"
+               f"p-secret-1;{NAME};Учитель;01.09.2021;01.09.2021;{PHONE};{EMAIL}\n").encode()
+        imported = httpx.post(f"{runner.url(1)}/api/v1/organisations/{org.org_id}/staff/import",
+                              headers=runner.headers(), files={"file": ("staff.csv", csv, "text/csv")}, timeout=30)
+        assert imported.status_code == 200 and imported.json()["accepted"] == 1, imported.text
+        person = httpx.get(f"{runner.url(1)}/api/v1/people/p-secret-1", headers=runner.headers(), timeout=10)
+        assert NAME in person.text, person.text
+
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        for secret in ("token-secret", "registry-cipher-key", "admin-token"):
+            assert stat.S_IMODE((data_dir / secret).stat().st_mode) == 0o600, secret
+        loose = [p.name for p in data_dir.iterdir() if stat.S_IMODE(p.stat().st_mode) & 0o077]
+        assert loose == [], "every file of the data dir is the owner's only"
+        assert (data_dir / "token-secret").read_text() == "an-old-secret-written-world-readable"
+        assert (data_dir / "admin-token").read_text().strip() not in runner.output()
+    finally:
+        runner.stop()
+    holding = [p.name for p in data_dir.iterdir() if p.is_file()
+               and any(text.encode() in p.read_bytes() for text in (NAME, PHONE, EMAIL))]
+    assert holding == [], f"personal data in plain text in {holding}"

@@ -18,6 +18,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def ephemeral_ports() -> range:
+    """The kernel's ephemeral range: where outgoing connections get their local port."""
+    try:
+        low, high = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
+def server_ports(count: int) -> int:
+    """The first of ``count`` consecutive ports free now and outside the ephemeral range.
+
+    For servers that are stopped and started again on the same ports: a port the OS handed out
+    (bind to 0) lies in the ephemeral range, where any outgoing connection may take it meanwhile.
+    """
+    import random
+
+    ephemeral = ephemeral_ports()
+    lows = range(10_000, ephemeral.start - count) if ephemeral.start - count > 10_100 else range(
+        ephemeral.stop, 65_535 - count)
+    for _ in range(200):
+        base = random.choice(lows)
+        if all(can_listen(base + offset) for offset in range(count)):
+            return base
+    raise RuntimeError(f"no {count} free ports outside the ephemeral range {ephemeral.start}-{ephemeral.stop - 1}")
+
+
+def can_listen(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=timeout):
         return True

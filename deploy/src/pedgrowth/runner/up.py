@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -13,17 +14,11 @@ import httpx
 
 from pedgrowth.kit.auth import Role, Tokens, new_secret
 
-from .processes import SERVICES, Supervisor, service_child, tansu_child, wait_for_port
+from .keys import ADMIN_TOKEN, TOKEN_SECRET, kept_secret, private_dir, registry_cipher_key, replace_private
+from .ports import describe_taken
+from .processes import BROKER, SERVICES, Supervisor, service_child, tansu_child, wait_for_port
 
-
-
-def token_secret(data_dir: Path) -> str:
-    """The signing secret kept in the data dir, so tokens survive restarts."""
-    path = data_dir / "token-secret"
-    if not path.exists():
-        path.write_text(new_secret())
-        path.chmod(0o600)
-    return path.read_text().strip()
+log = logging.getLogger("pedgrowth.runner")
 
 
 def service_env(name: str, port: int, data_dir: Path, bootstrap: str, idempotence: bool, secret: str) -> dict:
@@ -42,13 +37,14 @@ def service_env(name: str, port: int, data_dir: Path, bootstrap: str, idempotenc
 
 
 def wait_ready(timeout: float, supervisor: Supervisor, ports: dict[str, int]) -> list[str]:
-    """Names of services not ready when the time is up (empty when all are)."""
+    """Names of services not ready when the time is up or a child was given up (empty when all are ready)."""
     deadline = time.monotonic() + timeout
     pending = dict(ports)
     with httpx.Client(timeout=2.0) as client:
         while pending and time.monotonic() < deadline:
-            if supervisor.dead():
-                return supervisor.dead()
+            supervisor.tend()
+            if supervisor.given_up():
+                return sorted(set(pending) | set(supervisor.given_up()))
             for name, port in list(pending.items()):
                 try:
                     if client.get(f"http://127.0.0.1:{port}/ready").status_code == 200:
@@ -59,56 +55,96 @@ def wait_ready(timeout: float, supervisor: Supervisor, ports: dict[str, int]) ->
     return list(pending)
 
 
-def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 9092, timeout: float = 60.0) -> int:
-    """Start everything, print where it is, and keep it running until SIGINT/SIGTERM."""
-    data_dir = data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    supervisor = Supervisor()
-    ports = {name: port_base + offset for name, offset in SERVICES.items()}
+def ports_taken(ports: dict[str, int]) -> list[str]:
+    """A sentence for each port (of those the runner needs) that something else holds."""
+    return [text for name, port in ports.items() if (text := describe_taken("127.0.0.1", port, name))]
+
+
+def tail(path: Path, lines: int = 5) -> str:
     try:
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-        idempotence = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "true").lower() in ("1", "true", "yes")
+        text = path.read_text(errors="replace").splitlines()[-lines:]
+    except OSError:
+        return ""
+    return "".join(f"\n      {line}" for line in text)
+
+
+def say_on_stderr() -> None:
+    """The runner's own log lines (restarts, warnings) go to stderr with the time."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s pedgrowth up: %(message)s", datefmt="%H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 9092, timeout: float = 60.0) -> int:
+    """Start everything, print where it is, keep it running (restarting what dies) until SIGINT/SIGTERM/SIGHUP."""
+    say_on_stderr()
+    os.umask(0o077)  # whatever the children write (stores, logs) is the owner's only
+    data_dir = private_dir(data_dir.resolve())
+    started = time.monotonic()
+    ports = {name: port_base + offset for name, offset in SERVICES.items()}
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    idempotence = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "true").lower() in ("1", "true", "yes")
+    needed = ports if bootstrap else {BROKER: broker_port, **ports}
+    taken = ports_taken(needed)
+    if taken:
+        for text in taken:
+            print(f"pedgrowth up: {text}", file=sys.stderr)
+        print("pedgrowth up: nothing started; stop that process or choose other ports "
+              "(--http-port-base, --broker-port)", file=sys.stderr)
+        return 2
+    stopping = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, lambda *_: stopping.set())
+    supervisor = Supervisor()
+    try:
         if not bootstrap:
             bootstrap, idempotence = f"127.0.0.1:{broker_port}", False
             supervisor.start(tansu_child(broker_port, data_dir))
             if not wait_for_port("127.0.0.1", broker_port, 20):
-                print(f"Tansu did not start on {bootstrap}; see {data_dir / 'tansu.log'}", file=sys.stderr)
+                print(f"Tansu did not start on {bootstrap}; see {data_dir / 'tansu.log'}{tail(data_dir / 'tansu.log')}",
+                      file=sys.stderr)
                 return 1
-        secret = token_secret(data_dir)
+        secret = kept_secret(data_dir / TOKEN_SECRET, new_secret)
+        cipher_key = registry_cipher_key(data_dir, dict(os.environ))
         for name, port in ports.items():
             env = service_env(name, port, data_dir, bootstrap, idempotence, secret)
-            supervisor.start(service_child(name, env, data_dir))
+            if name == "registry" and cipher_key:
+                env["REGISTRY_CIPHER_KEY"] = cipher_key
+            supervisor.start(service_child(name, env, data_dir, port))
         not_ready = wait_ready(timeout, supervisor, ports)
         if not_ready:
             print(f"not ready: {', '.join(not_ready)}; logs in {data_dir}", file=sys.stderr)
+            for name in not_ready:
+                child = supervisor.child(name)
+                print(f"  {name}: {child.state()}; the end of {child.log_path}:{tail(child.log_path)}",
+                      file=sys.stderr)
             return 1
         admin = Tokens(secret).issue("pedgrowth-up", Role.ADMIN)
-        (data_dir / "admin-token").write_text(admin)
+        replace_private(data_dir / ADMIN_TOKEN, admin)
         if demo:
             from .demo import publish_demo
 
             count = publish_demo(bootstrap, idempotence)
             print(f"demo: {count} events published to the inboxes (recorded and projected within a minute)")
-        announce(bootstrap, data_dir, admin, time.monotonic() - started, ports)
+        announce(bootstrap, data_dir, time.monotonic() - started, ports)
         while not stopping.is_set():
-            if supervisor.dead():
-                print(f"stopped unexpectedly: {', '.join(supervisor.dead())}; logs in {data_dir}", file=sys.stderr)
-                return 1
-            stopping.wait(1.0)
-        return 0
+            supervisor.tend()
+            stopping.wait(0.2)
+        return 1 if supervisor.given_up() else 0
     finally:
         print("stopping…", flush=True)
         supervisor.stop()
 
 
-def announce(bootstrap: str, data_dir: Path, admin: str, seconds: float, ports: dict[str, int]) -> None:
+def announce(bootstrap: str, data_dir: Path, seconds: float, ports: dict[str, int]) -> None:
+    token_file = data_dir / ADMIN_TOKEN
     print(f"\npedgrowth is up in {seconds:.1f} s (broker {bootstrap}, data {data_dir})")
-    print(f"  dashboard   http://127.0.0.1:{ports['indicators']}/login (sign in with the admin token below)")
+    print(f"  dashboard   http://127.0.0.1:{ports['indicators']}/login (sign in with the admin token)")
     for name, port in ports.items():
         print(f"  {name:<11} http://127.0.0.1:{port}/docs")
-    print(f"  admin token {admin}")
-    print("  (also in", data_dir / "admin-token", ") — Ctrl-C stops everything\n", flush=True)
+    print(f"  admin token in {token_file} (readable by you only): paste its contents into «Вход»,")
+    print(f"              or send it as a header: -H \"Authorization: Bearer $(cat {token_file})\"")
+    print("  a child that dies is restarted; Ctrl-C stops everything\n", flush=True)
