@@ -1,6 +1,6 @@
 """The pedgrowth event contract: envelope, event models, topics and how to decode them."""
 
-from .base import EventData, add_years
+from .base import Day, EventData, add_years
 from .catalog import (
     EVENT_MODELS,
     SERVICE_EVENT_TYPES,
@@ -45,6 +45,7 @@ __all__ = [
     "EVENT_MODELS",
     "SERVICE_EVENT_TYPES",
     "CloudEvent",
+    "Day",
     "ContractViolation",
     "EventData",
     "Fact",

@@ -181,7 +181,7 @@ def _unknown_type(event_type: str) -> str:
 def _violation(error: ValidationError, prefix: str) -> ContractViolation:
     first = error.errors(include_url=False)[0]
     path = [str(part) for part in first["loc"]]
-    if first["type"] == "extension_name":
+    if first["type"] in ("extension_name", "extension_value"):
         path = [first["ctx"]["field"]]
     field = ".".join(part for part in (prefix, *path) if part) or None
     return ContractViolation("schema", _describe(first, path[-1] if path else prefix), field)

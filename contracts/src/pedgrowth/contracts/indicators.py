@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from .base import Amount, ContractModel, Day, EventData, Id, Text, Year
+from .base import Amount, ContractModel, Day, EventData, Id, Share, Text, Year
 
 
 class ReportMethod(StrEnum):
@@ -121,7 +121,7 @@ class ValueReported(IndicatorsEvent):
     municipality_id: Id
     indicator: Id
     year: Year
-    value: Amount
+    value: Share = Field(description="Survey indicators are shares: 0.5 = 50 %.")
     method: ReportMethod
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from pedgrowth.contracts import Day
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
 
 from ..indicators.compute import BadScope, Scope
@@ -18,7 +19,7 @@ LOAD_TIMEOUT = 60.0
 
 ScopeText = Annotated[str, Query(description="organization:<id>, municipality:<id> or region:<id>",
                                  examples=["municipality:mun-1"])]
-AsOf = Annotated[date | None, Query(description="YYYY-MM-DD; today when absent")]
+AsOf = Annotated[Day | None, Query(description="YYYY-MM-DD; today when absent")]
 Code = Annotated[str, Path(description="an indicator code, e.g. training_coverage")]
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from pedgrowth.contracts import EventData
+from pedgrowth.contracts import Day, EventData
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
 from pedgrowth.kit.service import scope_of_fields
 
@@ -82,7 +82,7 @@ async def list_plans(
 @router.get("/plans/{plan_id}", summary="One plan: targets per indicator and year, measures with status")
 async def get_plan(
     plan_id: str, request: Request, principal: CurrentPrincipal,
-    as_of: Annotated[date | None, Query(description="day the measures' status is judged on; default today")] = None,
+    as_of: Annotated[Day | None, Query(description="day the measures' status is judged on; default today")] = None,
 ) -> dict:
     """Targets, and measures done / due / overdue as of a day."""
     app = application(request)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile, status
 
+from pedgrowth.contracts import Day
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, Writer, forbid
 from pedgrowth.kit.tables import TableError
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["mentoring"])
 
 T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AsOf = Annotated[date | None, Query(description="The day the answer is for (YYYY-MM-DD); today when left out.")]
+AsOf = Annotated[Day | None, Query(description="The day the answer is for (YYYY-MM-DD); today when left out.")]
 ScopeText = Annotated[str | None, Query(
     description="organization:<id>, municipality:<id> or region:<id>; the caller's own scope when left out.")]
 OWN_SCOPE = {Role.SCHOOL_SYSTEM: ("organization", "org_id"),

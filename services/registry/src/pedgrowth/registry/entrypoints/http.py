@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile, status
 from fastapi.exceptions import RequestValidationError
 
-from pedgrowth.contracts import new_event
+from pedgrowth.contracts import Day, new_event
 from pedgrowth.contracts.catalog import Fact
 from pedgrowth.contracts.registry import EndReason, OrganizationRegistered
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
@@ -33,7 +33,7 @@ def current_service(request: Request) -> Service:
 
 
 ServiceDep = Annotated[Service, Depends(current_service)]
-AsOf = Annotated[date | None, Query(description="The day to answer for (YYYY-MM-DD); today when absent.")]
+AsOf = Annotated[Day | None, Query(description="The day to answer for (YYYY-MM-DD); today when absent.")]
 
 
 def registry(service: Service) -> RegistryApplication:
@@ -109,7 +109,7 @@ async def import_staff(
     org_id: str, principal: Writer, service: ServiceDep,
     file: Annotated[UploadFile, File(description="CSV or XLSX with the columns of docs/registry.md")],
     end_missing: Annotated[bool, Query(description="End the employment of people missing from the file")] = False,
-    ended_on: Annotated[date | None, Query(description="End date for people missing (default today)")] = None,
+    ended_on: Annotated[Day | None, Query(description="End date for people missing (default today)")] = None,
     end_reason: EndReason = EndReason.OTHER,
 ) -> dict:
     """Record what the file says; idempotent, with a per-row report and the people missing from it."""

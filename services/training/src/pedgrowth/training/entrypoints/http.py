@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 
+from pedgrowth.contracts import Day
 from pedgrowth.contracts.training import Category, Format, ProgramKind, ProviderKind
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal
@@ -88,7 +89,7 @@ async def get_program(program_id: str, app: App, _: CurrentPrincipal) -> dict:
 @router.get("/persons/{person_id}/transcript", response_model=schemas.Transcript,
             summary="A person's professional-development transcript")
 async def get_transcript(person_id: str, app: App, access: Rules, principal: CurrentPrincipal,
-                         as_of: date | None = None) -> dict:
+                         as_of: Day | None = None) -> dict:
     """Courses, diagnostics (each deficit: addressed by a later course or not), routes, categories, competitions."""
     access.check_person(principal, person_id)
     found = await asyncio.to_thread(app.transcript, person_id, as_of or date.today())
@@ -116,7 +117,7 @@ async def provider_report(
             summary="Qualification categories ending within the next N months")
 async def expiring_categories(
     app: App, access: Rules, principal: PersonReader, scope: ScopeParam = None,
-    months: Annotated[int, Query(ge=1, le=60)] = 6, as_of: date | None = None, category: Category | None = None,
+    months: Annotated[int, Query(ge=1, le=60)] = 6, as_of: Day | None = None, category: Category | None = None,
 ) -> dict:
     """People working in the scope on ``as_of`` whose current category ends by as_of + months."""
     resolved = scope_from(principal, scope, access)
