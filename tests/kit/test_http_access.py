@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pedgrowth.contracts.registry import OrganizationRegistered
-from pedgrowth.contracts.training import CourseCompleted, ProviderRegistered
+from pedgrowth.contracts.training import ProviderRegistered, RouteCompleted
 from pedgrowth.kit.auth import SESSION_COOKIE, Principal, Role
 from pedgrowth.kit.service import scope_of_fields
 from pedgrowth.training.application import TrainingApplication
@@ -89,10 +89,10 @@ async def test_same_source_and_id_twice_is_recorded_once(client):
 
 
 async def test_business_rule_rejection_names_the_field(client):
-    unknown = cloud_event(CourseCompleted(person_id="p-1", program_id="missing", completed_on="2024-02-01"))
+    unknown = cloud_event(RouteCompleted(route_id="missing", person_id="p-1", completed_on="2024-02-01"))
     response = await client.post("/api/v1/events", json=unknown, headers=auth())
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "data", "program_id"]
+    assert response.json()["detail"][0]["loc"] == ["body", "data", "route_id"]
 
 
 async def test_health_and_metrics_are_open(client):

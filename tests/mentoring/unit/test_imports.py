@@ -92,5 +92,12 @@ def test_pair_assignments_are_imported_from_xlsx_with_derived_pair_ids():
 
 def test_a_rule_broken_by_a_row_names_the_russian_column():
     app = new_app()
+    record(app, mentor("m-1", person_id="p-2"))
+    row = run(app, PAIRS, pairs_xlsx([["m-1", "p-2", "teacher_teacher", "01.09.2024", None]]), "p.xlsx")["rows"][0]
+    assert (row["outcome"], row["field"], row["reason_code"]) == ("rejected", "Код наставляемого", "business_rule")
+
+
+def test_a_pair_whose_mentor_is_not_registered_yet_waits():
+    app = new_app()
     row = run(app, PAIRS, pairs_xlsx([["m-404", "p-1", "teacher_teacher", "01.09.2024", None]]), "p.xlsx")["rows"][0]
-    assert (row["outcome"], row["field"], row["reason_code"]) == ("rejected", "Код наставника", "business_rule")
+    assert row["outcome"] == "waiting"

@@ -32,11 +32,9 @@ def test_the_same_event_delivered_twice_is_recorded_once(app):
     assert record(app, pair(), event_id="e-1") is Outcome.DUPLICATE
 
 
-def test_a_pair_needs_a_registered_mentor(app):
-    with pytest.raises(UnknownReference) as error:
-        record(app, pair(mentor_id="m-404"))
-    assert error.value.field == "data.mentor_id"
-    assert "m-404 is not registered" in str(error.value)
+def test_a_pair_of_a_mentor_not_registered_yet_waits_for_the_mentor(app):
+    assert record(app, pair(mentor_id="m-404")) is Outcome.WAITING
+    assert [(w.kind, w.key) for w in app.waiting.catch_up()] == [("mentor", "m-404")]
 
 
 def test_a_mentor_cannot_mentor_themselves(app):

@@ -16,7 +16,7 @@ from pedgrowth.contracts import REGISTRY_DLQ, REGISTRY_EVENTS, REGISTRY_INBOX, d
 from pedgrowth.kit.auth import Role
 from pedgrowth.registry.bootstrap import build
 from pedgrowth.registry.config import RegistrySettings
-from tests.registry.builders import close, hire, org, vacancy
+from tests.registry.builders import close, end, hire, org, vacancy
 from tests.support.kafka import produce
 from tests.support.services import auth, cloud_event, running, settings_for
 
@@ -95,7 +95,7 @@ async def test_the_inbox_records_good_facts_and_dead_letters_broken_rules_with_t
     key = uuid.uuid4().hex[:8]
     school, good, bad = f"sch-{key}", f"p-{key}", f"q-{key}"
     broken = cloud_event(hire(bad, school, started_on="2021-09-01", pedagogical_experience_since="2022-01-01"))
-    unknown_org = cloud_event(hire(good, f"nowhere-{key}"))
+    unknown_org = cloud_event(end(f"nobody-{key}", school))
     inbound = [cloud_event(hire(good, school)), broken, unknown_org]
     app = build(settings_for(RegistrySettings, kafka, tmp_path))
     async with running(app):
@@ -111,4 +111,4 @@ async def test_the_inbox_records_good_facts_and_dead_letters_broken_rules_with_t
     reasons = {event_id(r): dict(r.headers) for r in dead if event_id(r) in (broken["id"], unknown_org["id"])}
     assert reasons[broken["id"]]["pedgrowth-field"] == b"data.pedagogical_experience_since"
     assert reasons[unknown_org["id"]]["pedgrowth-reason-code"] == b"business_rule"
-    assert b"is not registered" in reasons[unknown_org["id"]]["pedgrowth-reason"]
+    assert b"has no employment" in reasons[unknown_org["id"]]["pedgrowth-reason"]

@@ -27,10 +27,10 @@ def test_a_person_may_work_at_two_organisations_at_once(app):
     assert sorted(app.active_org_ids("p-1")) == ["sch-1", "sch-2"]
 
 
-def test_a_hire_at_an_unregistered_organisation_is_refused(app):
-    with pytest.raises(UnknownReference, match="organisation nope is not registered") as caught:
-        record(app, hire(org_id="nope"))
-    assert caught.value.field == "data.org_id"
+def test_a_hire_at_an_unregistered_organisation_waits_for_its_registration(app):
+    assert record(app, hire(org_id="nope")).value == "waiting"
+    assert app.person("p-1") is None
+    assert [(w.kind, w.key) for w in app.waiting.catch_up()] == [("organisation", "nope")]
 
 
 def test_pedagogical_experience_cannot_begin_after_the_hire(app):

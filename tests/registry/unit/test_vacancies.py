@@ -15,9 +15,8 @@ def test_a_vacancy_opens_once(app):
     assert caught.value.field == "data.vacancy_id"
 
 
-def test_a_vacancy_at_an_unregistered_organisation_is_refused(app):
-    with pytest.raises(UnknownReference):
-        record(app, vacancy(org_id="nope"))
+def test_a_vacancy_at_an_unregistered_organisation_waits_for_its_registration(app):
+    assert record(app, vacancy(org_id="nope")).value == "waiting"
 
 
 def test_a_vacancy_dated_in_the_future_is_refused(app):

@@ -81,8 +81,8 @@ async def test_the_inbox_records_what_it_can_and_dead_letters_the_rest_with_the_
     person, prog = unique("p"), unique("prog")
     good = [facts.programme(program_id=prog), facts.course(person_id=person, program_id=prog),
             facts.route_started(person_id=person, started_on="2023-10-10")]
-    bad = [facts.course(person_id=person, program_id=unique("missing")),
-           facts.route_completed(person_id=person, completed_on="2023-01-01")]
+    bad = [facts.route_completed(person_id=person, completed_on="2023-01-01"),
+           facts.route_completed(person_id=person, route_id=unique("route"), completed_on="2024-01-01")]
     events = [cloud_event(d) for d in good + bad]
     app = build(settings_for(TrainingSettings, kafka, tmp_path))
     async with running(app):
@@ -99,11 +99,11 @@ async def test_the_inbox_records_what_it_can_and_dead_letters_the_rest_with_the_
         mine = await eventually(dead_letters, timeout=20)
     assert sorted(f.type for f in out) == sorted(d.event_type for d in good)
     fields = {h["pedgrowth-field"].decode() for h in mine.values()}
-    assert fields == {"data.program_id", "data.completed_on"}
+    assert fields == {"data.route_id", "data.completed_on"}
     assert {h["pedgrowth-reason-code"].decode() for h in mine.values()} == {"business_rule"}
 
 
-async def test_an_xlsx_list_with_unknown_programmes_imports_the_rest_and_reports_them(kafka, tmp_path):
+async def test_an_xlsx_list_with_unknown_programmes_imports_the_rest_and_reports_the_waiting_rows(kafka, tmp_path):
     prov, known, unknown_a, unknown_b = unique("prov"), unique("prog"), unique("nope"), unique("nope")
     people = [unique("p") for _ in range(4)]
     rows = [["№", "ФИО", "Идентификатор педагога", "Код программы", "Дата окончания", "Номер удостоверения"],
@@ -130,9 +130,8 @@ async def test_an_xlsx_list_with_unknown_programmes_imports_the_rest_and_reports
         out = await published(kafka, set(people), expect=2)
         report = (await client.get("/api/v1/reports/providers", params={"year": 2024}, headers=auth())).json()
     assert first["unknown_programs"] == sorted([unknown_a, unknown_b])
-    assert [r["outcome"] for r in first["results"]] == ["accepted", "rejected", "accepted", "rejected"]
-    assert {r["column"] for r in first["results"] if r["outcome"] == "rejected"} == {"Код программы"}
-    assert (again["accepted"], again["duplicate"], again["rejected"]) == (0, 2, 2)
+    assert [r["outcome"] for r in first["results"]] == ["accepted", "waiting", "accepted", "waiting"]
+    assert (again["accepted"], again["duplicate"], again["waiting"], again["rejected"]) == (0, 2, 2, 0)
     assert sorted(f.subject for f in out) == sorted([people[0], people[2]])
     assert all("Иванова" not in json.dumps(f.envelope.to_json(), ensure_ascii=False) for f in out)
     assert [r["completions"] for r in report["rows"] if r["provider_id"] == prov] == [2]

@@ -2,15 +2,15 @@
 
 import pytest
 
-from pedgrowth.training.domain.errors import Conflict, UnknownReference
+from pedgrowth.training.domain.errors import Conflict
 from pedgrowth.training.domain.learner import Learner
 from tests.training.facts import course, record, recorded
 
 
-def test_a_completion_of_an_unknown_programme_is_refused_naming_the_programme(app):
-    with pytest.raises(UnknownReference) as caught:
-        record(app, course(program_id="nope"))
-    assert caught.value.field == "data.program_id" and "nope" in str(caught.value)
+def test_a_completion_of_a_programme_not_published_yet_waits_for_it(app):
+    assert record(app, course(program_id="nope")) == "waiting"
+    assert not recorded(app, Learner.CourseCompleted)
+    assert [p.field for w in app.waiting.catch_up() for p in w.waiting()] == ["data.program_id"]
 
 
 def test_a_historical_completion_dated_before_the_programme_was_entered_is_accepted(app):

@@ -51,8 +51,11 @@ DLQ_REASON_HEADER = "pedgrowth-reason"
 DLQ_REASON_CODE_HEADER = "pedgrowth-reason-code"
 DLQ_FIELD_HEADER = "pedgrowth-field"
 DLQ_ORIGIN_HEADER = "pedgrowth-origin"
-DLQ_REASON_CODES: tuple[str, ...] = ("invalid_json", "schema", "business_rule", "processing_error")
-"""processing_error: the message failed repeatedly while the store answered (a poison message)."""
+DLQ_REASON_CODES: tuple[str, ...] = (
+    "invalid_json", "schema", "business_rule", "processing_error", "unresolved_reference",
+)
+"""processing_error: the message failed repeatedly while the store answered (a poison message);
+unresolved_reference: the fact named something that was not recorded within the waiting time."""
 
 
 def dlq_origin(topic: str, partition: int, offset: int) -> str:

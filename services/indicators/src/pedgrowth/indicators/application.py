@@ -10,15 +10,25 @@ from eventsourcing.utils import get_topic
 
 from pedgrowth.contracts import indicators as contract
 from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.waiting import Reference
 
 from .domain.errors import Conflict, UnknownReference
 from .domain.plan import Plan, ReportedValues, measure_status, plan_id_of, reports_id_of
+
+
+PLAN = Reference(
+    kind="plan", aggregate_id=plan_id_of,
+    waits={"target_set": "plan_id", "measure_completed": "plan_id"}, recorded_by={"plan_adopted": "plan_id"},
+    missing_en="plan {key} has not been adopted", missing_ru="план {key} не принят",
+)
+"""A target or a completed measure may come before its plan's adoption."""
 
 
 class IndicatorsApplication(RecordingApplication):
     """Use cases of the indicators service; one `on_<event name>` per contract event type."""
 
     name = "indicators"
+    references = (PLAN,)
 
     def on_plan_adopted(self, data: contract.PlanAdopted) -> Sequence[Aggregate]:
         """A municipality adopts a plan once; its targets must fall within its period."""

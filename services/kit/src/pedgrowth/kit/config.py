@@ -48,6 +48,10 @@ class ServiceSettings(BaseSettings):
     relay_poll_seconds: float = 0.05
     inbox_max_attempts: int = 3
     inbox_batch_size: int = 500
+    # A fact whose reference is not recorded waits this long before its dead letter (unresolved_reference).
+    waiting_max_age_seconds: float = 7 * 24 * 3600.0
+    # How often waiting facts are checked: overdue ones refused, gauges refreshed, refusals dead-lettered.
+    waiting_sweep_seconds: float = 5.0
 
     @property
     def consumer_group_timeouts(self) -> dict[str, int]:

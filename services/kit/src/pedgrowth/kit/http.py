@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from .auth import CurrentPrincipal, Principal, forbid
 from .bodies import BodyGuard, BodyLimits, error_body
 from .inbox import BUSINESS_RULE, Result
+from .operator import router as operator_router
 from .recording import Outcome
 from .service import Service
 
@@ -35,6 +36,7 @@ def create_app(service: Service) -> FastAPI:
     add_events_route(app, service)
     for router in parts.routers:
         app.include_router(router)
+    app.include_router(operator_router)
     return app
 
 

@@ -13,7 +13,6 @@ from pedgrowth.contracts import (
     ContractViolation,
     Fact,
     decode_for_service,
-    dlq_headers,
     dlq_origin,
     dlq_topic,
     inbox_group,
@@ -21,8 +20,10 @@ from pedgrowth.contracts import (
 )
 
 from .config import ServiceSettings
+from .deadletters import publish_letter
 from .metrics import Metrics
 from .recording import Outcome, RecordingApplication
+from .waiting import Parked, Reference
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +78,42 @@ class Inbox:
         """The fact, or ContractViolation naming the field and the reason."""
         return decode_for_service(raw, self.service)
 
-    def record(self, fact: Fact) -> Result:
-        """Record a validated fact (synchronous: run it in a thread)."""
+    def record(self, fact: Fact, origin: str = "http") -> Result:
+        """Record a validated fact, then the facts that waited for it (synchronous: run it in a thread)."""
         try:
-            outcome = self.app.record(fact)
+            outcome = self.app.record(fact, origin)
         except tuple(self.rejections) as error:
             return rejected(BUSINESS_RULE, str(error), getattr(error, "field", None), fact,
                             http_status=self.status_of(error))
+        if outcome is not Outcome.WAITING:
+            self.release_behind(fact)
         return Result(outcome, id=fact.envelope.id, type=fact.envelope.type)
+
+    def release_behind(self, fact: Fact) -> None:
+        """The facts that waited for what ``fact`` records go through the inbox now, in arrival order."""
+        for reference, key in self.app.waiting.behind(fact.data):
+            for parked in self.app.waiting.waiting_for(reference, key):
+                self.release(reference, key, parked)
+
+    def release(self, reference: Reference, key: str, parked: Parked) -> Result:
+        """Record a waiting fact the way it would have been recorded had it come in order."""
+        try:
+            fact = self.validate(parked.payload)
+        except ContractViolation as violation:
+            result = rejected(violation.reason, violation.message, violation.field)
+        else:
+            result = self.record(fact, parked.origin)
+        if result.outcome is Outcome.REJECTED:
+            self.app.waiting.refused(reference.kind, key, parked.receipt, result.reason_code, result.reason or "",
+                                     result.field)
+        elif result.outcome is not Outcome.WAITING:
+            self.app.waiting.released(reference, key, parked.receipt)
+        self.count(result, "waiting")
+        return result
+
+    def count_refused(self, reason_code: str) -> None:
+        """A waiting fact refused by the worker (it waited too long)."""
+        self.count(Result(Outcome.REJECTED, reason_code=reason_code), "waiting")
 
     def status_of(self, error: Exception) -> int:
         """The HTTP status the service's table gives this domain error (most specific class wins)."""
@@ -101,14 +130,14 @@ class Inbox:
         elif result.outcome is Outcome.ACCEPTED:
             self.metrics.events_recorded.labels(self.service, result.type).inc()
 
-    def process(self, raw: bytes | str | dict, channel: str) -> Result:
+    def process(self, raw: bytes | str | dict, channel: str, origin: str | None = None) -> Result:
         """Validate and record one inbound event (synchronous)."""
         try:
             fact = self.validate(raw)
         except ContractViolation as violation:
             result = rejected(violation.reason, violation.message, violation.field)
         else:
-            result = self.record(fact)
+            result = self.record(fact, origin or channel)
         self.count(result, channel)
         return result
 
@@ -192,7 +221,7 @@ class KafkaInbox:
         results = []
         for record in records:
             try:
-                results.append(self.inbox.process(record.value or b"", "kafka"))
+                results.append(self.inbox.process(record.value or b"", "kafka", dlq_origin(*origin_of(record))))
             except Exception as error:  # noqa: BLE001 - decided by after_failure: retry or dead-letter
                 return results, error
         return results, None
@@ -227,10 +256,14 @@ class KafkaInbox:
 
     async def dead_letter(self, record: ConsumerRecord, result: Result) -> None:
         """Publish the original bytes, under the original key, with the reason to the DLQ."""
-        headers = dlq_headers(code=result.reason_code, reason=result.reason or "",
-                              origin=dlq_origin(*origin_of(record)), field=result.field)
-        await self.producer.send_and_wait(self.dlq, value=record.value, key=record.key,
-                                          headers=[(k, v.encode()) for k, v in headers.items()])
+        await self.publish(value=record.value, key=record.key, code=result.reason_code, reason=result.reason or "",
+                           origin=dlq_origin(*origin_of(record)), field=result.field)
+
+    async def publish(self, *, value: bytes | None, key: bytes | None, code: str, reason: str, origin: str,
+                      field: str | None) -> None:
+        """One dead letter on ``<service>.inbox.dlq`` (also the waiting worker's refusals)."""
+        await publish_letter(self.producer, self.dlq, value=value, key=key, code=code, reason=reason,
+                             origin=origin, field=field)
         self.inbox.metrics.dlq_published.labels(self.inbox.service).inc()
 
 

@@ -35,6 +35,12 @@ class Metrics:
         self.dlq_published = Counter(
             "pedgrowth_dlq_published", "Messages sent to <service>.inbox.dlq",
             ["service"], registry=r)
+        self.waiting_facts = Gauge(
+            "pedgrowth_waiting_facts", "Facts kept until the fact they refer to is recorded",
+            ["service"], registry=r)
+        self.waiting_oldest = Gauge(
+            "pedgrowth_waiting_oldest_seconds", "Age of the oldest waiting fact (0 when none waits)",
+            ["service"], registry=r)
         self.ready = Gauge(
             "pedgrowth_ready", "1 when the store and the broker answer", ["service"], registry=r)
         self.http_requests = Counter(

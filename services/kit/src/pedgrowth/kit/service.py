@@ -14,12 +14,14 @@ from pedgrowth.contracts import EventData, dlq_topic, events_topic, inbox_topic
 
 from .auth import Principal, Role, Tokens
 from .config import ServiceSettings
+from .deadletters import DeadLetters
 from .inbox import Inbox, KafkaInbox
 from .kafka import ensure_topics, relay_producer, topic_size
 from .lease import lease_for
 from .metrics import Metrics
 from .recording import NotHandled, RecordingApplication
 from .relay import OutboxRelay, Translate
+from .waiting import WaitingWorker
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,8 @@ class Service:
         self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
         self.kafka_inbox: KafkaInbox | None = None
+        self.dead_letters = DeadLetters(self.inbox, self.settings.kafka_bootstrap_servers, dlq_topic(self.name),
+                                        self.settings.kafka_fetch_max_wait_ms)
         self.stop = asyncio.Event()
         self.tasks: list[asyncio.Task] = []
 
@@ -94,6 +98,9 @@ class Service:
         self.spawn(self.relay.run(self.stop), "relay")
         self.spawn(self.nudge_relay(), "nudge")
         self.spawn(self.kafka_inbox.run(self, self.stop), "inbox")
+        waiting = WaitingWorker(self.inbox, self.settings.waiting_max_age_seconds,
+                                self.settings.waiting_sweep_seconds, self.kafka_inbox.publish)
+        self.spawn(waiting.run(self, self.stop), "waiting")
         for work in self.parts.background:
             self.spawn(work(self, self.stop), getattr(work, "__name__", type(work).__name__))
 

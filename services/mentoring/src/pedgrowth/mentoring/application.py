@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from pedgrowth.contracts import mentoring as contract
 from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.waiting import Reference
 
 from .domain.errors import Conflict, UnknownReference
 from .domain.mentor import Mentor, mentor_key
@@ -21,11 +22,19 @@ from .translation import to_contract
 DEFAULT_MAX_MENTEES = 5
 T = TypeVar("T")
 
+MENTOR = Reference(
+    kind="mentor", aggregate_id=mentor_key,
+    waits={"pair_assigned": "mentor_id"}, recorded_by={"mentor_registered": "mentor_id"},
+    missing_en="mentor {key} is not registered", missing_ru="наставник {key} не зарегистрирован",
+)
+"""A pair may come before its mentor's registration (another key, another partition)."""
+
 
 class MentoringApplication(RecordingApplication):
     """Use cases of the mentoring service; one `on_<event name>` per contract event type."""
 
     name = "mentoring"
+    references = (MENTOR,)
 
     def __init__(self, env=None, **kwargs):
         super().__init__(env=env, **kwargs)

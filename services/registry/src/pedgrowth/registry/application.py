@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from pedgrowth.contracts import registry as contract
 from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.waiting import Reference
 
 from .domain.errors import Conflict, UnknownReference
 from .domain.organisation import Organisation, organisation_id
@@ -20,11 +21,20 @@ from .index import Directory
 
 DEFAULT_FUTURE_TOLERANCE_DAYS = 1
 
+ORGANISATION = Reference(
+    kind="organisation", aggregate_id=organisation_id,
+    waits={"employment_started": "org_id", "vacancy_opened": "org_id"},
+    recorded_by={"organization_registered": "org_id"},
+    missing_en="organisation {key} is not registered", missing_ru="организация {key} не зарегистрирована",
+)
+"""A hire or a vacancy may come before its organisation's registration (another key, another partition)."""
+
 
 class RegistryApplication(RecordingApplication):
     """Use cases of the registry service; one `on_<event name>` per contract event type."""
 
     name = "registry"
+    references = (ORGANISATION,)
 
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = date.today):
         super().__init__(env=env)
@@ -124,6 +134,10 @@ class RegistryApplication(RecordingApplication):
             return False
         self.save(person)
         return True
+
+    def municipality_of(self, org_id: str) -> str | None:
+        organisation = self.get_or_none(organisation_id(org_id))
+        return None if organisation is None else organisation.municipality_id
 
     def require_organisation(self, org_id: str) -> Organisation:
         organisation = self.get_or_none(organisation_id(org_id))

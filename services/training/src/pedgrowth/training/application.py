@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 
 from eventsourcing.domain import Aggregate
 
 from pedgrowth.contracts import training as contract
 from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.waiting import Reference
 
 from . import queries
 from .adapters.views import TrainingViews
@@ -18,10 +20,19 @@ from .domain.errors import UnknownReference
 from .domain.learner import Learner, learner_id
 
 
+PROGRAMME = Reference(
+    kind="programme", aggregate_id=partial(catalogue_id, "programme"),
+    waits={"course_completed": "program_id"}, recorded_by={"program_published": "program_id"},
+    missing_en="programme {key} is not known to training", missing_ru="программа {key} не опубликована",
+)
+"""A completion may come before its programme is published (another key, another partition)."""
+
+
 class TrainingApplication(RecordingApplication):
     """Use cases of the training service (one ``on_<event>`` per contract type) and its queries."""
 
     name = "training"
+    references = (PROGRAMME,)
 
     def __init__(self, env: dict | None = None, workplaces: Workplaces | None = None):
         super().__init__(env)
@@ -101,6 +112,19 @@ class TrainingApplication(RecordingApplication):
         learner = self.learner(data.person_id)
         learner.pass_assessment(data.qualification, data.passed_on)
         return [learner]
+
+    def place_of(self, data) -> tuple[str | None, str | None]:
+        """A fact about a person belongs to where registry.events says they work (for access)."""
+        org_id, municipality_id = super().place_of(data)
+        person_id = getattr(data, "person_id", None)
+        if org_id is None and person_id:
+            places = self.workplaces.places_of(person_id)
+            if places:
+                return places[0].org_id, places[0].municipality_id
+        return org_id, municipality_id
+
+    def municipality_of(self, org_id: str) -> str | None:
+        return self.workplaces.place(org_id).municipality_id
 
     def learner(self, person_id: str) -> Learner:
         """The person's learner record, opened on first use."""

@@ -184,7 +184,7 @@ def import_row(inbox: Inbox, layout: Layout, number: int, values: dict, authoriz
     result = inbox.record(fact)
     inbox.count(result, "import")
     entry = row_entry(layout, number, result, layout.kind.column(result.field), fact.data.person_id)
-    if result.outcome is Outcome.REJECTED and result.field == "data.program_id":
+    if result.outcome is Outcome.WAITING or (result.outcome is Outcome.REJECTED and result.field == "data.program_id"):
         entry["unknown_program"] = fact.data.program_id
     return entry
 

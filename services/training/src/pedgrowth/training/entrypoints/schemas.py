@@ -171,6 +171,7 @@ class ImportReport(BaseModel):
     rows: int
     accepted: int
     duplicate: int
+    waiting: int = Field(0, description="rows whose programme is not published yet: recorded once it is")
     rejected: int
     unknown_programs: list[str]
     results: list[ImportRow]

@@ -1,0 +1,168 @@
+"""Operator resources every service has: its waiting facts, its dead letters, and their replay."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, status
+from pydantic import BaseModel, Field
+
+from .auth import CurrentPrincipal, Principal, Role, forbid
+from .deadletters import Filter, Letter
+from .recording import Outcome
+
+router = APIRouter(prefix="/api/v1", tags=["operations"])
+
+
+class WaitingFact(BaseModel):
+    """A fact kept until the thing it names is recorded."""
+
+    event_id: str
+    source: str
+    type: str
+    waits_for: str = Field(description="the kind of reference: organisation, programme, mentor, plan")
+    key: str = Field(description="the id it names, not recorded yet")
+    field: str
+    org_id: str | None
+    municipality_id: str | None
+    origin: str
+    parked_at: datetime
+    age_seconds: float
+
+
+class WaitingList(BaseModel):
+    service: str
+    count: int
+    facts: list[WaitingFact]
+
+
+class DeadLetter(BaseModel):
+    """A message the service could not accept, with why (English and Russian) and the original payload."""
+
+    id: str = Field(description="partition-offset on <service>.inbox.dlq")
+    time: datetime
+    reason_code: str
+    reason: str
+    reason_ru: str
+    field: str | None
+    origin: str
+    event_id: str | None
+    event_type: str | None
+    source: str | None
+    org_id: str | None
+    municipality_id: str | None
+    recorded: bool = Field(description="recorded since (replayed, or delivered again)")
+    payload: str
+
+
+class DeadLetterList(BaseModel):
+    service: str
+    count: int
+    letters: list[DeadLetter]
+
+
+class Replay(BaseModel):
+    """Which letters to replay: ids, or a filter, or all of them."""
+
+    ids: list[str] | None = None
+    org_id: str | None = None
+    reason: str | None = None
+    since: date | None = None
+    all: bool = False
+
+
+class ReplayOutcome(BaseModel):
+    id: str
+    outcome: Outcome
+    event_id: str | None = None
+    type: str | None = None
+    reason_code: str | None = None
+    field: str | None = None
+    reason: str | None = None
+
+
+class ReplayReport(BaseModel):
+    service: str
+    replayed: int
+    outcomes: list[ReplayOutcome]
+
+
+def may_see(principal: Principal, org_id: str | None, municipality_id: str | None) -> bool:
+    """Admins see everything, a municipal operator its municipality, a school system itself."""
+    if principal.role is Role.SCHOOL_SYSTEM:
+        return org_id is not None and org_id == principal.org_id
+    return principal.covers(org_id=org_id, municipality_id=municipality_id)
+
+
+def require_operator(principal: Principal) -> None:
+    if principal.role not in (Role.ADMIN, Role.MUNICIPAL_OPERATOR):
+        raise forbid(f"role {principal.role.value} may not read dead letters (admin or municipal operator)")
+
+
+@router.get("/waiting", response_model=WaitingList, summary="Facts waiting for what they refer to")
+async def waiting_facts(request: Request, principal: CurrentPrincipal,
+                        org_id: Annotated[str | None, Query(description="only this organisation's")] = None):
+    service = request.app.state.service
+    if principal.role is Role.REGIONAL_ANALYST:
+        raise forbid("role regional_analyst may not read waiting facts")
+    if principal.role is Role.SCHOOL_SYSTEM and org_id not in (None, principal.org_id):
+        raise forbid(f"org_id: {org_id} is not the caller's organisation")
+    lists = await asyncio.to_thread(service.app.waiting.catch_up)
+    now = time.time()
+    facts = [
+        WaitingFact(event_id=p.event_id, source=p.source, type=p.event_type, waits_for=w.kind, key=w.key,
+                    field=p.field, org_id=p.org_id, municipality_id=p.municipality_id, origin=p.origin,
+                    parked_at=datetime.fromtimestamp(p.parked_at, UTC), age_seconds=round(now - p.parked_at, 3))
+        for w in lists for p in w.waiting()
+        if (org_id is None or p.org_id == org_id) and may_see(principal, p.org_id, p.municipality_id)
+    ]
+    facts.sort(key=lambda f: f.parked_at)
+    return WaitingList(service=service.name, count=len(facts), facts=facts)
+
+
+async def visible_letters(request: Request, principal: Principal, wanted: Filter) -> list[Letter]:
+    require_operator(principal)
+    dead_letters = request.app.state.service.dead_letters
+    return await dead_letters.letters(wanted, lambda place: may_see(principal, *place))
+
+
+@router.get("/dead-letters", response_model=DeadLetterList, summary="Messages this service could not accept")
+async def list_dead_letters(
+    request: Request, principal: CurrentPrincipal,
+    org_id: Annotated[str | None, Query(description="only this organisation's")] = None,
+    reason: Annotated[str | None, Query(description="only this reason code, e.g. business_rule")] = None,
+    since: Annotated[date | None, Query(description="only letters from this day on (YYYY-MM-DD)")] = None,
+):
+    service = request.app.state.service
+    letters = await visible_letters(request, principal, Filter(org_id=org_id, reason=reason, since=since))
+    described = await asyncio.to_thread(lambda: [service.dead_letters.describe(x) for x in letters])
+    return DeadLetterList(service=service.name, count=len(described), letters=described)
+
+
+@router.get("/dead-letters/{letter_id}", response_model=DeadLetter, summary="One dead letter")
+async def show_dead_letter(request: Request, principal: CurrentPrincipal,
+                           letter_id: Annotated[str, Path(pattern=r"^\d+-\d+$")]):
+    service = request.app.state.service
+    letters = await visible_letters(request, principal, Filter(ids=frozenset([letter_id])))
+    if not letters:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"letter_id: no dead letter {letter_id} you may see")
+    return await asyncio.to_thread(service.dead_letters.describe, letters[0])
+
+
+@router.post("/dead-letters/replay", response_model=ReplayReport,
+             summary="Send dead letters through the inbox again (idempotent: receipts dedupe)")
+async def replay_dead_letters(request: Request, principal: CurrentPrincipal, replay: Annotated[Replay, Body()]):
+    service = request.app.state.service
+    if not (replay.all or replay.ids or replay.org_id or replay.reason or replay.since):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                            [{"loc": ["body", "all"], "msg": "name ids, a filter, or all: true", "type": "value_error"}])
+    wanted = Filter(org_id=replay.org_id, reason=replay.reason, since=replay.since,
+                    ids=frozenset(replay.ids) if replay.ids else None)
+    letters = await visible_letters(request, principal, wanted)
+    outcomes = await asyncio.to_thread(service.dead_letters.replay, letters)
+    if any(o["outcome"] == Outcome.ACCEPTED for o in outcomes):
+        service.inbox.recorded.set()
+    return ReplayReport(service=service.name, replayed=len(outcomes), outcomes=outcomes)

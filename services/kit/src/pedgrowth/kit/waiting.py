@@ -1,0 +1,322 @@
+"""Waiting facts: a fact that names a reference not recorded yet is kept in the store until it is.
+
+School systems publish on their own schedules and under other Kafka keys, so a hire may
+arrive before its organisation, a course before its programme. Such a fact is parked in
+a ``WaitingFacts`` aggregate (one per referenced thing: kind and key), saved in the
+service's own store before the inbox commits the message, so a restart loses nothing.
+When the reference is recorded, the parked facts go through the inbox again in arrival
+order — exactly the path in-order delivery takes, deduplicated by their (source, id)
+receipts. A fact still waiting after ``waiting_max_age_seconds`` is refused with
+``unresolved_reference`` and its dead letter is published by the ``WaitingWorker``.
+
+Each service declares its references (``Reference``): which fact types wait on them,
+through which field, and which fact types record them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import get_topic
+
+if TYPE_CHECKING:
+    from .inbox import Inbox
+
+log = logging.getLogger(__name__)
+
+UNRESOLVED_REFERENCE = "unresolved_reference"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something facts refer to (an organisation, a programme…) and how the service records it.
+
+    ``waits`` maps a contract type suffix to the data field naming the reference;
+    ``recorded_by`` maps the type suffixes that record it to the field holding its key.
+    ``missing_en`` / ``missing_ru`` say what is missing, with ``{key}``.
+    """
+
+    kind: str
+    aggregate_id: Callable[[str], UUID]
+    waits: Mapping[str, str]
+    recorded_by: Mapping[str, str]
+    missing_en: str
+    missing_ru: str
+
+    def key_in(self, data: Any, suffix_fields: Mapping[str, str]) -> str | None:
+        name = suffix_fields.get(getattr(data, "type_suffix", ""))
+        return getattr(data, name, None) if name else None
+
+
+@dataclass(frozen=True)
+class Parked:
+    """One waiting fact as kept in the store: the envelope as JSON, where it came from, since when."""
+
+    receipt: str
+    event_id: str
+    source: str
+    event_type: str
+    payload: str
+    origin: str
+    parked_at: float
+    field: str
+    org_id: str | None = None
+    municipality_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A parked fact that will not be recorded: its dead letter is due."""
+
+    parked: Parked
+    reason_code: str
+    reason: str
+    field: str | None
+
+
+def waiting_id(kind: str, key: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"pedgrowth:waiting:{kind}\x00{key}")
+
+
+class WaitingFacts(Aggregate):
+    """The facts that wait for one reference, in arrival order, and the refusals not yet dead-lettered."""
+
+    def __init__(self, kind: str, key: str):
+        self.kind = kind
+        self.key = key
+        self.parked: dict[str, dict] = {}
+        self.refused: dict[str, dict] = {}
+
+    @staticmethod
+    def create_id(kind: str, key: str) -> UUID:
+        return waiting_id(kind, key)
+
+    @event("Parked")
+    def park(self, fact: dict) -> None:
+        self.parked[fact["receipt"]] = fact
+
+    @event("Released")
+    def release(self, receipt: str) -> None:
+        self.parked.pop(receipt, None)
+
+    @event("Refused")
+    def refuse(self, receipt: str, reason_code: str, reason: str, field: str | None) -> None:
+        fact = self.parked.pop(receipt)
+        self.refused[receipt] = {"fact": fact, "reason_code": reason_code, "reason": reason, "field": field}
+
+    @event("DeadLettered")
+    def dead_lettered(self, receipt: str) -> None:
+        self.refused.pop(receipt, None)
+
+    def holds(self, receipt: str) -> bool:
+        return receipt in self.parked or receipt in self.refused
+
+    def waiting(self) -> list[Parked]:
+        return [Parked(**fact) for fact in self.parked.values()]
+
+    def refusals(self) -> list[Refusal]:
+        return [Refusal(Parked(**r["fact"]), r["reason_code"], r["reason"], r["field"]) for r in self.refused.values()]
+
+
+WAITING_TOPICS = tuple(get_topic(c) for c in (WaitingFacts.Created, WaitingFacts.Parked, WaitingFacts.Released,
+                                              WaitingFacts.Refused, WaitingFacts.DeadLettered))
+
+
+class WaitingRoom:
+    """The waiting facts of one application: park, look up, release and refuse them; an index for operators.
+
+    The lock serialises changes to ``WaitingFacts`` between the inbox and the worker,
+    which run in different threads of one process; replicas sharing a store meet the
+    store's optimistic concurrency instead (a conflicting save fails and is retried).
+    """
+
+    def __init__(self, app: Any, references: tuple[Reference, ...]):
+        self.app = app
+        self.references = references
+        self.lock = threading.RLock()
+        self.position = 0
+        self.lists: dict[UUID, WaitingFacts] = {}
+
+    # --- the inbox's side ---------------------------------------------------------------------------
+
+    def missing(self, data: Any) -> tuple[Reference, str] | None:
+        """The reference this fact names that is not recorded yet, or None."""
+        for reference in self.references:
+            key = reference.key_in(data, reference.waits)
+            if key and not self.app.exists(reference.aggregate_id(key)):
+                return reference, key
+        return None
+
+    def park(self, reference: Reference, key: str, parked: Parked) -> bool:
+        """Keep a fact until its reference is recorded; False when it is already kept (a redelivery)."""
+        with self.lock:
+            waiting = self.app.get_or_none(waiting_id(reference.kind, key)) or WaitingFacts(reference.kind, key)
+            if waiting.holds(parked.receipt):
+                return False
+            waiting.park(vars(parked))
+            self.app.save(waiting)
+            return True
+
+    def behind(self, data: Any) -> list[tuple[Reference, str]]:
+        """The references this fact records that have facts waiting for them."""
+        found = []
+        for reference in self.references:
+            key = reference.key_in(data, reference.recorded_by)
+            if key and self.app.exists(waiting_id(reference.kind, key)):
+                found.append((reference, key))
+        return found
+
+    def waiting_for(self, reference: Reference, key: str) -> list[Parked]:
+        """The facts parked for this reference, in arrival order, once it is recorded (else none)."""
+        waiting = self.app.get_or_none(waiting_id(reference.kind, key))
+        if waiting is None or not waiting.parked or not self.app.exists(reference.aggregate_id(key)):
+            return []
+        return waiting.waiting()
+
+    def released(self, reference: Reference, key: str, receipt: str) -> None:
+        """The parked fact went through the inbox (recorded, or a duplicate of what is recorded)."""
+        self.change(reference.kind, key, lambda w: w.release(receipt) if receipt in w.parked else None)
+
+    def refused(self, kind: str, key: str, receipt: str, reason_code: str, reason: str, field: str | None) -> None:
+        """The parked fact will not be recorded; its dead letter is due."""
+        self.change(kind, key, lambda w: w.refuse(receipt, reason_code, reason, field) if receipt in w.parked else None)
+
+    def dead_lettered(self, kind: str, key: str, receipt: str) -> None:
+        self.change(kind, key, lambda w: w.dead_lettered(receipt) if receipt in w.refused else None)
+
+    def change(self, kind: str, key: str, apply: Callable[[WaitingFacts], object]) -> None:
+        with self.lock:
+            waiting = self.app.get_or_none(waiting_id(kind, key))
+            if waiting is None:
+                return
+            apply(waiting)
+            if waiting.pending_events:
+                self.app.save(waiting)
+
+    # --- the operator's side: an index following the notification log ----------------------------------
+
+    def catch_up(self) -> list[WaitingFacts]:
+        """The lists with facts waiting or refusals due, after reading what the store recorded since."""
+        with self.lock:
+            head = self.app.recorder.max_notification_id() or 0
+            touched: set[UUID] = set()
+            while self.position < head:
+                page = self.app.recorder.select_notifications(self.position + 1, 500, stop=head, topics=WAITING_TOPICS)
+                touched.update(n.originator_id for n in page)
+                self.position = page[-1].id if len(page) == 500 else head
+            for list_id in touched:
+                waiting = self.app.get_or_none(list_id)
+                if waiting is not None and (waiting.parked or waiting.refused):
+                    self.lists[list_id] = waiting
+                else:
+                    self.lists.pop(list_id, None)
+            return list(self.lists.values())
+
+    def reference(self, kind: str) -> Reference | None:
+        return next((r for r in self.references if r.kind == kind), None)
+
+    def reference_for(self, event_type: str, field: str | None) -> Reference | None:
+        """The reference a fact of this type waits on through ``field`` (for wording a dead letter)."""
+        suffix = event_type.split(".")[2] if event_type.count(".") >= 3 else ""
+        for reference in self.references:
+            name = reference.waits.get(suffix)
+            if name and field in (None, f"data.{name}"):
+                return reference
+        return None
+
+
+@dataclass
+class WaitingState:
+    """What the worker saw on its last sweep: for the gauges."""
+
+    count: int = 0
+    oldest_seconds: float = 0.0
+    refusals: list[tuple[str, str, Refusal]] = field(default_factory=list)
+
+
+class WaitingWorker:
+    """Background work of the waiting room: release what became recordable, refuse what waited too long,
+    publish the refusals' dead letters, and keep the gauges.
+
+    The inbox releases waiting facts at once when it records their reference; the worker
+    covers the rest: a crash between the two, a reference recorded by another replica or
+    over another channel, and the timeout.
+    """
+
+    def __init__(self, inbox: Inbox, max_age_seconds: float, sweep_seconds: float,
+                 publish: Callable[..., Any], clock: Callable[[], float] = time.time):
+        self.inbox = inbox
+        self.room: WaitingRoom = inbox.app.waiting
+        self.max_age = max_age_seconds
+        self.sweep_seconds = sweep_seconds
+        self.publish = publish
+        self.clock = clock
+
+    async def run(self, _service, stop: asyncio.Event) -> None:
+        """Sweep every ``sweep_seconds`` until asked to stop; a failing sweep is retried."""
+        while not stop.is_set():
+            try:
+                state = await asyncio.to_thread(self.sweep)
+                await self.dead_letter(state.refusals)
+                self.set_gauges(state)
+            except Exception as error:  # noqa: BLE001 - the worker outlives store and broker outages
+                log.warning("%s waiting facts: sweep failed (%r); retrying", self.inbox.service, error)
+            try:
+                await asyncio.wait_for(stop.wait(), self.sweep_seconds)
+            except TimeoutError:
+                pass
+
+    def sweep(self) -> WaitingState:
+        """Release, refuse when overdue, and report (blocking: runs in a thread)."""
+        now = self.clock()
+        state = WaitingState()
+        for waiting in self.room.catch_up():
+            reference = self.room.reference(waiting.kind)
+            if reference is None:
+                continue
+            for parked in self.room.waiting_for(reference, waiting.key):
+                self.inbox.release(reference, waiting.key, parked)
+            for parked in waiting.waiting():
+                if now - parked.parked_at >= self.max_age:
+                    self.refuse_overdue(reference, waiting.key, parked)
+        for waiting in self.room.catch_up():
+            for parked in waiting.waiting():
+                state.count += 1
+                state.oldest_seconds = max(state.oldest_seconds, now - parked.parked_at)
+            state.refusals.extend((waiting.kind, waiting.key, r) for r in waiting.refusals())
+        return state
+
+    def refuse_overdue(self, reference: Reference, key: str, parked: Parked) -> None:
+        days = self.max_age / 86400
+        reason = (f"{reference.missing_en.format(key=key)} after {days:g} days of waiting "
+                  f"({parked.field}: {key})")
+        self.room.refused(reference.kind, key, parked.receipt, UNRESOLVED_REFERENCE, reason, parked.field)
+        self.inbox.count_refused(UNRESOLVED_REFERENCE)
+
+    async def dead_letter(self, refusals: list[tuple[str, str, Refusal]]) -> None:
+        """Publish each refusal's dead letter, then forget it (a crash in between publishes it again)."""
+        for kind, key, refusal in refusals:
+            parked = refusal.parked
+            await self.publish(value=parked.payload.encode(), key=key_of(parked), code=refusal.reason_code,
+                               reason=refusal.reason, origin=parked.origin, field=refusal.field)
+            await asyncio.to_thread(self.room.dead_lettered, kind, key, parked.receipt)
+
+    def set_gauges(self, state: WaitingState) -> None:
+        metrics, service = self.inbox.metrics, self.inbox.service
+        metrics.waiting_facts.labels(service).set(state.count)
+        metrics.waiting_oldest.labels(service).set(state.oldest_seconds)
+
+
+def key_of(parked: Parked) -> bytes | None:
+    """The Kafka key the fact came with: its subject."""
+    subject = json.loads(parked.payload).get("subject")
+    return subject.encode() if isinstance(subject, str) else None
