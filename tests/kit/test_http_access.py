@@ -16,10 +16,12 @@ from pedgrowth.training.bootstrap import build
 from pedgrowth.training.config import TrainingSettings
 from tests.support.services import SECRET, auth, cloud_event, token
 
+DEV_TOKEN = "dev-token-for-tests-0123456789abcdef"
+
 
 @pytest.fixture
 async def client(tmp_path):
-    settings = TrainingSettings(data_dir=tmp_path, token_secret=SECRET, dev_token="dev-token-for-tests")
+    settings = TrainingSettings(data_dir=tmp_path, token_secret=SECRET, dev_token=DEV_TOKEN)
     app = build(settings, application=TrainingApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
         yield c
@@ -42,7 +44,7 @@ async def test_forged_token_is_401(client):
 
 async def test_dev_token_is_admin(client):
     response = await client.post("/api/v1/events", json=provider_event(),
-                                 headers={"Authorization": "Bearer dev-token-for-tests"})
+                                 headers={"Authorization": f"Bearer {DEV_TOKEN}"})
     assert response.status_code == 202
 
 

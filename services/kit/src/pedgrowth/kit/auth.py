@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 ISSUER = "pedgrowth"
+log = logging.getLogger(__name__)
 
 
 class Role(enum.StrEnum):
@@ -71,12 +73,46 @@ class TokenError(ValueError):
     """A token that cannot be trusted."""
 
 
+DEV_TOKEN_MIN_LENGTH = 32
+NUMERIC_CLAIMS = ("exp", "iat", "nbf")
+TEXT_CLAIMS = ("iss", "sub", "role", *SCOPE_CLAIM.values())
+
+
+def check_claim_types(claims: dict) -> None:
+    """Times are numbers, names are strings: PyJWT reads ``"exp": "9999999999"`` as a number, we do not."""
+    for name in NUMERIC_CLAIMS:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise TokenError(f"claim {name} must be a number, got {type(value).__name__}")
+    for name in TEXT_CLAIMS:
+        value = claims.get(name)
+        if name in claims and not (isinstance(value, str) and value):
+            raise TokenError(f"claim {name} must be a non-empty string, got {type(value).__name__}")
+
+
+def check_dev_token(dev_token: str | None, environment: str) -> str | None:
+    """The dev token if it may be used; ValueError saying why not (the service then refuses to start)."""
+    if not dev_token:
+        return None
+    if environment == "production":
+        raise ValueError("PEDGROWTH_DEV_TOKEN is set while PEDGROWTH_ENV=production: unset it "
+                         "(issue tokens with `pedgrowth token issue`)")
+    if len(dev_token) < DEV_TOKEN_MIN_LENGTH or any(c.isspace() for c in dev_token):
+        raise ValueError(f"PEDGROWTH_DEV_TOKEN must be at least {DEV_TOKEN_MIN_LENGTH} characters without "
+                         f"spaces (got {len(dev_token)}); make one with "
+                         "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+    return dev_token
+
+
 class Tokens:
     """Issues and verifies tokens with one shared secret; the dev token, when set, is an admin."""
 
-    def __init__(self, secret: str | None, dev_token: str | None = None):
+    def __init__(self, secret: str | None, dev_token: str | None = None, environment: str = "development"):
         self.secret = secret
-        self.dev_token = dev_token
+        self.dev_token = check_dev_token(dev_token, environment)
+        if self.dev_token:
+            log.warning("PEDGROWTH_DEV_TOKEN is set: it is accepted as a never-expiring admin token; "
+                        "development only (refused when PEDGROWTH_ENV=production)")
 
     def issue(self, subject: str, role: Role, days: int = 365, **scope: str | None) -> str:
         """A signed token for ``role`` over the given scope attributes."""
@@ -100,6 +136,7 @@ class Tokens:
         try:
             claims = jwt.decode(token, self.secret, algorithms=["HS256"], issuer=ISSUER,
                                 options={"require": ["exp", "sub", "role"]})
+            check_claim_types(claims)
             role = Role(claims["role"])
         except (jwt.PyJWTError, ValueError) as error:
             raise TokenError(str(error)) from error

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .auth import check_dev_token
 
 
 def shared(name: str, default):
@@ -38,6 +40,7 @@ class ServiceSettings(BaseSettings):
 
     token_secret: str | None = shared("PEDGROWTH_TOKEN_SECRET", None)
     dev_token: str | None = shared("PEDGROWTH_DEV_TOKEN", None)
+    environment: str = shared("PEDGROWTH_ENV", "development")
 
     # Request limits (docs/architecture.md, "Bad input"): checked while the body is read, before parsing.
     max_json_bytes: int = shared("PEDGROWTH_MAX_JSON_BYTES", 5 * 1024 * 1024)
@@ -52,6 +55,12 @@ class ServiceSettings(BaseSettings):
     waiting_max_age_seconds: float = 7 * 24 * 3600.0
     # How often waiting facts are checked: overdue ones refused, gauges refreshed, refusals dead-lettered.
     waiting_sweep_seconds: float = 5.0
+
+    @model_validator(mode="after")
+    def _dev_token_allowed(self) -> "ServiceSettings":
+        # Refuse to start with a guessable admin backdoor, or with any in production.
+        self.dev_token = check_dev_token(self.dev_token, self.environment)
+        return self
 
     @property
     def consumer_group_timeouts(self) -> dict[str, int]:

@@ -68,7 +68,7 @@ class Service:
         self.name = parts.settings.service
         self.app = parts.application
         self.metrics = metrics or Metrics()
-        self.tokens = Tokens(self.settings.token_secret, self.settings.dev_token)
+        self.tokens = Tokens(self.settings.token_secret, self.settings.dev_token, self.settings.environment)
         parts.rejections.setdefault(NotHandled, 422)
         self.inbox = Inbox(self.app, self.name, parts.rejections, self.metrics)
         self.producer: AIOKafkaProducer | None = None
