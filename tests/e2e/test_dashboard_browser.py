@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import contextlib
 from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from pedgrowth.indicators.bootstrap import build as build_indicators
 from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.indicators.entrypoints.report import STATUS_TEXT
 from pedgrowth.kit.auth import Role
 from pedgrowth.mentoring.bootstrap import build as build_mentoring
 from pedgrowth.mentoring.config import MentoringSettings
@@ -103,6 +106,12 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
 
     coverage = expected["training_coverage"]
     assert coverage["denominator"] > 0, "the demo reached the projection"
+    rows = [row for code, row in expected.items() if code != "series"]
+    assert set(page["report"]) == {row["name"] for row in rows}
+    for row in rows:
+        shown_row = page["report"][row["name"]]
+        assert (shown_row["Значение"], shown_row["Числитель"], shown_row["Целевое значение"], shown_row["Статус"]) == (
+            row["value"], row["numerator"], row["target"], STATUS_TEXT[row["status"]]), row["code"]
     assert page_values["training_coverage"]["value"] == shown(coverage["value"], "share")
     assert page_values["training_coverage"]["numerator"] == str(coverage["numerator"])
     assert page_values["training_coverage"]["target"] == "цель: 50,0 %"
@@ -170,6 +179,7 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     """The municipality as an admin sees it: cards, the chart's targets, members, overdue measures today."""
     page, errors = await open_at(browser, url, admin)
     shown_cards = await cards(page)
+    report = await download_report(page)
     assert max(await page.eval_on_selector_all(
         ".card", "cs => cs.map(c => c.textContent.split('цель не задана').length - 1)")) <= 1
     await page.click('.card[data-code="training_coverage"]')
@@ -194,7 +204,18 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     await page.go_back()
     assert page.url.endswith("/login"), "«Назад» after «Выйти» does not bring the cards back"
     assert errors == []
-    return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue}
+    return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue, "report": report}
+
+
+async def download_report(page) -> dict:
+    """The yearly report through the dashboard's button (the session cookie), read with openpyxl, by name."""
+    async with page.expect_download() as started:
+        await page.click("#report-xlsx")
+    download = await started.value
+    assert download.suggested_filename == "monitoring-michurinsk-2024.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(await download.path()).read_bytes())).active
+    lines = list(sheet.iter_rows(values_only=True))
+    return {line[1]: dict(zip(lines[1], line, strict=True)) for line in lines[2:]}
 
 
 async def colours_match_the_legend(page) -> bool:

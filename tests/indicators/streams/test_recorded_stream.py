@@ -13,8 +13,10 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+
 from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.indicators.entrypoints.report import STATUS_TEXT
 from pedgrowth.indicators.indicators.columns import evaluate_fast
 from pedgrowth.indicators.indicators.compute import Scope, evaluate
 from pedgrowth.indicators.projection.readmodel import ReadModel
@@ -253,13 +255,14 @@ async def test_access_to_indicators_members_and_the_report(kafka, settings):
         assert xlsx.status_code == 200
         sheet = load_workbook(io.BytesIO(xlsx.content)).active
         lines = list(sheet.iter_rows(values_only=True))
-        header = lines[2]
-        report = {line[0]: dict(zip(header, line, strict=True)) for line in lines[3:]}
-        assert set(report) == set(api)
-        for code, row in api.items():
-            assert (report[code]["value"], report[code]["numerator"], report[code]["denominator"],
-                    report[code]["target"], report[code]["status"]) == (
-                row["value"], row["numerator"], row["denominator"], row["target"], row["status"])
+        header = lines[1]
+        report = {line[1]: dict(zip(header, line, strict=True)) for line in lines[2:]}
+        assert set(report) == {row["name"] for row in api.values()}
+        for row in api.values():
+            shown = report[row["name"]]
+            assert (shown["Значение"], shown["Числитель"], shown["Знаменатель"], shown["Целевое значение"],
+                    shown["Статус"]) == (row["value"], row["numerator"], row["denominator"], row["target"],
+                                         STATUS_TEXT[row["status"]])
         # the answer is cached now: the cached path checks the scope just the same
         assert (await client.get("/api/v1/indicators", params=params, headers=operator_a)).status_code == 200
         assert (await client.get("/api/v1/indicators", params=params, headers=operator_b)).status_code == 403
@@ -267,6 +270,13 @@ async def test_access_to_indicators_members_and_the_report(kafka, settings):
         assert (await client.get("/api/v1/indicators", params=params)).status_code == 401
         csv = await client.get("/api/v1/reports/monitoring", headers=operator_a,
                                params={"municipality": "rec-mun-a", "year": 2024, "format": "csv"})
-        assert csv.status_code == 200 and "training_coverage" in csv.text
+        assert csv.status_code == 200 and csv.content.startswith("\ufeff".encode())
+        assert csv.text.lstrip("\ufeff").splitlines()[1].startswith("№;Показатель;")
+        unknown = await client.get("/api/v1/reports/monitoring", headers=auth(),
+                                   params={"municipality": "atlantis", "year": 2024})
+        assert unknown.status_code == 404 and "atlantis" in unknown.text
+        future = await client.get("/api/v1/reports/monitoring", headers=operator_a,
+                                  params={"municipality": "rec-mun-a", "year": 2099})
+        assert future.status_code == 422 and future.json()["detail"][0]["loc"] == ["query", "year"]
         assert (await client.get("/api/v1/reports/monitoring", headers=operator_b,
                                  params={"municipality": "rec-mun-a", "year": 2024})).status_code == 403

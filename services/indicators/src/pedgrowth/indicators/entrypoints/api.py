@@ -16,6 +16,7 @@ from . import report
 
 MEMBER_ROLES = {Role.ADMIN, Role.MUNICIPAL_OPERATOR, Role.SCHOOL_SYSTEM}
 LOAD_TIMEOUT = 60.0
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ScopeText = Annotated[str, Query(description="organization:<id>, municipality:<id> or region:<id>",
                                  examples=["municipality:mun-1"])]
@@ -112,7 +113,10 @@ def router(rm: ReadModel) -> APIRouter:
                 "numerator": None if outcome.numerator is None else sorted(outcome.numerator),
                 "denominator": None if outcome.denominator is None else sorted(outcome.denominator) + extra}
 
-    @api.get("/reports/monitoring", tags=["reports"], summary="The yearly monitoring report of a municipality")
+    @api.get("/reports/monitoring", tags=["reports"], summary="The yearly monitoring report of a municipality",
+             response_class=Response, responses={
+                 200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the report (Russian, for people)"},
+                 404: {"description": "unknown municipality"}, 422: {"description": "a year with no data"}})
     async def monitoring(principal: CurrentPrincipal,
                          municipality: Annotated[str, Query(min_length=1, max_length=200)],
                          year: Annotated[int, Query(ge=1990, le=2100)],
@@ -120,20 +124,26 @@ def router(rm: ReadModel) -> APIRouter:
         await ready()
         where = Scope("municipality", municipality)
         await asyncio.to_thread(authorize, principal, where, rm)
-        as_of, rows = await asyncio.to_thread(report.report_rows, rm.answers, municipality, year, date.today())
-        stem = f"monitoring-{municipality}-{year}"
+        names, has_plan = await asyncio.to_thread(locked_names, rm.facts, municipality)
+        try:
+            made = await asyncio.to_thread(report.build_report, rm.answers, names, has_plan, municipality, year,
+                                           date.today())
+        except report.NoReport as missing:
+            if missing.status == status.HTTP_404_NOT_FOUND:
+                raise HTTPException(missing.status, str(missing)) from missing
+            raise HTTPException(missing.status, [{"loc": ["query", missing.field], "msg": str(missing),
+                                                  "type": "value_error"}]) from missing
         if format == "csv":
-            return Response(report.to_csv(rows), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-        name = (await asyncio.to_thread(locked_names, rm.facts)).get(str(where), municipality)
-        body = await asyncio.to_thread(report.to_xlsx, rows, municipality, name, year, as_of)
-        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+            return Response(report.to_csv(made), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{made.filename}.csv"'})
+        body = await asyncio.to_thread(report.to_xlsx, made)
+        return Response(body, media_type=XLSX, headers={"Content-Disposition":
+                                                        f'attachment; filename="{made.filename}.xlsx"'})
 
     return api
 
 
-def locked_names(facts) -> dict:
-    """Scope names, read under the facts' lock (in a thread: the lock may be held by a long computation)."""
+def locked_names(facts, municipality: str) -> tuple[dict, bool]:
+    """Scope names, and whether the municipality has a plan, read under the facts' lock (in a thread)."""
     with facts.lock:
-        return facts.names()
+        return facts.names(), bool(facts.target_years(municipality))

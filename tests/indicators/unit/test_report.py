@@ -1,0 +1,76 @@
+"""The yearly report for people: Russian labels and statuses, percentages, one header row, Excel-ready CSV."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from pedgrowth.indicators.entrypoints.report import HEADERS, NoReport, Report, build_report, to_csv, to_xlsx
+
+ROWS = [
+    {"code": "training_coverage", "name": "Доля педагогов, прошедших повышение квалификации", "unit": "share",
+     "value": 0.6164, "numerator": 45, "denominator": 73, "target": 0.5, "status": "met", "reported": False,
+     "method": None},
+    {"code": "open_vacancies", "name": "Число открытых вакансий", "unit": "count", "value": 3.0, "numerator": 3,
+     "denominator": None, "target": None, "status": "no_target", "reported": False, "method": None},
+    {"code": "teacher_readiness", "name": "Готовность педагогов (опрос)", "unit": "share", "value": 0.4,
+     "numerator": None, "denominator": None, "target": 0.6, "status": "behind", "reported": True,
+     "method": "survey"},
+]
+REPORT = Report("michurinsk", "г. Мичуринск", 2024, date(2024, 12, 31), ROWS)
+
+
+class Answers:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def indicators(self, scope, as_of):
+        return self.rows
+
+
+def test_the_xlsx_has_one_header_row_russian_statuses_and_percent_shares():
+    sheet = load_workbook(io.BytesIO(to_xlsx(REPORT))).active
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0][0] == ("Мониторинг показателей профессионального развития педагогических работников: "
+                           "г. Мичуринск, 2024 год (на 31.12.2024)")
+    assert lines[1] == HEADERS and [line for line in lines if line == HEADERS] == [HEADERS]
+    assert lines[2][:9] == (1, ROWS[0]["name"], "%", 0.6164, 45, 73, 0.5, "выполнено", "расчёт по событиям")
+    assert sheet["D3"].number_format == "0.0%" and sheet["D4"].number_format == "General"
+    assert [line[7] for line in lines[2:]] == ["выполнено", "цель не задана", "отстаёт"]
+    assert lines[4][8] == "данные опроса"
+    english = {"share", "count", "met", "behind", "no_target", "False", "True", "survey", "training_coverage"}
+    assert not english & {str(cell) for line in lines for cell in line}
+
+
+def test_the_csv_is_semicolon_separated_utf8_with_a_bom_and_decimal_commas():
+    body = to_csv(REPORT)
+    assert body.startswith("\ufeff".encode())
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[1] == ";".join(HEADERS)
+    assert lines[2].split(";")[:9] == ["1", ROWS[0]["name"], "%", "61,6 %", "45", "73", "50,0 %", "выполнено",
+                                       "расчёт по событиям"]
+    assert lines[3].split(";")[3] == "3" and lines[3].split(";")[7] == "цель не задана"
+
+
+def test_an_unknown_municipality_is_404_and_a_year_with_no_data_or_in_the_future_is_422():
+    names = {"municipality:michurinsk": "г. Мичуринск"}
+    with pytest.raises(NoReport) as unknown:
+        build_report(Answers(ROWS), names, False, "atlantis", 2024, date(2026, 12, 1))
+    assert unknown.value.status == 404 and "atlantis" in str(unknown.value)
+    with pytest.raises(NoReport) as future:
+        build_report(Answers(ROWS), names, False, "michurinsk", 2027, date(2026, 12, 1))
+    assert (future.value.status, future.value.field) == (422, "year")
+    empty = [{**row, "value": None, "numerator": None, "denominator": None} for row in ROWS]
+    with pytest.raises(NoReport) as nothing:
+        build_report(Answers(empty), names, False, "michurinsk", 1995, date(2026, 12, 1))
+    assert nothing.value.status == 422 and "нет данных" in str(nothing.value)
+    made = build_report(Answers(ROWS), names, False, "michurinsk", 2024, date(2026, 12, 1))
+    assert (made.name, made.as_of, made.filename) == ("г. Мичуринск", date(2024, 12, 31), "monitoring-michurinsk-2024")
+
+
+def test_a_municipality_with_a_plan_but_no_school_yet_has_a_report():
+    made = build_report(Answers(ROWS), {}, True, "michurinsk", 2024, date(2026, 12, 1))
+    assert made.name == "michurinsk"
