@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, status
+from pedgrowth.contracts import Day
 from pydantic import BaseModel, Field
 
 from .auth import CurrentPrincipal, Principal, Role, forbid
@@ -70,7 +71,7 @@ class Replay(BaseModel):
     ids: list[str] | None = None
     org_id: str | None = None
     reason: str | None = None
-    since: date | None = None
+    since: Day | None = None
     all: bool = False
 
 
@@ -134,7 +135,7 @@ async def list_dead_letters(
     request: Request, principal: CurrentPrincipal,
     org_id: Annotated[str | None, Query(description="only this organisation's")] = None,
     reason: Annotated[str | None, Query(description="only this reason code, e.g. business_rule")] = None,
-    since: Annotated[date | None, Query(description="only letters from this day on (YYYY-MM-DD)")] = None,
+    since: Annotated[Day | None, Query(description="only letters from this day on (YYYY-MM-DD)")] = None,
 ):
     service = request.app.state.service
     letters = await visible_letters(request, principal, Filter(org_id=org_id, reason=reason, since=since))
