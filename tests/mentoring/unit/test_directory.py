@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pedgrowth.kit.access import PersonAccess
 from pedgrowth.kit.auth import Principal, Role
 from pedgrowth.mentoring.adapters.directory import Scope
 
@@ -52,5 +53,6 @@ def test_a_repeated_fact_is_applied_once():
 def test_a_municipal_operator_covers_people_employed_in_the_municipality():
     d = directory_with(org("sch-1"), org("sch-9", municipality="mun-2"), hired("p-1", "sch-1"), hired("p-9", "sch-9"))
     operator = Principal("op", Role.MUNICIPAL_OPERATOR, municipality_id="mun-1")
-    assert d.covers_person(operator, "p-1")
-    assert not d.covers_person(operator, "p-9")
+    access = PersonAccess(d)
+    assert access.can_read_person(operator, "p-1")
+    assert not access.can_read_person(operator, "p-9")

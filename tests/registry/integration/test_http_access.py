@@ -60,8 +60,13 @@ async def test_an_operator_reads_its_municipality_and_not_another(town):
     assert (await town.get("/api/v1/municipalities/mun-1/reserve", headers=OPERATOR_2)).status_code == 403
 
 
-async def test_an_analyst_reads_the_region_but_writes_nothing(town):
-    assert (await town.get("/api/v1/organisations/sch-2/staff", headers=ANALYST_1)).status_code == 200
+async def test_an_analyst_reads_the_regions_aggregates_but_no_persons_and_writes_nothing(town):
+    assert (await town.get("/api/v1/organisations/sch-2", headers=ANALYST_1)).status_code == 200
+    assert (await town.get("/api/v1/municipalities/mun-1/vacancies", headers=ANALYST_1)).status_code == 200
+    for path in ("/api/v1/organisations/sch-2/staff", "/api/v1/organisations/sch-2/staff.xlsx",
+                 "/api/v1/municipalities/mun-1/reserve", "/api/v1/municipalities/mun-1/reserve.xlsx",
+                 "/api/v1/people/p-2"):
+        assert (await town.get(path, headers=ANALYST_1)).status_code == 403, path
     response = await town.post("/api/v1/events", json=cloud_event(hire("p-9", "sch-1")), headers=ANALYST_1)
     assert response.status_code == 403
 

@@ -3,7 +3,7 @@
 import pytest
 
 from pedgrowth.kit.auth import Principal, Role
-from pedgrowth.registry.access import write_check
+from pedgrowth.registry.access import Access
 from tests.registry.builders import close, enrol, hire, org, profile, record, vacancy
 
 SCHOOL_1 = Principal("s1", Role.SCHOOL_SYSTEM, org_id="sch-1")
@@ -17,7 +17,7 @@ ANALYST = Principal("a", Role.REGIONAL_ANALYST, region_id="reg-1")
 def check(app):
     record(app, org("sch-2"))
     record(app, org("sch-9", municipality_id="mun-2"))
-    return write_check(app)
+    return Access(app).authorize_write
 
 
 def test_a_school_writes_employments_of_its_own_organisation(check):

@@ -25,7 +25,8 @@ def csv(*rows: str) -> bytes:
 
 def run(app, content: bytes, filename="staff.csv", **kw) -> dict:
     inbox = Inbox(app, "registry", dict(REJECTIONS), Metrics())
-    return StaffImport(app, inbox.record, "sch-1", TODAY).run(content, filename, **kw)
+    allowed = lambda data: None  # noqa: E731 - an admin's import; the access rules have their own tests
+    return StaffImport(app, inbox.record, "sch-1", TODAY, allowed).run(content, filename, **kw)
 
 
 def test_rows_become_employments_with_names_kept_in_the_registry(app):

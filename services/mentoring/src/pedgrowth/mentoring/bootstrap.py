@@ -9,7 +9,7 @@ from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
-from .access import writer_check
+from .access import Access
 from .adapters.directory import Directory
 from .adapters.registry_feed import RegistryFeed
 from .application import MentoringApplication
@@ -31,11 +31,12 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
         env["MENTORING_MAX_MENTEES"] = str(settings.max_mentees)
         application = MentoringApplication(env=env)
     directory = directory or Directory()
+    access = Access(directory, application)
     metrics = Metrics()
     feed = RegistryFeed(directory, settings.kafka_bootstrap_servers, registry=metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[router], authorize_write=writer_check(directory, application), background=[feed],
+        routers=[router], authorize_write=access.authorize_write, background=[feed],
         title="pedgrowth mentoring",
         description="Mentors and mentees (базы наставников и наставляемых), mentor–mentee pairs, professional "
                     "communities and methodical associations, support events; bulk import of pairs and "
@@ -44,5 +45,6 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
     service = Service(parts, metrics)
     app = create_app(service)
     app.state.directory = directory
+    app.state.access = access
     app.state.registry_feed = feed
     return app

@@ -8,7 +8,7 @@ from pedgrowth.kit.http import create_app
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
-from .access import write_check
+from .access import Access
 from .application import RegistryApplication
 from .config import RegistrySettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
@@ -32,11 +32,14 @@ def build(settings: RegistrySettings | None = None, application: RegistryApplica
         env = application_env(settings)
         ensure_postgres_schema(env)
         application = RegistryApplication(env=env)
+    access = Access(application)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[router], authorize_write=write_check(application), title="pedgrowth registry",
+        routers=[router], authorize_write=access.authorize_write, title="pedgrowth registry",
         description="The municipal staff register (кадровый реестр): organisations, employments of pedagogical "
                     "staff, education profile, vacancies, managers' reserve; bulk import of staff lists "
                     "(CSV, XLSX) and XLSX export.",
     )
-    return create_app(Service(parts))
+    app = create_app(Service(parts))
+    app.state.access = access
+    return app

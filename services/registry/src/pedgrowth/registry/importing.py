@@ -56,12 +56,17 @@ SUBJECT_SEPARATORS = re.compile(r"[;,\n]")
 DATE_COLUMNS = ("started_on", "pedagogical_experience_since", "birth_date")
 
 
+FORBIDDEN = "forbidden"
+"""The reason code of a row the caller may not write (the person is employed outside its scope)."""
+
+
 class RowError(ValueError):
     """A cell the import cannot use; names the column as the file spells it."""
 
-    def __init__(self, key: str, message: str):
+    def __init__(self, key: str, message: str, reason_code: str | None = None):
         super().__init__(message)
         self.column = HEADER_OF.get(key, key)
+        self.reason_code = reason_code
 
 
 @dataclass
@@ -73,6 +78,7 @@ class RowReport:
     person_id: str | None = None
     recorded: list[str] = field(default_factory=list)
     column: str | None = None
+    reason_code: str | None = None
     reason: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -81,14 +87,17 @@ class RowReport:
 
 
 Record = Callable[[Fact], Result]
+Authorize = Callable[[EventData], str | None]
+"""The caller's write check (why a fact may not be written, or None): the registry's access rules."""
 
 
 class StaffImport:
     """Imports one organisation's staff list through ``record`` (the service inbox's write)."""
 
-    def __init__(self, app: RegistryApplication, record: Record, org_id: str, today: date):
+    def __init__(self, app: RegistryApplication, record: Record, org_id: str, today: date, authorize: Authorize):
         self.app = app
         self.record = record
+        self.authorize = authorize
         self.org_id = org_id
         self.today = today
         self.source = f"/registry/import/{org_id}"
@@ -141,7 +150,7 @@ class StaffImport:
             started, details = parse_row(cells, self.org_id)
             report.recorded, report.notes = self.apply(started, details)
         except RowError as error:
-            report.column, report.reason = error.column, str(error)
+            report.column, report.reason, report.reason_code = error.column, str(error), error.reason_code
             return report
         report.status = "accepted" if report.recorded else "unchanged"
         return report
@@ -174,6 +183,9 @@ class StaffImport:
         return facts, unchangeable(current, started)
 
     def submit(self, data: EventData) -> Result:
+        forbidden = self.authorize(data)
+        if forbidden:
+            raise RowError("person_id", forbidden, FORBIDDEN)
         result = self.record(Fact(envelope=self.envelope(data), data=data))
         if result.outcome is Outcome.REJECTED:
             raise RowError(COLUMN_OF_FIELD.get(result.field or "", result.field or "row"), result.reason or "")

@@ -13,7 +13,7 @@ from datetime import date
 
 from pedgrowth.contracts import Fact, add_years
 from pedgrowth.contracts import registry as reg
-from pedgrowth.kit.auth import Principal
+from pedgrowth.kit.access import Employment, Place, pair_employments
 from pedgrowth.contracts.scope import SCOPE_KINDS, Scope  # noqa: F401 - re-exported
 
 NON_PEDAGOGICAL = "non_pedagogical"
@@ -103,26 +103,26 @@ class Directory:
                 found[person_id] = orgs
         return found
 
-    def covers_scope(self, principal: Principal, scope: Scope) -> bool:
-        """Whether the caller may read the scope."""
-        if scope.kind == "organization":
-            org = self.orgs.get(scope.id, {})
-            return principal.covers(scope.id, org.get("municipality_id"), org.get("region_id"))
-        if scope.kind == "municipality":
-            region = next((o["region_id"] for o in self.orgs.values() if o["municipality_id"] == scope.id), None)
-            return principal.covers(municipality_id=scope.id, region_id=region)
-        return principal.covers(region_id=scope.id)
+    # the kit's Workforce (pedgrowth.kit.access): what the access rules read
 
-    def covers_org(self, principal: Principal, org_id: str) -> bool:
-        org = self.orgs.get(org_id, {})
-        return principal.covers(org_id, org.get("municipality_id"), org.get("region_id"))
+    def employments(self, person_id: str) -> list[Employment]:
+        """Every employment of the person the registry published, ended ones too (any position)."""
+        with self.lock:
+            return [employment for org_id in sorted(self.orgs_of_person.get(person_id, ()))
+                    for employment in pair_employments(
+                        org_id, [s["started_on"] for s in self.starts.get((person_id, org_id), [])],
+                        self.ends.get((person_id, org_id), []))]
 
-    def covers_person(self, principal: Principal, person_id: str, day: date | None = None) -> bool:
-        """Whether the person works (on ``day``; at any time when None) where the caller may look."""
-        if principal.is_admin:
-            return True
-        orgs = self.orgs_of_person.get(person_id, ()) if day is None else self.workplaces(person_id, day)
-        return any(self.covers_org(principal, o) for o in orgs)
+    def place(self, org_id: str) -> Place | None:
+        with self.lock:
+            org = self.orgs.get(org_id)
+        return None if org is None else Place(org_id, org["municipality_id"], org["region_id"])
+
+    def municipality_region(self, municipality_id: str) -> str | None:
+        """The region of a municipality, from any of its organisations."""
+        with self.lock:
+            return next((o["region_id"] for o in self.orgs.values() if o["municipality_id"] == municipality_id),
+                        None)
 
     def org_names(self, org_ids: list[str]) -> str:
         return "; ".join(self.orgs.get(o, {}).get("name", o) for o in org_ids)

@@ -11,10 +11,12 @@ from typing import Annotated, Literal, TypeVar
 from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile, status
 
 from pedgrowth.contracts import Day
-from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, Writer, forbid
+from pedgrowth.kit.access import PersonReader
+from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
 from pedgrowth.kit.tables import TableError
 
 from .. import bases
+from ..access import Access
 from ..adapters import xlsx
 from ..adapters.directory import Directory, Scope
 from ..application import MentoringApplication
@@ -28,9 +30,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AsOf = Annotated[Day | None, Query(description="The day the answer is for (YYYY-MM-DD); today when left out.")]
 ScopeText = Annotated[str | None, Query(
     description="organization:<id>, municipality:<id> or region:<id>; the caller's own scope when left out.")]
-OWN_SCOPE = {Role.SCHOOL_SYSTEM: ("organization", "org_id"),
-             Role.MUNICIPAL_OPERATOR: ("municipality", "municipality_id"),
-             Role.REGIONAL_ANALYST: ("region", "region_id")}
 
 
 def parts(request: Request) -> tuple[MentoringApplication, Directory]:
@@ -53,23 +52,16 @@ def bad_query(name: str, message: str) -> HTTPException:
                          [{"loc": ["query", name], "msg": message, "type": "value_error"}])
 
 
+def access_of(request: Request) -> Access:
+    return request.app.state.access
+
+
 def resolve_scope(request: Request, principal: Principal, text: str | None) -> Scope:
-    """The scope asked for (or the caller's own), 403 when the caller may not read it."""
-    if text is None:
-        if principal.role not in OWN_SCOPE:
-            raise bad_query("scope", "scope is required (organization:<id>, municipality:<id> or region:<id>)")
-        kind, attribute = OWN_SCOPE[principal.role]
-        return Scope(kind, getattr(principal, attribute))
+    """The scope asked for (or the caller's own), 403 when the caller may not read it, 422 when malformed."""
     try:
-        scope = Scope.parse(text)
+        return access_of(request).resolve_scope(principal, text)
     except ValueError as error:
         raise bad_query("scope", str(error)) from None
-    directory = request.app.state.directory
-    with directory.lock:
-        allowed = directory.covers_scope(principal, scope)
-    if not allowed:
-        raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
-    return scope
 
 
 def spreadsheet(content: bytes, name: str) -> Response:
@@ -81,7 +73,7 @@ def file_name(kind: str, scope: Scope, day: date) -> str:
 
 
 @router.get("/mentee-base", summary="База наставляемых: young teachers and mentees of a scope")
-async def mentee_base(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+async def mentee_base(request: Request, principal: PersonReader, scope: ScopeText = None,
                       as_of: AsOf = None) -> dict:
     """Each young teacher (and every other mentee) working in the scope, with current and past pairs."""
     where, day = resolve_scope(request, principal, scope), as_of or date.today()
@@ -90,7 +82,7 @@ async def mentee_base(request: Request, principal: CurrentPrincipal, scope: Scop
 
 
 @router.get("/mentee-base.xlsx", summary="База наставляемых as XLSX", response_class=Response)
-async def mentee_base_xlsx(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+async def mentee_base_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
                            as_of: AsOf = None) -> Response:
     """The mentee base as a workbook: one row per person, their current mentor or «нет»."""
     where, day = resolve_scope(request, principal, scope), as_of or date.today()
@@ -99,7 +91,7 @@ async def mentee_base_xlsx(request: Request, principal: CurrentPrincipal, scope:
 
 
 @router.get("/mentor-base", summary="База наставников: mentors of a scope")
-async def mentor_base(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+async def mentor_base(request: Request, principal: PersonReader, scope: ScopeText = None,
                       as_of: AsOf = None) -> dict:
     """Mentors working in the scope and those leading its mentees, with active pairs and forms."""
     where, day = resolve_scope(request, principal, scope), as_of or date.today()
@@ -108,7 +100,7 @@ async def mentor_base(request: Request, principal: CurrentPrincipal, scope: Scop
 
 
 @router.get("/mentor-base.xlsx", summary="База наставников as XLSX", response_class=Response)
-async def mentor_base_xlsx(request: Request, principal: CurrentPrincipal, scope: ScopeText = None,
+async def mentor_base_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
                            as_of: AsOf = None) -> Response:
     """The mentor base as a workbook."""
     where, day = resolve_scope(request, principal, scope), as_of or date.today()
@@ -117,26 +109,29 @@ async def mentor_base_xlsx(request: Request, principal: CurrentPrincipal, scope:
 
 
 @router.get("/persons/{person_id}/mentoring", summary="A person's mentoring history")
-async def person_history(person_id: str, request: Request, principal: CurrentPrincipal) -> dict:
-    """Pairs as mentee and as mentor, communities and support events of one person."""
+async def person_history(person_id: str, request: Request, principal: PersonReader) -> dict:
+    """Pairs as mentee and as mentor, communities and support events of one person employed within the scope now."""
+    access = access_of(request)
+
     def question(rm: ReadModel, d: Directory) -> dict | None:
-        if not d.covers_person(principal, person_id):
+        if not access.can_read_person(principal, person_id):
             return None
         return bases.person_history(rm, person_id)
 
     history = await ask(request, question)
     if history is None:
-        raise forbid(f"person {person_id} has never been employed within the caller's scope")
+        raise forbid(f"person {person_id} is not currently employed within the caller's scope")
     return history
 
 
 @router.get("/communities", summary="Professional communities and methodical associations")
 async def communities(request: Request, principal: CurrentPrincipal, as_of: AsOf = None) -> dict:
-    """Every community, with how many members the caller may see on the day."""
+    """Every community, with how many of its members on the day worked within the caller's scope (a count)."""
     day = as_of or date.today()
+    access = access_of(request)
 
     def question(rm: ReadModel, d: Directory) -> list[dict]:
-        return [{**c, "members": sum(d.covers_person(principal, m["person_id"], day)
+        return [{**c, "members": sum(access.counts_on(principal, m["person_id"], day)
                                      for m in rm.members(c["community_id"], day))}
                 for c in sorted(rm.communities.values(), key=lambda c: c["community_id"])]
 
@@ -144,14 +139,16 @@ async def communities(request: Request, principal: CurrentPrincipal, as_of: AsOf
 
 
 @router.get("/communities/{community_id}", summary="A community with its members as of a date")
-async def community(community_id: str, request: Request, principal: CurrentPrincipal, as_of: AsOf = None) -> dict:
+async def community(community_id: str, request: Request, principal: PersonReader, as_of: AsOf = None) -> dict:
     """Members on the day; people outside the caller's scope on that day are left out."""
     day = as_of or date.today()
+    access = access_of(request)
 
     def question(rm: ReadModel, d: Directory) -> dict | None:
         found = bases.community(rm, community_id, day)
         if found is not None:
-            found["members"] = [m for m in found["members"] if d.covers_person(principal, m["person_id"], day)]
+            found["members"] = [m for m in found["members"]
+                                if access.can_read_person_on(principal, m["person_id"], day)]
         return found
 
     found = await ask(request, question)
@@ -162,9 +159,11 @@ async def community(community_id: str, request: Request, principal: CurrentPrinc
 
 @router.get("/support-events", summary="Support events (seminars, «Школа молодого педагога»…)")
 async def support_events(request: Request, principal: CurrentPrincipal) -> dict:
-    """Every support event with how many attendees the caller may see."""
+    """Every support event with how many attendees worked within the caller's scope on the day (a count)."""
+    access = access_of(request)
+
     def question(rm: ReadModel, d: Directory) -> list[dict]:
-        return [{**e, "attendees": sum(d.covers_person(principal, a["person_id"], a["attended_on"])
+        return [{**e, "attendees": sum(access.counts_on(principal, a["person_id"], a["attended_on"])
                                        for a in rm.attendance(e["event_id"]))}
                 for e in sorted(rm.support_events.values(), key=lambda e: e["event_id"])]
 
@@ -172,13 +171,15 @@ async def support_events(request: Request, principal: CurrentPrincipal) -> dict:
 
 
 @router.get("/support-events/{event_id}/attendance", summary="The attendance list of a support event")
-async def attendance(event_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+async def attendance(event_id: str, request: Request, principal: PersonReader) -> dict:
     """Who attended; people who did not work in the caller's scope on the day are left out."""
+    access = access_of(request)
+
     def question(rm: ReadModel, d: Directory) -> dict | None:
         found = bases.support_event(rm, event_id)
         if found is not None:
             found["attendees"] = [a for a in found["attendees"]
-                                  if d.covers_person(principal, a["person_id"], a["attended_on"])]
+                                  if access.can_read_person_on(principal, a["person_id"], a["attended_on"])]
         return found
 
     found = await ask(request, question)

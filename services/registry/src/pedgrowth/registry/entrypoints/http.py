@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 import re
 from datetime import date
 from typing import Annotated
@@ -13,13 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from pedgrowth.contracts import Day, new_event
 from pedgrowth.contracts.catalog import Fact
 from pedgrowth.contracts.registry import EndReason, OrganizationRegistered
+from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
 from pedgrowth.kit.http import rejection_response
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.service import Service
 from pedgrowth.kit.tables import TableError
 
-from ..access import can_read_municipality, can_read_org, covers_org
+from ..access import Access, can_read_municipality, can_read_org_record
 from ..adapters.spreadsheets import XLSX_MEDIA_TYPE
 from ..application import RegistryApplication
 from ..exports import reserve_xlsx, staff_xlsx
@@ -40,12 +42,19 @@ def registry(service: Service) -> RegistryApplication:
     return service.app
 
 
+def access_of(request: Request) -> Access:
+    return request.app.state.access
+
+
+AccessDep = Annotated[Access, Depends(access_of)]
+
+
 async def readable_org(service: Service, principal: Principal, org_id: str) -> dict:
     """The organisation if it exists (404) and the caller may see it (403)."""
     org = await asyncio.to_thread(registry(service).organisation, org_id)
     if org is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"organisation {org_id} is not registered")
-    if not can_read_org(principal, org):
+    if not can_read_org_record(principal, org):
         raise forbid(f"organisation {org_id} is not within the caller's scope")
     return org
 
@@ -78,7 +87,7 @@ async def register_organisation(body: OrganizationRegistered, principal: Writer,
 async def list_organisations(principal: CurrentPrincipal, service: ServiceDep,
                              municipality_id: str | None = None) -> list[dict]:
     orgs = await asyncio.to_thread(registry(service).organisations, municipality_id)
-    return [org for org in orgs if can_read_org(principal, org)]
+    return [org for org in orgs if can_read_org_record(principal, org)]
 
 
 @router.get("/organisations/{org_id}", summary="One organisation")
@@ -87,7 +96,7 @@ async def get_organisation(org_id: str, principal: CurrentPrincipal, service: Se
 
 
 @router.get("/organisations/{org_id}/staff", summary="The organisation's staff on a day")
-async def get_staff(org_id: str, principal: CurrentPrincipal, service: ServiceDep, as_of: AsOf = None) -> dict:
+async def get_staff(org_id: str, principal: PersonReader, service: ServiceDep, as_of: AsOf = None) -> dict:
     await readable_org(service, principal, org_id)
     day = as_of or date.today()
     staff = await asyncio.to_thread(registry(service).staff, org_id, day)
@@ -96,7 +105,7 @@ async def get_staff(org_id: str, principal: CurrentPrincipal, service: ServiceDe
 
 @router.get("/organisations/{org_id}/staff.xlsx", summary="The organisation's staff on a day, as XLSX",
             response_class=Response)
-async def export_staff(org_id: str, principal: CurrentPrincipal, service: ServiceDep, as_of: AsOf = None):
+async def export_staff(org_id: str, principal: PersonReader, service: ServiceDep, as_of: AsOf = None):
     await readable_org(service, principal, org_id)
     day = as_of or date.today()
     staff = await asyncio.to_thread(registry(service).staff, org_id, day)
@@ -106,7 +115,7 @@ async def export_staff(org_id: str, principal: CurrentPrincipal, service: Servic
 
 @router.post("/organisations/{org_id}/staff/import", summary="Import a staff list (CSV or XLSX)")
 async def import_staff(
-    org_id: str, principal: Writer, service: ServiceDep,
+    org_id: str, principal: Writer, service: ServiceDep, access: AccessDep,
     file: Annotated[UploadFile, File(description="CSV or XLSX with the columns of docs/registry.md")],
     end_missing: Annotated[bool, Query(description="End the employment of people missing from the file")] = False,
     ended_on: Annotated[Day | None, Query(description="End date for people missing (default today)")] = None,
@@ -114,7 +123,7 @@ async def import_staff(
 ) -> dict:
     """Record what the file says; idempotent, with a per-row report and the people missing from it."""
     await readable_org(service, principal, org_id)
-    if not await asyncio.to_thread(covers_org, registry(service), principal, org_id):
+    if not await asyncio.to_thread(access.may_write_at, principal, org_id):
         raise forbid(f"organisation {org_id} is not within the caller's scope")
     content = await file.read(service.settings.import_max_bytes + 1)
     if len(content) > service.settings.import_max_bytes:
@@ -125,7 +134,8 @@ async def import_staff(
         service.inbox.count(result, "import")
         return result
 
-    staff_import = StaffImport(registry(service), record, org_id, date.today())
+    staff_import = StaffImport(registry(service), record, org_id, date.today(),
+                               partial(access.authorize_write, principal))
     try:
         report = await asyncio.to_thread(staff_import.run, content, file.filename or "", end_missing, ended_on,
                                          end_reason.value)
@@ -137,16 +147,15 @@ async def import_staff(
 
 
 @router.get("/people/{person_id}", summary="A person's employment history")
-async def get_person(person_id: str, principal: CurrentPrincipal, service: ServiceDep) -> dict:
-    """Employments at organisations within the caller's scope (all of them for wider scopes)."""
+async def get_person(person_id: str, principal: PersonReader, service: ServiceDep, access: AccessDep) -> dict:
+    """While the person is employed within the caller's scope: details, and the employments within that scope."""
     app = registry(service)
     person = await asyncio.to_thread(app.person, person_id)
     if person is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"person {person_id} is not in the register")
-    orgs = {e["org_id"]: await asyncio.to_thread(app.organisation, e["org_id"]) for e in person["employments"]}
-    visible = [e for e in person["employments"] if orgs[e["org_id"]] and can_read_org(principal, orgs[e["org_id"]])]
-    if not visible:
-        raise forbid(f"person {person_id} has no employment within the caller's scope")
+    if not await asyncio.to_thread(access.can_read_person, principal, person_id):
+        raise forbid(f"person {person_id} is not currently employed within the caller's scope")
+    visible = [e for e in person["employments"] if await asyncio.to_thread(access.can_read_org, principal, e["org_id"])]
     return {**person, "employments": visible}
 
 
@@ -160,7 +169,7 @@ async def get_vacancies(municipality_id: str, principal: CurrentPrincipal, servi
 
 
 @router.get("/municipalities/{municipality_id}/reserve", summary="The managers' reserve of a municipality")
-async def get_reserve(municipality_id: str, principal: CurrentPrincipal, service: ServiceDep,
+async def get_reserve(municipality_id: str, principal: PersonReader, service: ServiceDep,
                       as_of: AsOf = None) -> dict:
     await readable_municipality(service, principal, municipality_id)
     day = as_of or date.today()
@@ -170,7 +179,7 @@ async def get_reserve(municipality_id: str, principal: CurrentPrincipal, service
 
 @router.get("/municipalities/{municipality_id}/reserve.xlsx", summary="The managers' reserve as XLSX",
             response_class=Response)
-async def export_reserve(municipality_id: str, principal: CurrentPrincipal, service: ServiceDep,
+async def export_reserve(municipality_id: str, principal: PersonReader, service: ServiceDep,
                          as_of: AsOf = None):
     await readable_municipality(service, principal, municipality_id)
     day = as_of or date.today()
