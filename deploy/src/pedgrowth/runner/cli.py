@@ -32,11 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--data-dir", type=Path, default=Path("var"),
                        help="read the secret from DIR/token-secret when PEDGROWTH_TOKEN_SECRET is unset")
 
+    from .dlq import add_dlq_command
     from .plans import add_plans_command
 
     add_plans_command(commands)
+    add_dlq_command(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "dlq":
+        from .dlq import run_dlq_command
+
+        return run_dlq_command(args)
     if args.command == "plans":
         from .plans import run_plans_command
 
