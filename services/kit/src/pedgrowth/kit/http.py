@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .auth import CurrentPrincipal, Principal, forbid
 from .bodies import BodyGuard, BodyLimits, error_body
+from .docs import add_offline_docs
 from .inbox import BUSINESS_RULE, Result
 from .operator import router as operator_router
 from .recording import Outcome
@@ -26,7 +27,8 @@ def create_app(service: Service) -> FastAPI:
     """The FastAPI application of a service, with the shared routes and the service's own routers."""
     parts = service.parts
     app = FastAPI(title=parts.title or f"pedgrowth {service.name}", description=parts.description,
-                  version="1.0.0", lifespan=service.lifespan)
+                  version="1.0.0", lifespan=service.lifespan, docs_url=None, redoc_url=None)
+    add_offline_docs(app)  # /docs and /redoc from vendored assets (FastAPI's own load from a CDN)
     app.state.service = service
     app.state.tokens = service.tokens
     add_body_guard(app, service)
