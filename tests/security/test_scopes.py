@@ -231,3 +231,17 @@ async def test_a_school_may_not_pair_its_teacher_with_another_municipalitys_ment
     assert "data.mentor_id" in foreign.json()["detail"]
     assert enterprise.status_code == 202, "an enterprise mentor is no one's staff: checked on the mentee"
     assert foreign_mentor.status_code == 403
+
+
+async def test_h3_an_analyst_gets_no_members_from_indicators(tmp_path):
+    from pedgrowth.indicators.bootstrap import build
+    from pedgrowth.indicators.config import IndicatorsSettings
+    from tests.security.world import client_of
+    from tests.support.services import SECRET
+
+    api = build(IndicatorsSettings(data_dir=tmp_path, token_secret=SECRET))
+    async with client_of(api) as client:  # no lifespan: the role alone decides, before the read model is asked
+        response = await client.get("/api/v1/indicators/training_coverage/members",
+                                    params={"scope": "region:reg-1"}, headers=ANALYST_1)
+    assert response.status_code == 403
+    assert "aggregates only" in response.json()["detail"]

@@ -9,6 +9,7 @@ from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
+from .access import Access
 from .application import IndicatorsApplication
 from .config import IndicatorsSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
@@ -26,15 +27,17 @@ def build(settings: IndicatorsSettings | None = None, application: IndicatorsApp
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
         application = IndicatorsApplication(env=env)
+    access = Access(application)
     metrics = Metrics()
     read_model, background = projection_parts(settings, metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
         routers=[plans.router, pages.router, dashboard.router, api.router(read_model)],
-        authorize_write=plans.plan_writes(application), background=background,
+        authorize_write=access.authorize_write, background=background,
         title="pedgrowth indicators",
         description="",
     )
     app = create_app(Service(parts, metrics))
     app.state.read_model = read_model
+    app.state.access = access
     return app

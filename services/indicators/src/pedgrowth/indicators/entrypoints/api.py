@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from pedgrowth.contracts import Day
-from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
+from pedgrowth.kit.auth import CurrentPrincipal, Principal, forbid
 
+from ..access import Access
 from ..indicators.compute import BadScope, Scope
 from ..projection.readmodel import ReadModel
 from . import report
 
-MEMBER_ROLES = {Role.ADMIN, Role.MUNICIPAL_OPERATOR, Role.SCHOOL_SYSTEM}
 LOAD_TIMEOUT = 60.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,7 +35,7 @@ def parse_scope(text: str) -> Scope:
 def authorize(principal: Principal, scope: Scope, rm: ReadModel, placement: dict | None = None) -> None:
     """403 unless the scope is within the caller's organisation, municipality or region."""
     placement = placement or rm.answers.placement(scope)
-    if not principal.covers(**placement):
+    if not Access.can_read_org(principal, placement):
         raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
 
 
@@ -96,10 +96,10 @@ def router(rm: ReadModel) -> APIRouter:
 
     @api.get("/indicators/{code}/members", summary="The persons behind an indicator's numerator and denominator")
     async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, as_of: AsOf = None) -> dict:
+        if not Access.can_read_person(principal):  # before waiting for the read model: the role alone decides
+            raise forbid(f"role {principal.role.value} reads aggregates only, no person-level data")
         await ready()
         where = parse_scope(scope)
-        if principal.role not in MEMBER_ROLES:
-            raise forbid(f"role {principal.role.value} may not see persons")
         await asyncio.to_thread(authorize, principal, where, rm)
         day = as_of or date.today()
         outcomes = await asyncio.to_thread(rm.answers.outcomes, where, day)

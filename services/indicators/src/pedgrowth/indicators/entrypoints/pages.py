@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from pedgrowth.kit.access import reads_persons
 from pedgrowth.kit.auth import SESSION_COOKIE, Principal, Role, TokenError, check_same_origin
 
 router = APIRouter(include_in_schema=False)
@@ -21,7 +22,6 @@ templates = Jinja2Templates(env=Environment(loader=PackageLoader("pedgrowth.indi
                                             autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True))
 ROLE_TEXT = {Role.ADMIN: "администратор", Role.MUNICIPAL_OPERATOR: "оператор муниципалитета",
              Role.REGIONAL_ANALYST: "аналитик региона", Role.SCHOOL_SYSTEM: "образовательная организация"}
-PERSON_ROLES = frozenset({Role.ADMIN, Role.MUNICIPAL_OPERATOR, Role.SCHOOL_SYSTEM})
 """Roles that may see persons (the members endpoint's rule); the others never get the button."""
 NO_STORE = {"Cache-Control": "no-store"}  # after «Выйти», «Назад» must not bring a page back from the cache
 
@@ -41,7 +41,7 @@ def page(request: Request, template: str, principal: Principal | None, **context
     """A page with the navigation and who is signed in."""
     return templates.TemplateResponse(request, template, {
         "principal": principal, "role_text": ROLE_TEXT.get(principal.role) if principal else None,
-        "may_see_persons": principal is not None and principal.role in PERSON_ROLES, **context},
+        "may_see_persons": principal is not None and reads_persons(principal), **context},
         headers=NO_STORE, status_code=context.pop("status_code", 200))
 
 

@@ -9,10 +9,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from pedgrowth.contracts import Day, EventData
+from pedgrowth.contracts import Day
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
-from pedgrowth.kit.service import scope_of_fields
 
+from ..access import Access
 from ..application import IndicatorsApplication
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
@@ -51,14 +51,12 @@ def municipality_of_org(request: Request, org_id: str | None) -> str | None:
 
 
 def check_read(request: Request, principal: Principal, municipality_id: str) -> None:
-    """Plans are read by the municipality's own callers, its region's analysts and admins."""
+    """403 unless the caller may read the municipality's plans (rule: access.Access.can_read_plans)."""
+    region = region_of(request, municipality_id) if principal.role is Role.REGIONAL_ANALYST else None
+    own = None
     if principal.role is Role.SCHOOL_SYSTEM:  # a school reads its own municipality's plan (its targets)
         own = principal.municipality_id or municipality_of_org(request, principal.org_id)
-        allowed = own is not None and own == municipality_id
-    else:
-        region = region_of(request, municipality_id) if principal.role is Role.REGIONAL_ANALYST else None
-        allowed = principal.covers(municipality_id=municipality_id, region_id=region)
-    if not allowed:
+    if not Access.can_read_plans(principal, municipality_id, region, own):
         raise forbid(f"municipality {municipality_id} is outside the caller's scope")
 
 
@@ -92,21 +90,3 @@ async def get_plan(
     await asyncio.to_thread(check_read, request, principal, municipality)  # may wait for the facts' lock
     return await asyncio.to_thread(app.plan, plan_id, as_of or date.today())
 
-
-def plan_writes(app: IndicatorsApplication) -> Callable[[Principal, EventData], str | None]:
-    """Who may write plan facts: admins, and municipal operators for their own municipality's plans."""
-
-    def authorize(principal: Principal, data: EventData) -> str | None:
-        if principal.is_admin:
-            return None
-        if principal.role is not Role.MUNICIPAL_OPERATOR:
-            return f"role {principal.role.value} may not write plans or reported values"
-        reason = scope_of_fields(principal, data)
-        if reason or getattr(data, "municipality_id", None) is not None:
-            return reason
-        owner = app.plan_municipality(data.plan_id)
-        if owner is not None and owner != principal.municipality_id:
-            return f"data.plan_id: plan {data.plan_id} belongs to municipality {owner}"
-        return None
-
-    return authorize

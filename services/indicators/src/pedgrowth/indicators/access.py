@@ -1,0 +1,65 @@
+"""Who may write and read what in indicators (SPEC §6; docs/indicators.md, "Access"), decided in one place.
+
+The same shape in every service (`<service>/access.py`, class ``Access``): ``authorize_write``,
+``can_read_person``, ``can_read_org``; the analysts' rule is the kit's (pedgrowth.kit.access).
+
+- Values, series, the report and the scope tree: every role within its scope (a school its
+  organisation, an operator its municipality, an analyst its region); where a scope lies is
+  taken from `organization_registered`.
+- The members of an indicator (person ids) are person-level: admins, operators and school
+  systems within their scope; regional analysts get aggregates only. Indicators keeps no
+  person record of its own: a member list is a list of the day (the persons in the scope then).
+- Plans: written by admins and by a municipality's operators for its own plans; read by the
+  municipality's operators and schools, its region's analysts and admins.
+"""
+
+from __future__ import annotations
+
+from pedgrowth.contracts import EventData
+from pedgrowth.kit.access import reads_persons
+from pedgrowth.kit.auth import Principal, Role
+from pedgrowth.kit.service import scope_of_fields
+
+from .application import IndicatorsApplication
+
+Placement = dict[str, str | None]
+"""Where a scope or an organisation lies: org_id, municipality_id, region_id (None when unknown)."""
+
+
+class Access:
+    """Indicators' access rules; where things lie comes from the read model's registry facts."""
+
+    def __init__(self, app: IndicatorsApplication):
+        self.app = app
+
+    def authorize_write(self, principal: Principal, data: EventData) -> str | None:
+        """Plan facts and reported values: admins, and municipal operators for their own municipality's plans."""
+        if principal.is_admin:
+            return None
+        if principal.role is not Role.MUNICIPAL_OPERATOR:
+            return f"role {principal.role.value} may not write plans or reported values"
+        reason = scope_of_fields(principal, data)
+        if reason or getattr(data, "municipality_id", None) is not None:
+            return reason
+        owner = self.app.plan_municipality(data.plan_id)
+        if owner is not None and owner != principal.municipality_id:
+            return f"data.plan_id: plan {data.plan_id} belongs to municipality {owner}"
+        return None
+
+    @staticmethod
+    def can_read_org(principal: Principal, placement: Placement) -> bool:
+        """Whether the organisation (or any scope, placed) is within the caller's scope."""
+        return principal.covers(**placement)
+
+    @staticmethod
+    def can_read_person(principal: Principal) -> bool:
+        """Whether the caller sees persons at all (members); the scope is checked with ``can_read_org``."""
+        return reads_persons(principal)
+
+    @staticmethod
+    def can_read_plans(principal: Principal, municipality_id: str, region_id: str | None,
+                       own_municipality: str | None) -> bool:
+        """A municipality's plans: its operators and schools (``own_municipality``), its region's analysts, admins."""
+        if principal.role is Role.SCHOOL_SYSTEM:
+            return own_municipality is not None and own_municipality == municipality_id
+        return principal.covers(municipality_id=municipality_id, region_id=region_id)
