@@ -18,3 +18,9 @@ class IndicatorsSettings(ServiceSettings):
     answers_max_age_seconds: float = 0.5  # an answer may be this old when new facts keep arriving
     values_refresh_seconds: float = 10.0  # how often the persisted yearly values are recomputed
     indicator_gauge_scopes: int = 50  # at most this many scopes get pedgrowth_indicator_value gauges
+
+    # the other services, for the operator's pages (uploads go to the owning service, names come from the registry)
+    registry_url: str = "http://127.0.0.1:8001"
+    training_url: str = "http://127.0.0.1:8002"
+    mentoring_url: str = "http://127.0.0.1:8003"
+    peer_timeout_seconds: float = 120.0

@@ -15,7 +15,7 @@ router = APIRouter()
 
 STATIC = files("pedgrowth.indicators") / "static"
 ASSETS = {"dashboard.js": "text/javascript; charset=utf-8", "dashboard.css": "text/css; charset=utf-8",
-          "htmx.min.js": "text/javascript; charset=utf-8"}
+          "htmx.min.js": "text/javascript; charset=utf-8", "plan.js": "text/javascript; charset=utf-8"}
 LOAD_TIMEOUT = 60.0
 
 

@@ -1,0 +1,284 @@
+"""«Загрузка данных» and «Качество данных»: spreadsheets forwarded to the service that owns them, per-row reports.
+
+The page never records anything itself: the file goes, with the session's own token, to the
+owning service's import route (registry: staff; training: courses, attestation; mentoring: pairs,
+attendance), whose per-row report is shown in Russian. Rejected rows (ids, columns and reasons,
+never names) are kept in memory for «Качество данных», beside each service's dead letters and
+facts waiting for a reference, read from their operator API.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
+from fastapi.responses import HTMLResponse, Response
+
+from pedgrowth.kit.auth import SESSION_COOKIE, Principal, check_same_origin
+
+from .pages import page, session, to_login
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    """One kind of spreadsheet the page takes: who owns it, where it goes, the documented headers."""
+
+    title: str
+    service: str
+    path: str
+    headers: tuple[str, ...]
+    per_organisation: bool = False
+
+
+KINDS = {
+    "staff": UploadKind("Список педагогических работников организации", "registry",
+                        "/api/v1/organisations/{org_id}/staff/import",
+                        ("Идентификатор", "ФИО", "Должность", "Дата приёма", "Педагогический стаж с", "Дата рождения",
+                         "Предметы", "Образование по профилю", "Телефон", "Email"), per_organisation=True),
+    "courses": UploadKind("Повышение квалификации (список прошедших курсы)", "training",
+                          "/api/v1/imports/course-completions",
+                          ("Идентификатор педагога", "Код программы", "Дата окончания", "Номер удостоверения",
+                           "Коды дефицитов")),
+    "attestations": UploadKind("Аттестация (приказ о квалификационных категориях)", "training",
+                               "/api/v1/imports/attestations",
+                               ("Идентификатор педагога", "Категория", "Дата решения", "Действует до")),
+    "pairs": UploadKind("Наставничество (закрепление пар)", "mentoring", "/api/v1/imports/pairs",
+                        ("Код пары", "Код наставника", "Код наставляемого", "Форма наставничества", "Дата начала",
+                         "Программа")),
+    "attendance": UploadKind("Мероприятия поддержки (списки посещения)", "mentoring", "/api/v1/imports/attendance",
+                             ("Код педагога", "Код мероприятия", "Название мероприятия", "Вид мероприятия",
+                              "Дата посещения")),
+}
+SERVICE_TEXT = {"registry": "кадровый реестр", "training": "повышение квалификации", "mentoring": "наставничество"}
+OUTCOME_TEXT = {"accepted": "принята", "unchanged": "без изменений", "duplicate": "уже загружена",
+                "waiting": "ждёт справочника", "rejected": "отклонена"}
+# the importers answer in English (API text); the page says it in Russian, the original kept beside it
+REASONS = [
+    (re.compile(r"unknown position '(.+)'"), "неизвестная должность «{0}»: укажите должность из справочника"),
+    (re.compile(r"(.+) is empty"), "не заполнен столбец «{0}»"),
+    (re.compile(r"'(.+)' is not a calendar date"), "«{0}» — такой даты нет в календаре"),
+    (re.compile(r"expected a date ДД\.ММ\.ГГГГ or ГГГГ-ММ-ДД, got '(.*)'"),
+     "ожидается дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, указано «{0}»"),
+    (re.compile(r"(\S+) is employed here since (\S+), the file says (\S+)"),
+     "{0} работает здесь с {1}, а в файле указано {2}"),
+    (re.compile(r".*not (?:employed )?within the caller's scope.*|.*outside the caller's.*"),
+     "запись о человеке вне вашей организации или муниципалитета"),
+    (re.compile(r"the header row lacks required columns: (.+?) \(found: (.*)\)"),
+     "в строке заголовков нет обязательных столбцов: {0} (найдены: {1})"),
+]
+KEPT_ROWS = 2000
+
+
+def in_russian(reason: str | None) -> str:
+    """The importer's reason as the page says it; an unknown phrase is shown as it came."""
+    if not reason:
+        return ""
+    for pattern, text in REASONS:
+        match = pattern.fullmatch(reason.strip())
+        if match:
+            return text.format(*match.groups())
+    return reason
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row an owning service refused, as «Качество данных» lists it (ids, never names)."""
+
+    at: str
+    kind: str
+    file: str
+    org_id: str | None
+    municipality_id: str | None
+    row: int | None
+    column: str
+    reason: str
+    reason_ru: str
+
+
+class Rejections:
+    """The recent rejected rows of uploads made through the page (bounded; kept while the service runs)."""
+
+    def __init__(self, size: int = KEPT_ROWS):
+        self._rows: deque[RejectedRow] = deque(maxlen=size)
+        self._lock = threading.Lock()
+
+    def add(self, rows: list[RejectedRow]) -> None:
+        with self._lock:
+            self._rows.extend(rows)
+
+    def visible(self, principal: Principal) -> list[RejectedRow]:
+        with self._lock:
+            rows = list(self._rows)
+        return [r for r in reversed(rows) if principal.covers(org_id=r.org_id, municipality_id=r.municipality_id)]
+
+
+def rejections(request: Request) -> Rejections:
+    state = request.app.state
+    if not hasattr(state, "rejections"):
+        state.rejections = Rejections()
+    return state.rejections
+
+
+def peer_url(request: Request, service: str) -> str:
+    settings = request.app.state.service.settings
+    return getattr(settings, f"{service}_url").rstrip("/")
+
+
+def organisations(request: Request, principal: Principal) -> list[dict]:
+    """The organisations the caller may upload for (the registry's, as the read model knows them)."""
+    from .dashboard import natural, registered_organisations
+
+    orgs = registered_organisations(request.app.state.read_model.facts)
+    mine = [o for o in orgs if principal.covers(org_id=o["org_id"], municipality_id=o["municipality_id"],
+                                                region_id=o["region_id"])]
+    return sorted(mine, key=lambda o: natural(o["name"]))
+
+
+@router.get("/uploads", response_class=HTMLResponse)
+async def uploads_page(request: Request) -> Response:
+    """«Загрузка данных»: choose the kind, the organisation and the file; the report comes back on the page."""
+    principal = session(request)
+    if principal is None:
+        return to_login()
+    return page(request, "uploads.html", principal, section="uploads", kinds=KINDS,
+                organisations=organisations(request, principal))
+
+
+@router.get("/uploads/template/{kind}.xlsx")
+async def template(request: Request, kind: str) -> Response:
+    """An empty spreadsheet with the documented headers of a kind, to fill in."""
+    if session(request) is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in first (/login)")
+    if kind not in KINDS:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no upload kind {kind!r}")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Данные"
+    sheet.append(list(KINDS[kind].headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = max(14, len(str(cell.value)) + 4)
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="template-{kind}.xlsx"'})
+
+
+@router.post("/uploads", response_class=HTMLResponse)
+async def upload(request: Request, kind: Annotated[str, Form()], file: Annotated[UploadFile, File()],
+                 org_id: Annotated[str, Form()] = "") -> Response:
+    """Forward the file to its owning service with the session's token; show its per-row report in Russian."""
+    check_same_origin(request)
+    principal = session(request)
+    if principal is None:
+        return to_login()
+    chosen = KINDS.get(kind)
+    if chosen is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
+            {"loc": ["body", "kind"], "msg": f"unknown upload kind {kind!r}", "type": "value_error"}])
+    places = {o["org_id"]: o for o in organisations(request, principal)}
+    if chosen.per_organisation and org_id not in places:
+        return fragment(request, principal, error="Выберите организацию из списка: файл сотрудников загружается "
+                                                  "для одной организации.")
+    content = await file.read()
+    url = peer_url(request, chosen.service) + chosen.path.format(org_id=org_id)
+    token = request.cookies.get(SESSION_COOKIE, "")
+    try:
+        async with httpx.AsyncClient(timeout=request.app.state.service.settings.peer_timeout_seconds) as client:
+            answer = await client.post(url, headers={"Authorization": f"Bearer {token}"},
+                                       files={"file": (file.filename or "upload", content,
+                                                       file.content_type or "application/octet-stream")})
+    except httpx.HTTPError:
+        return fragment(request, principal, error=f"Сервис «{SERVICE_TEXT[chosen.service]}» не отвечает; "
+                                                  "попробуйте позже.")
+    if answer.status_code != 200:
+        return fragment(request, principal, error=refusal(answer))
+    rows = report_rows(answer.json())
+    place = places.get(org_id, {})
+    municipality = place.get("municipality_id") or principal.municipality_id
+    at = datetime.now(UTC).astimezone().strftime("%d.%m.%Y %H:%M")
+    rejections(request).add([
+        RejectedRow(at, chosen.title, file.filename or "", org_id or None, municipality, r["row"], r["column"],
+                    r["reason"], r["reason_ru"]) for r in rows if r["outcome"] == "rejected"])
+    return fragment(request, principal, kind=chosen, file=file.filename, rows=rows,
+                    counts={text: sum(r["outcome"] == code for r in rows) for code, text in OUTCOME_TEXT.items()})
+
+
+def report_rows(answer: dict) -> list[dict]:
+    """The owning service's per-row report in one shape (registry says `status`, the others `outcome`)."""
+    listed = answer.get("results") if isinstance(answer.get("results"), list) else answer.get("rows", [])
+    rows = []
+    for item in listed:
+        outcome = item.get("status") or item.get("outcome") or ""
+        rows.append({"row": item.get("row"), "outcome": outcome, "outcome_ru": OUTCOME_TEXT.get(outcome, outcome),
+                     "person_id": item.get("person_id") or item.get("subject"), "column": item.get("column") or "",
+                     "reason": item.get("reason") or "", "reason_ru": in_russian(item.get("reason"))})
+    return rows
+
+
+def refusal(answer: httpx.Response) -> str:
+    """Why the owning service refused the whole file, in Russian."""
+    if answer.status_code == 403:
+        return "Нет прав загружать эти данные для выбранной организации."
+    if answer.status_code == 413:
+        return "Файл слишком большой."
+    if answer.status_code == 401:
+        return "Вход устарел: войдите заново."
+    try:
+        detail = answer.json().get("detail")
+    except ValueError:
+        detail = None
+    if isinstance(detail, list) and detail:
+        return "Файл не принят: " + "; ".join(in_russian(d.get("msg")) for d in detail if isinstance(d, dict))
+    return f"Файл не принят (код {answer.status_code}): {in_russian(str(detail or answer.text))}"
+
+
+def fragment(request: Request, principal: Principal, **context) -> HTMLResponse:
+    """The report alone for htmx; the whole page when the form was sent without JavaScript."""
+    if request.headers.get("hx-request"):
+        return page(request, "upload_report.html", principal, **context)
+    return page(request, "uploads.html", principal, section="uploads", kinds=KINDS,
+                organisations=organisations(request, principal), report=context)
+
+
+@router.get("/quality", response_class=HTMLResponse)
+async def quality(request: Request) -> Response:
+    """«Качество данных»: rejected rows of uploads, dead letters and waiting facts of every service."""
+    principal = session(request)
+    if principal is None:
+        return to_login()
+    token = request.cookies.get(SESSION_COOKIE, "")
+    services = []
+    async with httpx.AsyncClient(timeout=10.0, headers={"Authorization": f"Bearer {token}"}) as client:
+        for name in ("registry", "training", "mentoring"):
+            services.append({"name": name, "title": SERVICE_TEXT[name],
+                             "letters": await listed(client, peer_url(request, name) + "/api/v1/dead-letters",
+                                                     "letters"),
+                             "waiting": await listed(client, peer_url(request, name) + "/api/v1/waiting", "facts")})
+    return page(request, "quality.html", principal, section="quality",
+                rows=[asdict(r) for r in rejections(request).visible(principal)], services=services)
+
+
+async def listed(client: httpx.AsyncClient, url: str, key: str) -> dict:
+    """A peer's operator list, or why it could not be read (in Russian)."""
+    try:
+        answer = await client.get(url)
+    except httpx.HTTPError:
+        return {"error": "сервис не отвечает", "items": []}
+    if answer.status_code == 403:
+        return {"error": "нет доступа для вашей роли", "items": []}
+    if answer.status_code != 200:
+        return {"error": f"не удалось получить список (код {answer.status_code})", "items": []}
+    return {"error": None, "items": answer.json().get(key, [])}
