@@ -104,3 +104,29 @@ async def test_service_republishes_history_to_a_broker_that_came_back_empty(tmp_
         tansu.stop()
     assert {r.key.decode() for r in before} == set(ids)
     assert {r.key.decode() for r in after} == set(ids)
+
+
+async def test_a_start_republishes_when_the_topic_holds_less_than_was_acknowledged_though_not_nothing(tmp_path):
+    """The broker lost the log while the service was down, and something was written since (so not empty)."""
+    from pedgrowth.training.bootstrap import build
+    from tests.support.kafka import produce
+    from tests.support.services import running
+
+    tansu = infra.Tansu(infra.free_port()).start()
+    try:
+        settings = settings_for(TrainingSettings, (tansu.bootstrap, "tansu", False), tmp_path)
+        app = TrainingApplication(env=eventsourcing_env(settings))
+        ids = record_providers(app, 12)
+        async with running(build(settings, application=app)):
+            await read_topic(tansu.bootstrap, TRAINING_EVENTS, expect=12, timeout=30)
+        tansu.restart()
+        await ensure_topics(settings, [TRAINING_EVENTS])
+        stray = ProviderRegistered(provider_id="prov-stray", name="ИРО", kind="other")
+        await produce(tansu.bootstrap, TRAINING_EVENTS, [new_event(stray, source="/pedgrowth/training").to_bytes()])
+        app = TrainingApplication(env=eventsourcing_env(settings))
+        async with running(build(settings, application=app)):
+            after = await read_topic(tansu.bootstrap, TRAINING_EVENTS, timeout=30,
+                                     until=lambda rs: set(ids) <= {r.key.decode() for r in rs})
+    finally:
+        tansu.stop()
+    assert set(ids) <= {r.key.decode() for r in after}

@@ -1,7 +1,8 @@
-"""Kafka plumbing: topic creation, the relay's producer, topic sizes."""
+"""Kafka plumbing: topic creation, the relay's producer, high watermarks."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -49,24 +50,36 @@ def relay_producer(settings: ServiceSettings) -> AIOKafkaProducer:
     )
 
 
-async def topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    """The topic's partitions, asking the broker again once when the cached metadata lacks them."""
-    found = consumer.partitions_for_topic(topic)
+async def topic_partitions(consumer: AIOKafkaConsumer, topic: str, refresh: bool = False) -> set[int]:
+    """The topic's partitions, asking the broker again when the cached metadata lacks them (or ``refresh``)."""
+    found = None if refresh else consumer.partitions_for_topic(topic)
     if not found:
         await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
         found = consumer.partitions_for_topic(topic)
     return set(found or ())
 
 
-async def topic_size(settings: ServiceSettings, topic: str) -> int:
-    """Messages the topic holds (sum of end offsets; 0 for a topic that does not exist)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = await topic_partitions(consumer, topic)
-        if not partitions:
-            return 0
-        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
-        return sum(ends.values())
-    finally:
-        await consumer.stop()
+def probe_consumer(settings: ServiceSettings) -> AIOKafkaConsumer:
+    """A consumer without a group for looking at a topic (ends, single records); nothing is committed."""
+    return AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False,
+                            auto_offset_reset="earliest", fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms)
+
+
+async def high_watermarks(consumer: AIOKafkaConsumer, near: dict[TopicPartition, int],
+                          timeout: float = 5.0) -> dict[TopicPartition, int]:
+    """Each partition's high watermark as a fetch at ``near - 1`` reports it.
+
+    Tansu answers ListOffsets with less than the real end (the start of its last
+    batch), so the end is read from a fetch response instead. A position beyond a
+    shorter log is reset by the consumer (``auto_offset_reset``) and fetched again;
+    partitions whose broker does not answer within ``timeout`` are left out.
+    """
+    consumer.assign(list(near))
+    for tp, offset in near.items():
+        consumer.seek(tp, max(offset - 1, 0))
+    deadline = asyncio.get_running_loop().time() + timeout
+    found: dict[TopicPartition, int] = {}
+    while len(found) < len(near) and asyncio.get_running_loop().time() < deadline:
+        await consumer.getmany(*near, timeout_ms=200, max_records=len(near))
+        found = {tp: hw for tp in near if (hw := consumer.highwater(tp)) is not None}
+    return found

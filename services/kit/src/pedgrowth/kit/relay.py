@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC
 from uuid import NAMESPACE_URL, uuid5
 
-from aiokafka import AIOKafkaProducer
-from eventsourcing.persistence import Notification, Tracking
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.structs import RecordMetadata
+from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 from pedgrowth.contracts import CloudEvent, EventData, events_topic, new_event
 
+from .kafka import high_watermarks, topic_partitions
 from .lease import AlwaysHeld, PostgresLease
 from .metrics import Metrics
 from .recording import RecordingApplication
@@ -34,12 +37,97 @@ class Outgoing:
         return (self.event.subject or "").encode()
 
 
+@dataclass
+class LogMark:
+    """How far the broker has acknowledged the relay's writes, per partition of its topic.
+
+    On a log that is still the same, a partition only grows: a new acknowledgement
+    at a lower offset, or a high watermark below the remembered end, means the broker
+    lost the log (an in-memory broker restarted, a cluster rebuilt). Kept in the
+    store's tracking table under ``<service>-relay-log`` (the generation, counted up
+    each time a replaced log is found) and ``<service>-relay-log<g>-p<n>`` (the end
+    of partition n, the last acknowledged offset + 1), so a start checks it too;
+    ``<service>-relay-log<g>-complete`` once the history is all in generation g.
+    """
+
+    name: str
+    generation: int = 1
+    complete: bool = True  # False while the history is being republished into this generation
+    ends: dict[int, int] = field(default_factory=dict)
+    stored: dict[int, int] = field(default_factory=dict)
+    stored_at: float = 0.0
+
+    def key(self, what: str) -> str:
+        return f"{self.name}-log{self.generation}-{what}"
+
+    @classmethod
+    def load(cls, tracking: TrackingRecorder, name: str) -> LogMark:
+        """The mark as the store holds it (blocking)."""
+        mark = cls(name, tracking.max_tracking_id(f"{name}-log") or 1)
+        mark.complete = mark.generation == 1 or bool(tracking.max_tracking_id(mark.key("complete")))
+        for partition in range(tracking.max_tracking_id(mark.key("partitions")) or 0):
+            end = tracking.max_tracking_id(mark.key(f"p{partition}"))
+            if end:
+                mark.ends[partition] = end
+        mark.stored = dict(mark.ends)
+        return mark
+
+    def acknowledged(self, acks: Iterable[RecordMetadata]) -> str | None:
+        """Take a batch's acknowledgements; the reason if one of them says the log was replaced."""
+        lower = None
+        for ack in acks:
+            end = self.ends.get(ack.partition, 0)
+            if ack.offset < end and lower is None:
+                lower = f"partition {ack.partition} acknowledged offset {ack.offset}, below {end} acknowledged before"
+            self.ends[ack.partition] = max(end, ack.offset + 1)
+        return lower
+
+    def below(self, watermarks: dict[TopicPartition, int]) -> str | None:
+        """The reason if a partition's high watermark is below the remembered end."""
+        short = [f"partition {tp.partition} ends at {hw}, {self.ends[tp.partition]} were acknowledged"
+                 for tp, hw in sorted(watermarks.items()) if hw < self.ends.get(tp.partition, 0)]
+        return "; ".join(short) or None
+
+    def renewed(self, tracking: TrackingRecorder) -> LogMark:
+        """A mark for a new log (the next generation), stored at once (blocking)."""
+        fresh = LogMark(self.name, self.generation + 1, complete=False)
+        tracking.insert_tracking(Tracking(f"{self.name}-log", fresh.generation))
+        return fresh
+
+    def finished(self, tracking: TrackingRecorder) -> None:
+        """The whole history is in this generation's log (blocking)."""
+        self.store(tracking)
+        tracking.insert_tracking(Tracking(self.key("complete"), 1))
+        self.complete = True
+
+    def store(self, tracking: TrackingRecorder) -> None:
+        """Store the ends that grew (blocking); each is a lower bound, so storing late is safe."""
+        self.stored_at = time.monotonic()
+        writes = {f"p{p}": end for p, end in self.ends.items() if end > self.stored.get(p, 0)}
+        if not writes:
+            return
+        partitions = max(self.ends) + 1
+        if partitions > max(self.stored, default=-1) + 1:
+            writes["partitions"] = partitions
+        for what, value in writes.items():
+            try:
+                tracking.insert_tracking(Tracking(self.key(what), value))
+            except IntegrityError:
+                pass  # another replica stored a higher end already
+        self.stored = dict(self.ends)
+
+
 class OutboxRelay:
     """Publishes each new domain event as its contract CloudEvent, then remembers the position.
 
     The notification log is the outbox: an event is in the store first and on the
     bus after. The position is stored only after the broker acknowledged the batch
     (acks=all), so a crash repeats at most the batch in flight and loses nothing.
+
+    A broker that lost the topic's log (see ``LogMark``) gets the whole history
+    again, found by the acknowledgements of the next batch, by a check of the high
+    watermarks on start and every ``log_check_seconds`` while idle. Consumers dedupe
+    by event id, so the copies the new log may then hold cost nothing.
     """
 
     def __init__(
@@ -52,6 +140,9 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_seconds: float = 0.05,
         lease: AlwaysHeld | PostgresLease | None = None,
+        consumer: Callable[[], AIOKafkaConsumer] | None = None,
+        prepare: Callable[[], Awaitable[None]] | None = None,
+        log_check_seconds: float = 5.0,
     ):
         self.app = app
         self.service = service
@@ -66,6 +157,12 @@ class OutboxRelay:
         self.tracking_name = f"{service}-relay"
         self.wakeup = asyncio.Event()
         self.lease = lease or AlwaysHeld()
+        self.consumer = consumer  # makes a consumer for the high-watermark check (None: acknowledgements only)
+        self.prepare = prepare  # (re)creates the topics before a republish
+        self.log_check_seconds = log_check_seconds
+        self.mark = LogMark(self.tracking_name)
+        self.replaced: str | None = None  # why the broker's log is not the one published to
+        self.checked_at = float("-inf")
 
     def position(self) -> int:
         """The last notification id whose event the broker has acknowledged."""
@@ -75,27 +172,104 @@ class OutboxRelay:
         """Publish until asked to stop; waits briefly when caught up."""
         position, leading = 0, False
         failures = 0
-        while not stop.is_set():
-            if not await asyncio.to_thread(self.lease.held):
-                leading = self.follow_leader(leading)
-                await self.idle(wait=2.0)
-                continue
-            if not leading:  # (again) the publisher: another one may have moved the position
-                position, leading = await asyncio.to_thread(self.position), True
-                self.metrics.relay_leader.labels(self.service).set(1)
+        try:
+            while not stop.is_set():
+                if not await asyncio.to_thread(self.lease.held):
+                    leading = self.follow_leader(leading)
+                    await self.idle(wait=2.0)
+                    continue
+                if not leading:  # (again) the publisher: another one may have moved the position and the mark
+                    position, leading = await asyncio.to_thread(self.position), True
+                    self.mark = await asyncio.to_thread(LogMark.load, self.tracking, self.tracking_name)
+                    self.metrics.relay_leader.labels(self.service).set(1)
+                try:
+                    await self.recover_if_lost()
+                    published = await self.publish_after(position, track=True)
+                    await self.store_mark()
+                except Exception as error:  # noqa: BLE001 - the relay outlives broker and store outages
+                    failures += 1
+                    log.warning("%s relay: publishing after %d failed (%r); retrying", self.service, position, error)
+                    await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
+                    position = await asyncio.to_thread(self.position)
+                    continue
+                failures = 0
+                if published is None:
+                    await self.idle()
+                    continue
+                position = published
+        finally:
+            if leading:
+                await self.store_mark(force=True)
+
+    async def store_mark(self, force: bool = False) -> None:
+        """Store the acknowledged ends at most once a second (each is a lower bound: late is safe)."""
+        if force or time.monotonic() - self.mark.stored_at >= 1.0:
+            await asyncio.to_thread(self.mark.store, self.tracking)
+
+    async def start_check(self) -> bool:
+        """On start: load the mark and republish the history if the broker lost it."""
+        self.mark = await asyncio.to_thread(LogMark.load, self.tracking, self.tracking_name)
+        return await self.recover_if_lost(force_check=True)
+
+    async def recover_if_lost(self, force_check: bool = False) -> bool:
+        """Republish the whole history when the broker lost the log; returns whether it did.
+
+        Checks the high watermarks when due (or ``force_check``), unless an
+        acknowledgement or an unfinished republish already said the log was replaced.
+        """
+        if self.replaced is None and not self.mark.complete:
+            self.replaced = f"the republish into generation {self.mark.generation} was interrupted"
+        due = force_check or time.monotonic() - self.checked_at >= self.log_check_seconds
+        if self.replaced is None and due and self.consumer is not None:
+            self.replaced = await self.log_replaced()
+        reason = self.replaced
+        if reason is None:
+            return False
+        while reason is not None:
+            upto = await asyncio.to_thread(self.position)
+            log.warning("%s relay: the broker lost the history of %s (%s); republishing notifications 1..%d",
+                        self.service, self.topic, reason, upto)
+            if self.prepare is not None:
+                await self.prepare()
+            self.mark = await asyncio.to_thread(self.mark.renewed, self.tracking)
+            self.replaced = None  # an acknowledgement during the republish may say it again
             try:
-                published = await self.publish_after(position, track=True)
-            except Exception as error:  # noqa: BLE001 - the relay outlives broker and store outages
-                failures += 1
-                log.warning("%s relay: publishing after %d failed (%r); retrying", self.service, position, error)
-                await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
-                position = await asyncio.to_thread(self.position)
-                continue
-            failures = 0
-            if published is None:
-                await self.idle()
-                continue
-            position = published
+                await self.republish_history(upto)
+            except BaseException:
+                self.replaced = self.replaced or reason  # begin again, from the start
+                raise
+            await asyncio.to_thread(self.mark.finished, self.tracking)
+            reason = self.replaced
+        self.checked_at = time.monotonic()
+        return True
+
+    async def log_replaced(self) -> str | None:
+        """Why the broker's log of the topic is not the one published to, or None when it is (or unknown)."""
+        self.checked_at = time.monotonic()
+        position = await asyncio.to_thread(self.position)
+        if not position or self.consumer is None:
+            return None
+        consumer = self.consumer()
+        await consumer.start()
+        try:
+            partitions = await topic_partitions(consumer, self.topic)
+            if not partitions:
+                return f"{self.topic} does not exist"
+            if not self.mark.ends:
+                if self.mark.generation > 1:
+                    return None  # republished already, and nothing of the history has a contract event
+                # a store from before the mark was kept: only an empty topic says it
+                watermarks = await high_watermarks(consumer, {TopicPartition(self.topic, p): 0 for p in partitions})
+                empty = len(watermarks) == len(partitions) and not any(watermarks.values())
+                return f"{self.topic} is empty but {position} notifications were published" if empty else None
+            gone = sorted(set(self.mark.ends) - partitions)
+            if gone:
+                return f"partitions {gone} of {self.topic} are gone"
+            watermarks = await high_watermarks(
+                consumer, {TopicPartition(self.topic, p): end for p, end in self.mark.ends.items()})
+            return self.mark.below(watermarks)
+        finally:
+            await consumer.stop()
 
     def follow_leader(self, leading: bool) -> bool:
         """Another replica publishes; this one waits (returns: not leading)."""
@@ -155,17 +329,17 @@ class OutboxRelay:
             for item in outgoing
         ]
         if futures:
-            await asyncio.gather(*futures)
+            acks = await asyncio.gather(*futures)
             self.metrics.events_published.labels(self.service).inc(len(futures))
+            self.replaced = self.mark.acknowledged(acks) or self.replaced
 
     async def republish_history(self, upto: int) -> int:
         """Publish notifications 1..upto again, for a broker that came back without them."""
-        position, count = 0, 0
+        position = 0
         while position < upto:
             new_position = await self.publish_after(position, track=False, stop_at=upto)
             if new_position is None:
                 break
             position = new_position
-            count += 1
         log.warning("%s: republished history up to notification %d", self.service, position)
         return position

@@ -16,7 +16,7 @@ from .auth import Principal, Role, Tokens
 from .config import ServiceSettings
 from .deadletters import DeadLetters
 from .inbox import Inbox, KafkaInbox
-from .kafka import ensure_topics, relay_producer, topic_size
+from .kafka import ensure_topics, probe_consumer, relay_producer
 from .lease import lease_for
 from .metrics import Metrics
 from .recording import NotHandled, RecordingApplication
@@ -86,12 +86,13 @@ class Service:
     async def start(self) -> None:
         """Create topics, start the broker, the relay and any background work."""
         self.stop.clear()
-        await ensure_topics(self.settings, self.topics, unlimited={events_topic(self.name)})
+        await self.ensure_topics()
         self.producer = relay_producer(self.settings)
         await self.producer.start()
         self.relay = OutboxRelay(
             self.app, self.name, self.parts.translate, self.producer, self.metrics,
             self.settings.relay_batch_size, self.settings.relay_poll_seconds, lease_for(self.app.env, self.name),
+            consumer=lambda: probe_consumer(self.settings), prepare=self.ensure_topics,
         )
         await self.recover_lost_history()
         self.kafka_inbox = KafkaInbox(self.inbox, self.settings, self.producer)
@@ -114,15 +115,14 @@ class Service:
         if not task.cancelled() and task.exception() is not None:
             log.error("%s: %s stopped: %r", self.name, task.get_name(), task.exception(), exc_info=task.exception())
 
+    async def ensure_topics(self) -> None:
+        await ensure_topics(self.settings, self.topics, unlimited={events_topic(self.name)})
+
     async def recover_lost_history(self) -> None:
-        """If the broker came back empty (an in-memory broker restarted), publish our history again."""
+        """If the broker lost our topic's log (an in-memory broker restarted), publish our history again."""
         if not await asyncio.to_thread(self.relay.lease.held):
-            return  # the replica holding the lease does it
-        position = await asyncio.to_thread(self.relay.position)
-        if position and await topic_size(self.settings, events_topic(self.name)) == 0:
-            log.warning("%s: %s is empty but %d notifications were published; republishing",
-                        self.name, events_topic(self.name), position)
-            await self.relay.republish_history(position)
+            return  # the replica holding the lease does it (and its relay checks again when it takes over)
+        await self.relay.start_check()
 
     async def nudge_relay(self) -> None:
         """Wake the relay as soon as the inbox records something, instead of waiting for the poll."""
