@@ -248,11 +248,18 @@ def test_a_csv_header_wider_than_the_column_limit_is_refused():
         read_table(csv_text([["a", "b", "c", "d"], ["1", "2", "3", "4"]]).encode(), "list.csv", Limits(columns=3))
 
 
-def test_more_cells_than_the_limit_are_refused_before_the_sheet_is_read():
+def test_more_cells_than_the_limit_are_refused():
     content = xlsx([HEADER, *[["p-1", "x"]] * 10])
     with pytest.raises(TableError, match="more than 20 cells"):
         read_table(content, "list.xlsx", Limits(cells=20))
     assert len(read_table(content, "list.xlsx", Limits(cells=22)).rows) == 10
+
+
+def test_more_xml_elements_than_the_cells_allow_are_refused_before_the_sheet_is_read():
+    empty_rows = b"<row/>" * 110_000
+    content = sheet_xml(xlsx([HEADER, ["p-1", "x"]]), lambda d: d.replace(b"</sheetData>", empty_rows + b"</sheetData>"))
+    with pytest.raises(TableError, match="more than 100006 XML elements"):
+        read_table(content, "list.xlsx", Limits(cells=1))
 
 
 def test_more_csv_fields_than_the_cell_limit_are_refused():

@@ -47,6 +47,17 @@ class ServiceSettings(BaseSettings):
     max_upload_bytes: int = shared("PEDGROWTH_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     max_events_per_request: int = shared("PEDGROWTH_MAX_EVENTS_PER_REQUEST", 5_000)
 
+    # Imports (kit/imports.py, kit/tables.py; prefixed: REGISTRY_IMPORT_MAX_ROWS...): a file over a bound is refused.
+    import_max_bytes: int = 10 * 1024 * 1024
+    import_max_rows: int = 50_000
+    import_max_columns: int = 64
+    import_max_cells: int = 2_000_000
+    import_max_unpacked_bytes: int = 256 * 1024 * 1024
+    import_workers: int = 2
+    """Imports read and recorded at once, on threads of their own."""
+    import_queue: int = 4
+    """Imports admitted to wait for a worker; past that an import is 503 with Retry-After."""
+
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.05
     inbox_max_attempts: int = 3

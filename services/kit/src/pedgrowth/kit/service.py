@@ -15,6 +15,7 @@ from pedgrowth.contracts import EventData, dlq_topic, events_topic, inbox_topic
 from .auth import Principal, Role, Tokens
 from .config import ServiceSettings
 from .deadletters import DeadLetters
+from .imports import ImportPool
 from .inbox import Inbox, KafkaInbox
 from .kafka import ensure_topics, probe_consumer, relay_producer
 from .lease import lease_for
@@ -71,6 +72,7 @@ class Service:
         self.tokens = Tokens(self.settings.token_secret, self.settings.dev_token, self.settings.environment)
         parts.rejections.setdefault(NotHandled, 422)
         self.inbox = Inbox(self.app, self.name, parts.rejections, self.metrics)
+        self.imports = ImportPool(self.name, self.settings.import_workers, self.settings.import_queue)
         self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
         self.kafka_inbox: KafkaInbox | None = None

@@ -39,6 +39,8 @@ DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})(\d+)")
 CHUNK = 64 * 1024
+ROW_CHUNK = 16 * 1024  # the sheet is read this much at a time: the header is checked after the first
+BLANK = b"\xef\xbb\xbf \t\r\n"
 # The csv module refuses a field over 131,072 characters with an error that names no row or column;
 # uploads are bounded in bytes before they get here, so the reader lets any field through and
 # to_table refuses a cell over Limits.cell_chars naming its row and column.
@@ -262,8 +264,10 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
 
 
 class Census:
-    """One expat pass over every XML member: no DTD or entity anywhere, and elements and cells counted.
+    """One pass over every XML member before anything is parsed into objects: no DTD, elements bounded.
 
+    A DTD may stand only before the root element, so expat reads each member up to its root; the
+    rest is counted in bytes ('<' less '</': every element, comment or instruction at most once).
     zipfile never unpacks more of a member than its declared size (and checks the CRC), so these
     counts, like the sizes above, bound what openpyxl and the sheet reader will see.
     """
@@ -271,29 +275,35 @@ class Census:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.elements = 0
-        self.cells = 0
 
     def count(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         with archive.open(member) as stream:
-            chunk = stream.read(CHUNK)
-            if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            chunk = stream.read(CHUNK).lstrip(BLANK)
+            while chunk == b"" and stream.peek(1):
+                chunk = stream.read(CHUNK).lstrip(BLANK)
+            if not chunk.startswith(b"<"):
                 return  # not XML (an image, a VBA project): openpyxl never parses it
-            parser = forbidding_parser()
-            parser.StartElementHandler = self.element
+            prolog = forbidding_parser()
+            prolog.StartElementHandler = root_reached
             while chunk:
-                parser.Parse(chunk, False)
+                if prolog is not None:
+                    try:
+                        prolog.Parse(chunk, False)
+                    except RootReached:
+                        prolog = None
+                self.elements += chunk.count(b"<") - chunk.count(b"</")
+                if self.elements > self.limits.elements:
+                    raise refuse(f"в файле XLSX больше {self.limits.elements} элементов XML",
+                                 f"the XLSX file has more than {self.limits.elements} XML elements")
                 chunk = stream.read(CHUNK)
-            parser.Parse(b"", True)
 
-    def element(self, name: str, _attributes: dict) -> None:
-        self.elements += 1
-        if self.elements > self.limits.elements:
-            raise refuse(f"в файле XLSX больше {self.limits.elements} элементов XML",
-                         f"the XLSX file has more than {self.limits.elements} XML elements")
-        if name.endswith(" c"):
-            self.cells += 1
-            if self.cells > self.limits.cells:
-                raise refuse(f"больше {self.limits.cells} ячеек", f"more than {self.limits.cells} cells")
+
+class RootReached(Exception):
+    """The prolog is over: no DTD can follow."""
+
+
+def root_reached(*_: object) -> None:
+    raise RootReached
 
 
 def forbidding_parser() -> expat.XMLParserType:
@@ -331,6 +341,7 @@ class SheetReader:
         self.parser.buffer_text = True
         self.done: list[tuple[int, list[object]]] = []
         self.number = 0
+        self.count = 0
         self.cells: dict[int, object] | None = None
         self.beyond: object = None
         self.column = 0
@@ -342,7 +353,7 @@ class SheetReader:
         self.phonetic = 0
 
     def rows(self, source) -> Iterator[tuple[int, list[object]]]:
-        while chunk := source.read(CHUNK):
+        while chunk := source.read(ROW_CHUNK):
             self.parser.Parse(chunk, False)
             yield from self.done
             self.done.clear()
@@ -389,6 +400,9 @@ class SheetReader:
         self.cells, self.beyond, self.column = {}, None, 0
 
     def start_cell(self, attributes: dict[str, str]) -> None:
+        self.count += 1
+        if self.count > self.limits.cells:
+            raise refuse(f"больше {self.limits.cells} ячеек", f"more than {self.limits.cells} cells", row=self.number)
         reference = attributes.get("r")
         if reference:
             found = CELL_REFERENCE.fullmatch(reference)

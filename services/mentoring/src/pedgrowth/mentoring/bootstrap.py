@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
+from pedgrowth.kit.imports import body_limit
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
@@ -15,7 +16,7 @@ from .adapters.registry_feed import RegistryFeed
 from .application import MentoringApplication
 from .config import MentoringSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
-from .entrypoints.http import router
+from .entrypoints.http import IMPORT_PATH, router
 from .translation import to_contract
 
 REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
@@ -37,6 +38,7 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
         routers=[router], authorize_write=access.authorize_write, background=[feed],
+        body_limits={IMPORT_PATH: body_limit(settings)},
         title="pedgrowth mentoring",
         description="Mentors and mentees (базы наставников и наставляемых), mentor–mentee pairs, professional "
                     "communities and methodical associations, support events; bulk import of pairs and "

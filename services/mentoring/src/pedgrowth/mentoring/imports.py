@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from pedgrowth.contracts import EventData, Fact, new_event
 from pedgrowth.contracts import mentoring as contract
-from pedgrowth.kit.tables import TableError, parse_day, read_table
+from pedgrowth.kit.tables import Limits, TableError, parse_day, read_table
 
 from .labels import FORM_SYNONYMS, FORMS, KIND_SYNONYMS, SUPPORT_EVENT_KINDS, code_of, normalise
 
@@ -148,9 +148,15 @@ def fact_of(data: EventData) -> Fact:
     return Fact(envelope=new_event(data, source=IMPORT_SOURCE, id=event_id), data=data)
 
 
-def parse(layout: Layout, content: bytes, filename: str = "") -> list[tuple[int, Fact | BadRow]]:
+def import_file(layout: Layout, content: bytes, filename: str, authorize: Callable[[EventData], str | None],
+                record: Callable[[Fact], object], limits: Limits = Limits()) -> dict:
+    """Read the uploaded file and record its rows (synchronous: the route runs it on an import thread)."""
+    return run_import(layout, parse(layout, content, filename, limits), authorize, record)
+
+
+def parse(layout: Layout, content: bytes, filename: str = "", limits: Limits = Limits()) -> list[tuple[int, Fact | BadRow]]:
     """Every data row of the file as a fact or the reason it is not one."""
-    table = read_table(content, filename)
+    table = read_table(content, filename, limits)
     columns = columns_of(layout, table.headers)
     parsed: list[tuple[int, Fact | BadRow]] = []
     for number, cells in table.rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
+from pedgrowth.kit.imports import body_limit
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
@@ -12,7 +13,7 @@ from .access import Access
 from .application import RegistryApplication
 from .config import RegistrySettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
-from .entrypoints.http import router
+from .entrypoints.http import IMPORT_PATH, router
 from .translation import to_contract
 
 REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
@@ -36,6 +37,7 @@ def build(settings: RegistrySettings | None = None, application: RegistryApplica
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
         routers=[router], authorize_write=access.authorize_write, title="pedgrowth registry",
+        body_limits={IMPORT_PATH: body_limit(settings)},
         description="The municipal staff register (кадровый реестр): organisations, employments of pedagogical "
                     "staff, education profile, vacancies, managers' reserve; bulk import of staff lists "
                     "(CSV, XLSX) and XLSX export.",

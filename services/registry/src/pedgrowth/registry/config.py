@@ -15,4 +15,3 @@ class RegistrySettings(ServiceSettings):
     """Facts may be dated up to this many days after today (clock skew, time zones), not later."""
     cipher_key: str | None = None
     """Base64 AES key (16, 24 or 32 bytes): when set, stored events are encrypted at rest."""
-    import_max_bytes: int = 10 * 1024 * 1024

@@ -23,7 +23,7 @@ from pedgrowth.contracts import EventData, Fact, new_event
 from pedgrowth.contracts import registry as contract
 from pedgrowth.kit.inbox import Result
 from pedgrowth.kit.recording import Outcome
-from pedgrowth.kit.tables import Cell, TableError, parse_day, read_table
+from pedgrowth.kit.tables import Cell, Limits, TableError, parse_day, read_table
 
 from .application import RegistryApplication
 from .labels import NO, YES, normalise, position_code
@@ -94,8 +94,10 @@ Authorize = Callable[[EventData], str | None]
 class StaffImport:
     """Imports one organisation's staff list through ``record`` (the service inbox's write)."""
 
-    def __init__(self, app: RegistryApplication, record: Record, org_id: str, today: date, authorize: Authorize):
+    def __init__(self, app: RegistryApplication, record: Record, org_id: str, today: date, authorize: Authorize,
+                 limits: Limits = Limits()):
         self.app = app
+        self.limits = limits
         self.record = record
         self.authorize = authorize
         self.org_id = org_id
@@ -105,7 +107,7 @@ class StaffImport:
     def run(self, content: bytes, filename: str, end_missing: bool = False, ended_on: date | None = None,
             end_reason: str = "other") -> dict[str, Any]:
         """Import the file; the report lists every row, the people missing from it, and who was ended."""
-        table = read_table(content, filename)
+        table = read_table(content, filename, self.limits)
         columns, ignored = self.columns(table.headers)
         before = {s["person_id"]: s for s in self.app.current_staff(self.org_id)}
         seen: dict[str, int] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
+from pedgrowth.kit.imports import body_limit
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
@@ -15,7 +16,7 @@ from .application import TrainingApplication
 from .config import TrainingSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
 from .entrypoints.consumers import RegistryFollower
-from .entrypoints.http import router
+from .entrypoints.http import IMPORT_PATH, router
 from .translation import to_contract
 
 REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409, TableError: 422}
@@ -36,6 +37,7 @@ def build(settings: TrainingSettings | None = None, application: TrainingApplica
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
         routers=[router], authorize_write=access.authorize_write, background=background, title="pedgrowth training",
+        body_limits={IMPORT_PATH: body_limit(settings)},
         description="Providers, programmes (ДПП), course completions, diagnostics, routes (ИОМ), "
                     "attestation, competitions, independent qualification assessment.",
     )

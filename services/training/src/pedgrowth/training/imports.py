@@ -22,7 +22,7 @@ from pedgrowth.contracts import training as contract
 from pedgrowth.kit import tables
 from pedgrowth.kit.inbox import Inbox, Result
 from pedgrowth.kit.recording import Outcome
-from pedgrowth.kit.tables import TableError, parse_day
+from pedgrowth.kit.tables import Limits, TableError, parse_day
 from pedgrowth.kit.tables import normalise_header as normalise
 
 CATEGORY_NAMES = {
@@ -114,9 +114,9 @@ class Table:
     rows: list[tuple[int, dict[str, object]]]
 
 
-def read_table(content: bytes, filename: str) -> Table:
+def read_table(content: bytes, filename: str, limits: Limits = Limits()) -> Table:
     """The uploaded .csv or .xlsx file (read by the kit) as rows keyed by normalised header."""
-    table = tables.read_table(content, filename)
+    table = tables.read_table(content, filename, limits)
     return Table(table.headers, table.records(normalise))
 
 
@@ -157,6 +157,12 @@ class Layout:
 
 Authorize = Callable[[EventData], str | None]
 """The caller's write check (why a fact may not be written, or None): the service's access rules."""
+
+
+def import_file(inbox: Inbox, kind: ImportKind, content: bytes, filename: str, authorize: Authorize,
+                limits: Limits = Limits()) -> dict:
+    """Read the uploaded file and import its rows (synchronous: the route runs it on an import thread)."""
+    return import_table(inbox, kind, read_table(content, filename, limits), authorize)
 
 
 def import_table(inbox: Inbox, kind: ImportKind, table: Table, authorize: Authorize) -> dict:

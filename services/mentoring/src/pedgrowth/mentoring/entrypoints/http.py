@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFi
 from pedgrowth.contracts import Day
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
+from pedgrowth.kit.imports import FormOnly, Imports, limits_of, read_upload, table_refused
 from pedgrowth.kit.tables import TableError
 
 from .. import bases
@@ -20,7 +21,7 @@ from ..access import Access
 from ..adapters import xlsx
 from ..adapters.directory import Directory, Scope
 from ..application import MentoringApplication
-from ..imports import LAYOUTS, parse, run_import
+from ..imports import LAYOUTS, import_file
 from ..readmodel import ReadModel
 
 router = APIRouter(prefix="/api/v1", tags=["mentoring"])
@@ -188,19 +189,16 @@ async def attendance(event_id: str, request: Request, principal: PersonReader) -
     return found
 
 
-@router.post("/imports/{kind}", summary="Bulk import of attendance lists or pair assignments (CSV/XLSX)")
+IMPORT_PATH = "/api/v1/imports/{kind}"
+
+
+@router.post(IMPORT_PATH.removeprefix(router.prefix),
+             summary="Bulk import of attendance lists or pair assignments (CSV/XLSX)")
 async def import_table(kind: Literal["attendance", "pairs"], file: UploadFile, request: Request,
-                       principal: Writer) -> dict:
+                       principal: Writer, pool: Imports, _: FormOnly) -> dict:
     """Record each row once (ids derived from the row), and report every row's outcome."""
     service = request.app.state.service
-    layout = LAYOUTS[kind]
-    content = await file.read()
-    try:
-        parsed = await asyncio.to_thread(parse, layout, content, file.filename or "")
-    except TableError as error:
-        raise HTTPException(422,
-                            [{"loc": ["body", "file", *([error.field] if error.field != "file" else [])],
-                              "msg": str(error), "type": "table"}]) from None
+    content = await read_upload(file, service.settings)
 
     def record(fact):
         result = service.inbox.record(fact)
@@ -208,7 +206,11 @@ async def import_table(kind: Literal["attendance", "pairs"], file: UploadFile, r
         return result
 
     authorize = partial(service.parts.authorize_write, principal)
-    report = await asyncio.to_thread(run_import, layout, parsed, authorize, record)
+    try:
+        report = await pool.run(import_file, LAYOUTS[kind], content, file.filename or "", authorize, record,
+                                limits_of(service.settings))
+    except TableError as error:
+        raise table_refused(error) from error
     if report["accepted"]:
         service.inbox.recorded.set()
     return report

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile, status
-from fastapi.exceptions import RequestValidationError
 
 from pedgrowth.contracts import Day, new_event
 from pedgrowth.contracts.catalog import Fact
@@ -17,6 +16,7 @@ from pedgrowth.contracts.registry import EndReason, OrganizationRegistered
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
 from pedgrowth.kit.http import rejection_response
+from pedgrowth.kit.imports import FormOnly, Imports, limits_of, read_upload, table_refused
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.service import Service
 from pedgrowth.kit.tables import TableError
@@ -113,9 +113,12 @@ async def export_staff(org_id: str, principal: PersonReader, service: ServiceDep
     return xlsx_response(content, f"staff-{org_id}-{day.isoformat()}.xlsx")
 
 
-@router.post("/organisations/{org_id}/staff/import", summary="Import a staff list (CSV or XLSX)")
+IMPORT_PATH = "/api/v1/organisations/{org_id}/staff/import"
+
+
+@router.post(IMPORT_PATH.removeprefix(router.prefix), summary="Import a staff list (CSV or XLSX)")
 async def import_staff(
-    org_id: str, principal: Writer, service: ServiceDep, access: AccessDep,
+    org_id: str, principal: Writer, service: ServiceDep, access: AccessDep, imports: Imports, _: FormOnly,
     file: Annotated[UploadFile, File(description="CSV or XLSX with the columns of docs/registry.md")],
     end_missing: Annotated[bool, Query(description="End the employment of people missing from the file")] = False,
     ended_on: Annotated[Day | None, Query(description="End date for people missing (default today)")] = None,
@@ -125,9 +128,7 @@ async def import_staff(
     await readable_org(service, principal, org_id)
     if not await asyncio.to_thread(access.may_write_at, principal, org_id):
         raise forbid(f"organisation {org_id} is not within the caller's scope")
-    content = await file.read(service.settings.import_max_bytes + 1)
-    if len(content) > service.settings.import_max_bytes:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "file: larger than the import limit")
+    content = await read_upload(file, service.settings)
 
     def record(fact: Fact):
         result = service.inbox.record(fact)
@@ -135,12 +136,12 @@ async def import_staff(
         return result
 
     staff_import = StaffImport(registry(service), record, org_id, date.today(),
-                               partial(access.authorize_write, principal))
+                               partial(access.authorize_write, principal), limits_of(service.settings))
     try:
-        report = await asyncio.to_thread(staff_import.run, content, file.filename or "", end_missing, ended_on,
-                                         end_reason.value)
+        report = await imports.run(staff_import.run, content, file.filename or "", end_missing, ended_on,
+                                   end_reason.value)
     except TableError as error:
-        raise RequestValidationError([{"loc": ["body", "file"], "msg": str(error), "type": "file"}]) from error
+        raise table_refused(error) from error
     if report["accepted"] or report["ended"]:
         service.inbox.recorded.set()
     return report

@@ -14,7 +14,9 @@ from pedgrowth.contracts import Day
 from pedgrowth.contracts.training import Category, Format, ProgramKind, ProviderKind
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal
+from pedgrowth.kit.imports import FormOnly, Imports, limits_of, read_upload, table_refused
 from pedgrowth.kit.service import Service
+from pedgrowth.kit.tables import TableError
 
 from .. import imports
 from ..access import Access, require_importer
@@ -126,10 +128,14 @@ async def expiring_categories(
     return {"scope": str(resolved) if resolved else None, "as_of": day, "months": months, "persons": found}
 
 
-@router.post("/imports/{kind}", response_model=schemas.ImportReport, response_model_exclude_none=True,
+IMPORT_PATH = "/api/v1/imports/{kind}"
+
+
+@router.post(IMPORT_PATH.removeprefix(router.prefix), response_model=schemas.ImportReport, response_model_exclude_none=True,
              summary="Import a provider's completion list or an attestation order (CSV/XLSX)")
 async def import_file(
     kind: Literal["course-completions", "attestations"], request: Request, access: Rules, principal: Importer,
+    pool: Imports, _: FormOnly,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, ';', ',' or tab) or XLSX; "
                                                  "headers in docs/training.md")],
 ) -> dict:
@@ -138,10 +144,12 @@ async def import_file(
     A row about a person not employed within the caller's scope is refused on its own (``forbidden``).
     """
     service = service_of(request)
-    content = await file.read()
-    table = await asyncio.to_thread(imports.read_table, content, file.filename or "")
-    report = await asyncio.to_thread(imports.import_table, service.inbox, imports.KINDS[kind], table,
-                                   partial(access.authorize_write, principal))
+    content = await read_upload(file, service.settings)
+    try:
+        report = await pool.run(imports.import_file, service.inbox, imports.KINDS[kind], content, file.filename or "",
+                                partial(access.authorize_write, principal), limits_of(service.settings))
+    except TableError as error:
+        raise table_refused(error) from error
     if report["accepted"]:
         service.inbox.recorded.set()
     return {"file": file.filename, **report}

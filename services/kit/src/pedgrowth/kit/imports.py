@@ -1,0 +1,138 @@
+"""The plumbing every import route shares: what an upload may be, where its work runs, how a refusal reads.
+
+- An import takes ``multipart/form-data`` (415 otherwise) whose file part is a spreadsheet type
+  (``SPREADSHEET_TYPES``; 415 otherwise), of at most ``<SERVICE>_IMPORT_MAX_BYTES`` (413; the body
+  as a whole is refused while it arrives by ``kit/bodies.py``, with ``body_limit`` set per route).
+- Its work (reading the table, recording its rows) runs in the service's ``ImportPool``: threads
+  of its own, ``IMPORT_WORKERS`` at a time and ``IMPORT_QUEUE`` waiting, 503 past that. The
+  default executor that ``asyncio.to_thread`` uses, shared by the inbox, the relay and every
+  other route, never carries an import.
+- A file that is not a table, or passes a bound, is a 422 naming the file, and the row and
+  column when known (``table_refused``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, HTTPException, Request, UploadFile, status
+
+from .bodies import error_body
+from .config import ServiceSettings
+from .tables import Limits, TableError
+
+T = TypeVar("T")
+
+MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
+FORM_TYPES = ("multipart/form-data",)
+# The file part's own type. Browsers send the XLSX type or text/csv, Windows with Excel installed
+# labels a .csv as application/vnd.ms-excel, curl and most scripts send application/octet-stream
+# (or nothing): the content decides between CSV and XLSX (kit/tables.py), the type only keeps out
+# what is plainly something else (a PDF, an image, JSON).
+SPREADSHEET_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel.sheet.macroenabled.12",
+    "application/vnd.ms-excel",
+    "text/csv",
+    "application/csv",
+    "text/plain",
+    "text/tab-separated-values",
+    "application/zip",
+    "application/octet-stream",
+    "",
+)
+
+
+def body_limit(settings: ServiceSettings) -> int:
+    """The byte limit of an import request as a whole (Parts.body_limits of the import route).
+
+    The file's limit and the form around it, within the cap of every form upload (PEDGROWTH_MAX_UPLOAD_BYTES).
+    """
+    return min(settings.import_max_bytes + MULTIPART_SLACK, settings.max_upload_bytes)
+
+
+def limits_of(settings: ServiceSettings) -> Limits:
+    """The reader's bounds from the service's IMPORT_* settings."""
+    return Limits(rows=settings.import_max_rows, columns=settings.import_max_columns,
+                  cells=settings.import_max_cells, unpacked_bytes=settings.import_max_unpacked_bytes)
+
+
+def media_type(value: str | None) -> str:
+    return (value or "").split(";", 1)[0].strip().lower()
+
+
+def require_form(request: Request) -> None:
+    """415 unless the request is a multipart form (a dependency: it runs before the file is looked at)."""
+    given = media_type(request.headers.get("content-type"))
+    if given not in FORM_TYPES:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, error_body(
+            ["header", "content-type"],
+            f"an import is multipart/form-data with the file in a part named «file»; got {given or 'none'}",
+            "unsupported_media_type")["detail"])
+
+
+FormOnly = Annotated[None, Depends(require_form)]
+
+
+async def read_upload(file: UploadFile, settings: ServiceSettings) -> bytes:
+    """The uploaded file's bytes: 415 for a part that is not a spreadsheet type, 413 past the import limit."""
+    given = media_type(file.content_type)
+    if given not in SPREADSHEET_TYPES:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, error_body(
+            ["body", "file"], f"expected a CSV or XLSX file (text/csv, {SPREADSHEET_TYPES[0]}); got {given}",
+            "unsupported_media_type")["detail"])
+    content = await file.read(settings.import_max_bytes + 1)
+    if len(content) > settings.import_max_bytes:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, error_body(
+            ["body", "file"], f"the file is over the import limit of {settings.import_max_bytes} bytes; split it",
+            "too_large")["detail"])
+    return content
+
+
+def table_refused(error: TableError) -> HTTPException:
+    """The 422 for a file refused whole: loc is body.file[.row][.column] as far as they are known."""
+    where = [*([error.row] if error.row is not None else []), *([error.field] if error.field not in (None, "file")
+                                                                 else [])]
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                         error_body(["body", "file", *where], str(error), "table")["detail"])
+
+
+class ImportPool:
+    """Threads of the service's own for imports, a few at a time, and a short queue; busy past that (503).
+
+    A slot is taken when an import is admitted and given back when its work has finished in its
+    thread, not when the request goes away, so a client that hangs up does not free a thread that
+    is still busy.
+    """
+
+    def __init__(self, name: str, workers: int, queue: int):
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-import")
+        self.slots = threading.BoundedSemaphore(workers + queue)
+
+    async def run(self, work: Callable[..., T], *args) -> T:
+        """``work(*args)`` on an import thread; 503 at once when every worker is busy and the queue full."""
+        if not self.slots.acquire(blocking=False):
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, error_body(
+                ["body", "file"], "too many imports at once; try again in a minute", "busy")["detail"],
+                headers={"Retry-After": "30"})
+        try:
+            future = self.executor.submit(work, *args)
+        except BaseException:
+            self.slots.release()
+            raise
+        future.add_done_callback(lambda _: self.slots.release())
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def pool_of(request: Request) -> ImportPool:
+    return request.app.state.service.imports
+
+
+Imports = Annotated[ImportPool, Depends(pool_of)]
