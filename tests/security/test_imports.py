@@ -184,6 +184,12 @@ async def test_a_json_body_on_an_import_is_415(client):
     assert response.status_code == 415, response.text
 
 
+async def test_an_import_without_a_body_is_422_for_the_missing_file(client):
+    response = await client.post(ROUTES[client.service], headers=ADMIN)
+    assert response.status_code == 422, response.text
+    assert ["body", "file"] in [d["loc"] for d in response.json()["detail"]]
+
+
 async def test_a_file_part_that_is_not_a_spreadsheet_is_415(client):
     response = await upload(client, "list.pdf", b"%PDF-1.7", "application/pdf")
     assert response.status_code == 415, response.text

@@ -66,9 +66,12 @@ def media_type(value: str | None) -> str:
 
 
 def require_form(request: Request) -> None:
-    """415 unless the request is a multipart form (a dependency: it runs before the file is looked at)."""
+    """415 for a body declared as anything but a multipart form (a dependency: it runs before the file is read).
+
+    A request that declares no type at all has no form either: FastAPI then answers 422, "file" missing.
+    """
     given = media_type(request.headers.get("content-type"))
-    if given not in FORM_TYPES:
+    if given and given not in FORM_TYPES:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, error_body(
             ["header", "content-type"],
             f"an import is multipart/form-data with the file in a part named «file»; got {given or 'none'}",
