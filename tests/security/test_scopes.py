@@ -245,3 +245,21 @@ async def test_h3_an_analyst_gets_no_members_from_indicators(tmp_path):
                                     params={"scope": "region:reg-1"}, headers=ANALYST_1)
     assert response.status_code == 403
     assert "aggregates only" in response.json()["detail"]
+
+
+# --- the import routes: who may upload at all (each row is then checked like a posted event) ------------------
+
+@pytest.mark.parametrize("service, path, who", [
+    ("registry", "/api/v1/organisations/sch-1/staff/import", ANALYST_1),
+    ("registry", "/api/v1/organisations/sch-9/staff/import", SCHOOL_1),
+    ("registry", "/api/v1/organisations/sch-9/staff/import", OPERATOR_1),
+    ("training", "/api/v1/imports/course-completions", ANALYST_1),
+    ("training", "/api/v1/imports/attestations", SCHOOL_1),
+    ("mentoring", "/api/v1/imports/attendance", ANALYST_1),
+    ("mentoring", "/api/v1/imports/pairs", ANALYST_1),
+])
+async def test_an_import_is_refused_as_a_whole_to_callers_who_may_not_write_there(service, path, who, tmp_path):
+    world = {"registry": registry, "training": training, "mentoring": mentoring}[service]
+    async with world(tmp_path) as client:
+        response = await client.post(path, headers=who, files={"file": ("list.csv", b"x;y\n1;2\n", "text/csv")})
+    assert response.status_code == 403, response.text
