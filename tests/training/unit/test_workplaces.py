@@ -9,7 +9,7 @@ from pedgrowth.contracts import new_event
 from pedgrowth.contracts.registry import EmploymentEnded, EmploymentStarted, OrganizationRegistered
 from pedgrowth.training.adapters.workplaces import Scope, Workplaces
 from pedgrowth.training.config import TrainingSettings
-from pedgrowth.training.entrypoints.consumers import RegistryFollower
+from pedgrowth.training.adapters.registry_follower import RegistryFollower
 
 STARTED = EmploymentStarted(person_id="p-1", org_id="sch-1", position="teacher", started_on="2020-09-01",
                             pedagogical_experience_since="2020-09-01")
@@ -43,9 +43,9 @@ def test_a_malformed_scope_is_refused_with_the_kinds_allowed():
 
 def test_the_follower_applies_registry_events_and_counts_what_it_cannot_read():
     index, metrics = Workplaces(), CollectorRegistry()
-    follower = RegistryFollower(index, TrainingSettings(), metrics)
-    follower.apply(new_event(ORG, source="/pedgrowth/registry").to_bytes())
-    follower.apply(b"{not json")
+    follower = RegistryFollower(index, TrainingSettings().kafka_bootstrap_servers, metrics)
+    follower.take(new_event(ORG, source="/pedgrowth/registry").to_bytes())
+    follower.take(b"{not json")
     assert index.place("sch-1").municipality_id == "mun-1"
     invalid = metrics.get_sample_value("pedgrowth_events_consumed_total",
                                        {"service": "training", "topic": "registry.events", "outcome": "invalid"})

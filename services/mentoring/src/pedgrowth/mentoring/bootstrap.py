@@ -12,7 +12,7 @@ from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 
 from .access import Access
 from .adapters.directory import Directory
-from .adapters.registry_feed import RegistryFeed
+from .adapters.registry_follower import RegistryFollower
 from .application import MentoringApplication
 from .config import MentoringSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
@@ -34,10 +34,10 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
     directory = directory or Directory()
     access = Access(directory, application)
     metrics = Metrics()
-    feed = RegistryFeed(directory, settings.kafka_bootstrap_servers, registry=metrics.registry)
+    follower = RegistryFollower(directory, settings.kafka_bootstrap_servers, registry=metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[router], authorize_write=access.authorize_write, background=[feed],
+        routers=[router], authorize_write=access.authorize_write, background=[follower],
         body_limits={IMPORT_PATH: body_limit(settings)},
         title="pedgrowth mentoring",
         description="Mentors and mentees (базы наставников и наставляемых), mentor–mentee pairs, professional "
@@ -48,5 +48,5 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
     app = create_app(service)
     app.state.directory = directory
     app.state.access = access
-    app.state.registry_feed = feed
+    app.state.registry_follower = follower
     return app

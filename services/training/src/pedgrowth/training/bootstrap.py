@@ -12,10 +12,10 @@ from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from pedgrowth.kit.tables import TableError
 
 from .access import Access
+from .adapters.registry_follower import RegistryFollower
 from .application import TrainingApplication
 from .config import TrainingSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
-from .entrypoints.consumers import RegistryFollower
 from .entrypoints.http import IMPORT_PATH, router
 from .translation import to_contract
 
@@ -33,7 +33,7 @@ def build(settings: TrainingSettings | None = None, application: TrainingApplica
     metrics = Metrics()
     background = []
     if settings.follow_registry:
-        background.append(RegistryFollower(application.workplaces, settings, metrics.registry).run)
+        background.append(RegistryFollower(application.workplaces, settings.kafka_bootstrap_servers, metrics.registry))
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
         routers=[router], authorize_write=access.authorize_write, background=background, title="pedgrowth training",

@@ -10,7 +10,7 @@ import pytest
 from pedgrowth.contracts import encode, new_event
 from pedgrowth.contracts import registry as r
 from pedgrowth.mentoring.adapters.directory import Directory
-from pedgrowth.mentoring.adapters.registry_feed import RegistryFeed
+from pedgrowth.mentoring.adapters.registry_follower import RegistryFollower
 from tests.support.kafka import eventually, produce
 
 pytestmark = pytest.mark.broker
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.broker
 async def test_the_feed_waits_for_the_topic_and_skips_what_breaks_the_contract(kafka):
     topic = f"registry.events.test-{uuid.uuid4().hex[:8]}"
     directory = Directory()
-    feed = RegistryFeed(directory, kafka[0], topic=topic)
+    feed = RegistryFollower(directory, kafka[0], topic=topic)
     stop = asyncio.Event()
     task = asyncio.create_task(feed(None, stop))
     try:

@@ -1,4 +1,4 @@
-"""Follows `registry.events` from the beginning into the directory, on every start."""
+"""Follows `registry.events` from the beginning into the directory, on every start (as in training)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pedgrowth.kit.follower import TopicFollower
 from .directory import Directory
 
 
-class RegistryFeed(TopicFollower):
+class RegistryFollower(TopicFollower):
     """A background task of the mentoring service: registry facts into the directory."""
 
-    def __init__(self, directory: Directory, bootstrap_servers: str, topic: str = REGISTRY_EVENTS,
-                 registry: CollectorRegistry | None = None):
+    def __init__(self, directory: Directory, bootstrap_servers: str, registry: CollectorRegistry | None = None,
+                 topic: str = REGISTRY_EVENTS):
         super().__init__("mentoring", topic, bootstrap_servers, directory.apply, registry)
         self.directory = directory
