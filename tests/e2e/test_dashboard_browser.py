@@ -90,8 +90,11 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
     registry = build_registry(settings_for(RegistrySettings, kafka, tmp_path / "registry"))
     training = build_training(settings_for(TrainingSettings, kafka, tmp_path / "training"))
     mentoring = build_mentoring(settings_for(MentoringSettings, kafka, tmp_path / "mentoring"))
-    indicators = build_indicators(settings_for(IndicatorsSettings, kafka, tmp_path / "indicators"))
-    async with running(registry), running(training), running(mentoring), served(indicators, port) as url:
+    registry_port = free_port()
+    indicators = build_indicators(settings_for(IndicatorsSettings, kafka, tmp_path / "indicators",
+                                               registry_url=f"http://127.0.0.1:{registry_port}"))
+    async with served(registry, registry_port), running(training), running(mentoring), \
+            served(indicators, port) as url:
         await publish(kafka[0], kafka[2], demo_events(schools=3))
         await settled(indicators.state.read_model)
         expected = await api_answers(url, admin, SCOPE)
@@ -120,7 +123,9 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
     targets = {point["year"]: point["target"] for point in expected["series"]}
     assert targets == {2019: None, 2020: 0.1, 2021: 0.2, 2022: 0.3, 2023: 0.4, 2024: 0.5}
     assert page["chart_targets"] == [f"цель {y}: {shown(v, 'share')}" for y, v in targets.items() if v is not None]
-    assert page["members"] == [f"Числитель: {coverage['numerator']}", f"Знаменатель: {coverage['denominator']}"]
+    missing = coverage["denominator"] - coverage["numerator"]
+    assert page["members"] == [f"Учтены: {coverage['numerator']}",
+                               f"Не охвачены: {missing} из {coverage['denominator']}"]
     assert page["overdue"] == ["2.4", "3.4"], "the two measures the demo leaves undone are overdue today"
     assert school_values["training_coverage"]["value"] == shown(at_school["training_coverage"]["value"], "share")
     assert school_values["training_coverage"]["target"] == "цель муниципалитета: 50,0 %", "a school sees its municipality's target"

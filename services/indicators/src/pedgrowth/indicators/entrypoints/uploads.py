@@ -13,7 +13,7 @@ import io
 import re
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -66,6 +66,7 @@ REASONS = [
     (re.compile(r"unknown position '(.+)'"), "неизвестная должность «{0}»: укажите должность из справочника"),
     (re.compile(r"(.+) is empty"), "не заполнен столбец «{0}»"),
     (re.compile(r"'(.+)' is not a calendar date"), "«{0}» — такой даты нет в календаре"),
+    (re.compile(r"'(.+)' is not a date \(expected ДД\.ММ\.ГГГГ\)"), "«{0}» — не дата: укажите дату в виде ДД.ММ.ГГГГ"),
     (re.compile(r"expected a date ДД\.ММ\.ГГГГ or ГГГГ-ММ-ДД, got '(.*)'"),
      "ожидается дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, указано «{0}»"),
     (re.compile(r"(\S+) is employed here since (\S+), the file says (\S+)"),
@@ -102,6 +103,7 @@ class RejectedRow:
     column: str
     reason: str
     reason_ru: str
+    upload: int = 0
 
 
 class Rejections:
@@ -110,15 +112,18 @@ class Rejections:
     def __init__(self, size: int = KEPT_ROWS):
         self._rows: deque[RejectedRow] = deque(maxlen=size)
         self._lock = threading.Lock()
+        self._uploads = 0
 
     def add(self, rows: list[RejectedRow]) -> None:
         with self._lock:
-            self._rows.extend(rows)
+            self._uploads += 1
+            self._rows.extend(replace(row, upload=self._uploads) for row in rows)
 
     def visible(self, principal: Principal) -> list[RejectedRow]:
         with self._lock:
             rows = list(self._rows)
-        return [r for r in reversed(rows) if principal.covers(org_id=r.org_id, municipality_id=r.municipality_id)]
+        mine = [r for r in rows if principal.covers(org_id=r.org_id, municipality_id=r.municipality_id)]
+        return sorted(mine, key=lambda r: (-r.upload, r.row or 0))  # the latest upload first, its rows in order
 
 
 def rejections(request: Request) -> Rejections:

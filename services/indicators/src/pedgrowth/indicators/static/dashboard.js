@@ -358,17 +358,14 @@ function chart(series, unit) {
   return root;
 }
 
-// --- members (person ids, for roles allowed to see them) ----------------------------------------
+// --- members (ФИО, school and position from the registry, for roles allowed to see persons) ------
 
 async function showMembers() {
   if (!state.selected) return;
-  try {
-    const answer = await api("/api/v1/indicators/" + encodeURIComponent(state.selected) + "/members",
-                             { scope: scope(), as_of: asOf() });
-    const list = (title, ids) => ids == null ? "" : el("div", {},
-      el("h3", {}, `${title}: ${ids.length}`), el("ul", {}, ...ids.map((id) => el("li", {}, id))));
-    $("members").replaceChildren(list("Числитель", answer.numerator), list("Знаменатель", answer.denominator));
-  } catch (error) { $("members").replaceChildren(el("p", {}, explain(error))); }
+  const query = new URLSearchParams({ scope: scope(), as_of: asOf() });
+  const response = await fetch("/members/" + encodeURIComponent(state.selected) + "?" + query, { credentials: "same-origin" });
+  if (response.status === 401) { window.location.assign("/login"); return; }
+  $("members").innerHTML = await response.text();  // server-rendered, escaped by the template
 }
 
 // --- the plan's measures -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from ..adapters.spreadsheets import XLSX_MEDIA_TYPE
 from ..application import RegistryApplication
 from ..exports import reserve_xlsx, staff_xlsx
 from ..importing import StaffImport
+from ..labels import POSITION_LABELS
 
 router = APIRouter(prefix="/api/v1", tags=["registry"])
 
@@ -100,6 +101,8 @@ async def get_staff(org_id: str, principal: PersonReader, service: ServiceDep, a
     await readable_org(service, principal, org_id)
     day = as_of or date.today()
     staff = await asyncio.to_thread(registry(service).staff, org_id, day)
+    for row in staff:  # the Russian label beside the code, for pages that list people (indicators' members)
+        row["position_label"] = POSITION_LABELS.get(row["position"], row["position"])
     return {"org_id": org_id, "as_of": day, "staff": staff}
 
 

@@ -1,0 +1,191 @@
+"""The operator's workplace in Chromium on the demo, per role: upload, data quality, the plan, names, scope.
+
+Screenshots for docs/operator-guide.md are written to $PEDGROWTH_SCREENSHOTS when it is set
+(`PEDGROWTH_SCREENSHOTS=docs/operator-guide pytest tests/e2e/test_web_workplace.py`), else to tmp.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from pedgrowth.indicators.bootstrap import build as build_indicators
+from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.indicators.entrypoints.uploads import KINDS
+from pedgrowth.kit.auth import Role
+from pedgrowth.mentoring.bootstrap import build as build_mentoring
+from pedgrowth.mentoring.config import MentoringSettings
+from pedgrowth.registry.bootstrap import build as build_registry
+from pedgrowth.registry.config import RegistrySettings
+from pedgrowth.runner.demo import demo_events, publish
+from pedgrowth.training.bootstrap import build as build_training
+from pedgrowth.training.config import TrainingSettings
+from tests.e2e.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, served, settled
+from tests.support.infra import free_port
+from tests.support.services import settings_for, token
+
+pytestmark = [
+    pytest.mark.browser, pytest.mark.broker, pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
+]
+playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
+
+NEW_TEACHER = "Иванова Мария Петровна"
+STAFF = [
+    ("web-p001", NEW_TEACHER, "Учитель", "01.09.2024", "01.09.2015", "12.03.1990", "математика", "да", "", ""),
+    ("web-p002", "Петров Иван Сергеевич", "Старший вожатый", "01.09.2024", "01.09.2020", "", "", "", "", ""),
+    ("web-p003", "Сидорова Анна Викторовна", "Учитель", "31.02.2024", "01.09.2019", "", "история", "", "", ""),
+    ("web-p004", "Кузнецов Олег Андреевич", "Методист", "15.01.2023", "15.01.2010", "", "", "да", "", ""),
+]
+
+
+def staff_file() -> bytes:
+    book = Workbook()
+    book.active.append(list(KINDS["staff"].headers))
+    for row in STAFF:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class Visit:
+    """A signed-in browser context that refuses every request not to 127.0.0.1 and collects console errors."""
+
+    def __init__(self, browser, url: str, shots: Path):
+        self.browser, self.url, self.shots = browser, url, shots
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+
+    async def sign_in(self, bearer: str, width: int = 1280):
+        self.context = await self.browser.new_context(viewport={"width": width, "height": 900}, locale="ru-RU")
+
+        async def only_local(route):
+            if route.request.url.startswith("http://127.0.0.1:"):
+                await route.continue_()
+            else:
+                self.outside.append(route.request.url)
+                await route.abort()
+        await self.context.route("**/*", only_local)
+        page = await self.context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        await page.goto(f"{self.url}/login")
+        await self.shot(page, "login")
+        await page.fill("#token", bearer)
+        await page.click("button[type=submit]")
+        await page.wait_for_selector(".card .spark svg")
+        return page
+
+    async def shot(self, page, name: str) -> None:
+        await page.screenshot(path=str(self.shots / f"{name}.png"), full_page=False)
+
+
+async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
+    kafka = own_kafka
+    shots = Path(os.environ.get("PEDGROWTH_SCREENSHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    for name in ("registry", "training", "mentoring", "indicators"):
+        (tmp_path / name).mkdir()
+    ports = {name: free_port() for name in ("registry", "indicators")}
+    registry = build_registry(settings_for(RegistrySettings, kafka, tmp_path / "registry"))
+    training = build_training(settings_for(TrainingSettings, kafka, tmp_path / "training"))
+    mentoring = build_mentoring(settings_for(MentoringSettings, kafka, tmp_path / "mentoring"))
+    nobody = f"http://127.0.0.1:{free_port()}"
+    indicators = build_indicators(settings_for(
+        IndicatorsSettings, kafka, tmp_path / "indicators", registry_url=f"http://127.0.0.1:{ports['registry']}",
+        training_url=nobody, mentoring_url=nobody))
+    upload = tmp_path / "сотрудники.xlsx"
+    upload.write_bytes(staff_file())
+    async with served(registry, ports["registry"]), served(training, free_port()), \
+            served(mentoring, free_port()), served(indicators, ports["indicators"]) as url:
+        await publish(kafka[0], kafka[2], demo_events(schools=3))
+        await settled(indicators.state.read_model)
+        async with playwright_api.async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            visits = []
+            try:
+                visits.append(operator := Visit(browser, url, shots))
+                await as_operator(operator, upload)
+                visits.append(analyst := Visit(browser, url, shots))
+                await as_analyst(analyst)
+                visits.append(school := Visit(browser, url, shots))
+                await as_school(school)
+            finally:
+                await browser.close()
+    for visit in visits:
+        assert visit.outside == [], "no request leaves 127.0.0.1"
+        assert visit.errors == [], "no console errors"
+
+
+async def as_operator(visit: Visit, upload: Path) -> None:
+    """Upload a staff list with two bad rows, see them explained and listed, mark a measure done, see names."""
+    page = await visit.sign_in(token(Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk"))
+    await visit.shot(page, "dashboard")
+    await page.click("nav >> text=Загрузка данных")
+    await page.select_option("#upload-kind", "staff")
+    await page.select_option("#upload-org", "demo-sch-01")
+    await page.set_input_files("#upload-file", str(upload))
+    await page.click("#upload-form button[type=submit]")
+    await page.wait_for_selector("#upload-rows")
+    rejected = await page.eval_on_selector_all(
+        "#upload-rows tr.rejected", "rows => rows.map(r => [r.dataset.row, r.querySelector('.reason').textContent])")
+    assert rejected == [["3", "неизвестная должность «Старший вожатый»: укажите должность из справочника"],
+                        ["4", "«31.02.2024» — не дата: укажите дату в виде ДД.ММ.ГГГГ"]], rejected
+    assert await page.locator("#upload-rows tr.accepted").count() == 2
+    await visit.shot(page, "uploads")
+    await page.click("nav >> text=Качество данных")
+    reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
+    assert len(reasons) == 2 and "Старший вожатый" in reasons[0]
+    await visit.shot(page, "quality")
+    await page.click("nav >> text=План")
+    row = page.locator('#plan-measures tr[data-measure="2.4"]')
+    assert "просрочено" in await row.locator(".st").text_content()
+    await row.locator("input[name=evidence]").fill("Приказ УМиИЦ № 17 от 01.12.2026")
+    await row.locator("button").click()
+    await page.wait_for_selector('#plan-measures tr.done[data-measure="2.4"]')
+    await visit.shot(page, "plan")
+    await page.click("nav >> text=Показатели")
+    await page.wait_for_selector(".card .spark svg")
+    await page.fill("#as-of", date.today().strftime("%d.%m.%Y"))
+    await page.dispatch_event("#as-of", "change")
+    await page.wait_for_selector('#measures tr.done[data-measure="2.4"]')
+    assert await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)") == ["3.4"]
+    await page.click('.card[data-code="training_coverage"]')
+    for _ in range(60):  # the import reaches the projection through the bus
+        await page.click("#members-button")
+        await page.wait_for_selector("#members h3")
+        if NEW_TEACHER in await page.text_content("#members"):
+            break
+        await page.wait_for_timeout(1000)
+    assert NEW_TEACHER in await page.text_content("#members-missing"), "names come from the registry"
+    await visit.shot(page, "members")
+
+
+async def as_analyst(visit: Visit) -> None:
+    """A regional analyst: aggregates only — no members button, no upload page, no names anywhere."""
+    page = await visit.sign_in(token(Role.REGIONAL_ANALYST, region_id="tambov"))
+    assert await page.locator("#members-button").count() == 0
+    assert await page.locator("nav >> text=Загрузка данных").count() == 0
+    texts = [await page.text_content("body")]
+    for section in ("Качество данных", "План"):
+        await page.click(f"nav >> text={section}")
+        await page.wait_for_load_state()
+        texts.append(await page.text_content("body"))
+    assert await page.locator("form.event-form").count() == 0, "the analyst cannot change the plan"
+    assert not any(name in text for text in texts for _, name, *_ in STAFF)
+
+
+async def as_school(visit: Visit) -> None:
+    """A school sees only itself, on a 390 px screen, and not another school's rejected rows."""
+    page = await visit.sign_in(token(Role.SCHOOL_SYSTEM, org_id="demo-sch-02"), width=390)
+    assert await page.eval_on_selector_all("#organization option", "o => o.map(x => x.value)") == ["demo-sch-02"]
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    await visit.shot(page, "school")
+    await page.click("nav >> text=Качество данных")
+    assert await page.locator("#no-rejected").count() == 1, "the rows rejected at another school are not shown"
