@@ -104,7 +104,7 @@ def test_kafka_is_one_apache_kafka_node_in_kraft_mode_with_three_partitions():
     assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"].startswith(f"{env['KAFKA_NODE_ID']}@")
     assert not any("ZOOKEEPER" in key for key in env)
     assert int(env["KAFKA_NUM_PARTITIONS"]) == 3
-    assert "PLAINTEXT://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"]
+    assert "INTERNAL://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"]  # SASL: tests/deploy/test_kafka_access.py
     assert any(v.startswith("kafka-data:") for v in kafka["volumes"])
 
 

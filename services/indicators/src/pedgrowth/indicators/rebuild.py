@@ -13,12 +13,13 @@ import asyncio
 import logging
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pedgrowth.contracts import PROJECTION_TOPICS
-from pedgrowth.kit.kafka import topic_partitions
+from pedgrowth.kit.kafka import as_client_options, client_options, topic_partitions
 
 from .config import IndicatorsSettings
 from .projection.consumer import to_records
@@ -70,10 +71,10 @@ class Progress:
             self.out.write("\n")
 
 
-async def read_all(bootstrap: str, topics: tuple[str, ...], fresh: ReadModelStore, batch_size: int = 5000,
+async def read_all(bootstrap: str | Mapping, topics: tuple[str, ...], fresh: ReadModelStore, batch_size: int = 5000,
                    out: TextIO | None = None) -> tuple[int, int]:
     """Every event of the topics up to their current ends, written into ``fresh`` with the offsets."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+    consumer = AIOKafkaConsumer(**as_client_options(bootstrap), enable_auto_commit=False,
                                 max_partition_fetch_bytes=8 * 1024 * 1024)
     await consumer.start()
     try:
@@ -126,7 +127,7 @@ async def rebuild(settings: IndicatorsSettings, topics: tuple[str, ...] = PROJEC
     fresh = live.fresh()
     await fresh.open()
     try:
-        read, ignored = await read_all(settings.kafka_bootstrap_servers, topics, fresh,
+        read, ignored = await read_all(client_options(settings), topics, fresh,
                                        max(settings.projection_batch_size, 5000), out)
         stored = await fresh.count()
         await fresh.promote()

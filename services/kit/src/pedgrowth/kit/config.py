@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .auth import check_dev_token
@@ -37,6 +38,13 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = shared("KAFKA_SESSION_TIMEOUT_MS", 10_000)
     # How long a fetch may wait for data: Apache Kafka answers as soon as data arrives, Tansu only then.
     kafka_fetch_max_wait_ms: int = shared("KAFKA_FETCH_MAX_WAIT_MS", 50)
+    # Kafka access (docs/operations.md): PLAINTEXT for Tansu; docker-compose uses SASL_PLAINTEXT with SCRAM.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = shared(
+        "KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = shared(
+        "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+    kafka_sasl_username: str | None = shared("KAFKA_SASL_USERNAME", None)
+    kafka_sasl_password: SecretStr | None = shared("KAFKA_SASL_PASSWORD", None)
 
     token_secret: str | None = shared("PEDGROWTH_TOKEN_SECRET", None)
     dev_token: str | None = shared("PEDGROWTH_DEV_TOKEN", None)
@@ -71,6 +79,14 @@ class ServiceSettings(BaseSettings):
     def _dev_token_allowed(self) -> "ServiceSettings":
         # Refuse to start with a guessable admin backdoor, or with any in production.
         self.dev_token = check_dev_token(self.dev_token, self.environment)
+        return self
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> "ServiceSettings":
+        if self.kafka_security_protocol.startswith("SASL_") and not (
+                self.kafka_sasl_username and self.kafka_sasl_password and self.kafka_sasl_password.get_secret_value()):
+            raise ValueError(f"KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with "
+                             f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol}")
         return self
 
     @property

@@ -9,7 +9,7 @@ receipt makes it idempotent: recorded once however often it is replayed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from pedgrowth.contracts import (
     dlq_headers,
 )
 
-from .kafka import topic_partitions
+from .kafka import as_client_options, topic_partitions
 from .waiting import UNRESOLVED_REFERENCE
 
 if TYPE_CHECKING:
@@ -111,9 +111,9 @@ def to_letter(record) -> Letter:
                   origin=headers.get(DLQ_ORIGIN_HEADER, ""))
 
 
-async def read_letters(bootstrap_servers: str, topic: str, fetch_max_wait_ms: int = 50) -> list[Letter]:
+async def read_letters(bootstrap_servers: str | Mapping, topic: str, fetch_max_wait_ms: int = 50) -> list[Letter]:
     """Every letter on the DLQ topic now, in partition and offset order (reads up to the end offsets)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
+    consumer = AIOKafkaConsumer(**as_client_options(bootstrap_servers), enable_auto_commit=False,
                                 fetch_max_wait_ms=fetch_max_wait_ms)
     await consumer.start()
     try:
@@ -152,7 +152,7 @@ class Filter:
 class DeadLetters:
     """The dead letters of one service, as operators see them and replay them."""
 
-    def __init__(self, inbox: Inbox, bootstrap_servers: str, topic: str, fetch_max_wait_ms: int = 50):
+    def __init__(self, inbox: Inbox, bootstrap_servers: str | Mapping, topic: str, fetch_max_wait_ms: int = 50):
         self.inbox = inbox
         self.app = inbox.app
         self.bootstrap_servers = bootstrap_servers

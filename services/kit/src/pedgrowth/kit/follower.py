@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pedgrowth.contracts import ContractViolation, Fact, decode
 from prometheus_client import CollectorRegistry, Counter
 
-from .kafka import topic_partitions
+from .kafka import as_client_options, topic_partitions
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +52,12 @@ class TopicFollower:
     read again from the beginning (``apply`` dedupes).
     """
 
-    def __init__(self, service: str, topic: str, bootstrap_servers: str, apply: Callable[[Fact], object],
+    def __init__(self, service: str, topic: str, bootstrap_servers: str | Mapping, apply: Callable[[Fact], object],
                  registry: CollectorRegistry | None = None, fetch_max_wait_ms: int = 50,
                  check_seconds: float = 5.0):
         self.service = service
         self.topic = topic
-        self.bootstrap_servers = bootstrap_servers
+        self.client = as_client_options(bootstrap_servers)  # an address, or ``kafka.client_options``
         self.apply_fact = apply
         self.applied = 0
         self.fetch_max_wait_ms = fetch_max_wait_ms
@@ -80,7 +80,7 @@ class TopicFollower:
                 await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
 
     def consumer(self) -> AIOKafkaConsumer:
-        return AIOKafkaConsumer(bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False,
+        return AIOKafkaConsumer(**self.client, enable_auto_commit=False,
                                 auto_offset_reset="earliest", fetch_max_wait_ms=self.fetch_max_wait_ms)
 
     async def follow(self, stop: asyncio.Event) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 
 from .config import ServiceSettings
 
@@ -16,9 +18,32 @@ log = logging.getLogger(__name__)
 UNLIMITED_RETENTION = {"retention.ms": "-1", "retention.bytes": "-1"}
 
 
+def client_options(settings: ServiceSettings) -> dict:
+    """Where the broker is and how to sign in to it, for every aiokafka client of a service.
+
+    PLAINTEXT (Tansu, the embedded default) or SASL with SCRAM (docker-compose: each
+    service has a user of its own whose ACLs allow only its topics); SSL and SASL_SSL
+    verify the broker with the system's certificate authorities.
+    """
+    protocol = settings.kafka_security_protocol
+    options: dict = {"bootstrap_servers": settings.kafka_bootstrap_servers, "security_protocol": protocol}
+    if protocol.startswith("SASL_"):
+        options |= {"sasl_mechanism": settings.kafka_sasl_mechanism,
+                    "sasl_plain_username": settings.kafka_sasl_username,
+                    "sasl_plain_password": settings.kafka_sasl_password.get_secret_value()}
+    if protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = create_ssl_context()
+    return options
+
+
+def as_client_options(broker: str | Mapping) -> dict:
+    """Client options from a broker address (PLAINTEXT, as tests and Tansu use) or from ``client_options``."""
+    return {"bootstrap_servers": broker} if isinstance(broker, str) else dict(broker)
+
+
 async def ensure_topics(settings: ServiceSettings, topics: list[str], unlimited: set[str] = frozenset()) -> None:
     """Create the topics that do not exist yet; ``unlimited`` ones keep everything."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -42,7 +67,7 @@ async def ensure_topics(settings: ServiceSettings, topics: list[str], unlimited:
 def relay_producer(settings: ServiceSettings) -> AIOKafkaProducer:
     """A producer that waits for all in-sync replicas; idempotent where the broker supports it."""
     return AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **client_options(settings),
         acks="all",
         enable_idempotence=settings.kafka_enable_idempotence,
         linger_ms=5,
@@ -61,7 +86,7 @@ async def topic_partitions(consumer: AIOKafkaConsumer, topic: str, refresh: bool
 
 def probe_consumer(settings: ServiceSettings) -> AIOKafkaConsumer:
     """A consumer without a group for looking at a topic (ends, single records); nothing is committed."""
-    return AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False,
+    return AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False,
                             auto_offset_reset="earliest", fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms)
 
 

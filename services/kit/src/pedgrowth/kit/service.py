@@ -17,7 +17,7 @@ from .config import ServiceSettings
 from .deadletters import DeadLetters
 from .imports import ImportPool
 from .inbox import Inbox, KafkaInbox
-from .kafka import ensure_topics, probe_consumer, relay_producer
+from .kafka import client_options, ensure_topics, probe_consumer, relay_producer
 from .lease import lease_for
 from .metrics import Metrics
 from .recording import NotHandled, RecordingApplication
@@ -76,7 +76,7 @@ class Service:
         self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
         self.kafka_inbox: KafkaInbox | None = None
-        self.dead_letters = DeadLetters(self.inbox, self.settings.kafka_bootstrap_servers, dlq_topic(self.name),
+        self.dead_letters = DeadLetters(self.inbox, client_options(self.settings), dlq_topic(self.name),
                                         self.settings.kafka_fetch_max_wait_ms)
         self.stop = asyncio.Event()
         self.tasks: list[asyncio.Task] = []

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
 from pedgrowth.kit.imports import body_limit
+from pedgrowth.kit.kafka import client_options
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
@@ -34,7 +35,7 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
     directory = directory or Directory()
     access = Access(directory, application)
     metrics = Metrics()
-    follower = RegistryFollower(directory, settings.kafka_bootstrap_servers, registry=metrics.registry)
+    follower = RegistryFollower(directory, client_options(settings), registry=metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
         routers=[router], authorize_write=access.authorize_write, background=[follower],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
+from pedgrowth.kit.kafka import client_options
 from pedgrowth.kit.imports import body_limit
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
@@ -33,7 +34,7 @@ def build(settings: TrainingSettings | None = None, application: TrainingApplica
     metrics = Metrics()
     background = []
     if settings.follow_registry:
-        background.append(RegistryFollower(application.workplaces, settings.kafka_bootstrap_servers, metrics.registry))
+        background.append(RegistryFollower(application.workplaces, client_options(settings), metrics.registry))
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
         routers=[router], authorize_write=access.authorize_write, background=background, title="pedgrowth training",

@@ -15,12 +15,13 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 from pedgrowth.contracts import EVENT_MODELS, PROJECTION_GROUP, PROJECTION_TOPICS, ContractViolation
-from pedgrowth.kit.kafka import topic_partitions
+from pedgrowth.kit.kafka import as_client_options, topic_partitions
 from pydantic import ValidationError
 
 from ..indicators.facts import Record
@@ -71,7 +72,7 @@ def to_records(messages) -> tuple[list[Record], int]:
 class Projection:
     """Keeps a ReadModel up to date from the bus."""
 
-    def __init__(self, read_model: ReadModel, bootstrap: str, batch_size: int = 2000,
+    def __init__(self, read_model: ReadModel, bootstrap: str | Mapping, batch_size: int = 2000,
                  topics: tuple[str, ...] = PROJECTION_TOPICS, group: str = PROJECTION_GROUP,
                  generation_check_seconds: float = 2.0):
         self.rm = read_model
@@ -114,7 +115,7 @@ class Projection:
         failures = 0
         while not stop.is_set():
             consumer = AIOKafkaConsumer(
-                bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False,
+                **as_client_options(self.bootstrap), group_id=self.group, enable_auto_commit=False,
                 auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024,
                 fetch_max_wait_ms=self.fetch_wait_ms)
             try:

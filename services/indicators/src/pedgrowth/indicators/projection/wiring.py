@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from pedgrowth.contracts import PROJECTION_TOPICS
-from pedgrowth.kit.kafka import ensure_topics
+from pedgrowth.kit.kafka import client_options, ensure_topics
 from prometheus_client import CollectorRegistry
 
 from ..config import IndicatorsSettings
@@ -34,7 +34,7 @@ def projection_parts(settings: IndicatorsSettings, registry: CollectorRegistry |
                 except Exception as error:  # noqa: BLE001 - the broker may come up after us
                     log.warning("projection: cannot create its topics yet (%r); retrying", error)
                     await asyncio.sleep(2)
-            projection = Projection(read_model, settings.kafka_bootstrap_servers, settings.projection_batch_size)
+            projection = Projection(read_model, client_options(settings), settings.projection_batch_size)
             read_model.projection = projection
             await projection.run(stop)
         finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prometheus_client import CollectorRegistry
 
 from pedgrowth.contracts import REGISTRY_EVENTS, Fact
@@ -13,7 +15,7 @@ from .workplaces import Workplaces
 class RegistryFollower(TopicFollower):
     """A background task of the training service: registry facts into the workplaces index."""
 
-    def __init__(self, workplaces: Workplaces, bootstrap_servers: str, registry: CollectorRegistry | None = None,
+    def __init__(self, workplaces: Workplaces, bootstrap_servers: str | Mapping, registry: CollectorRegistry | None = None,
                  topic: str = REGISTRY_EVENTS):
         super().__init__("training", topic, bootstrap_servers, self.place, registry)
         self.workplaces = workplaces
