@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from pedgrowth.kit.http import create_app
-from pedgrowth.kit.kafka import client_options
 from pedgrowth.kit.imports import body_limit
+from pedgrowth.kit.kafka import client_options
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
