@@ -111,6 +111,9 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
         cipher_key = registry_cipher_key(data_dir, dict(os.environ))
         for name, port in ports.items():
             env = service_env(name, port, data_dir, bootstrap, idempotence, secret)
+            if name == "indicators":  # its pages send uploads to, and read names from, the owning services
+                env.update({f"INDICATORS_{peer.upper()}_URL": f"http://127.0.0.1:{ports[peer]}"
+                            for peer in ("registry", "training", "mentoring")})
             if name == "registry" and cipher_key:
                 env["REGISTRY_CIPHER_KEY"] = cipher_key
             supervisor.start(service_child(name, env, data_dir, port))
