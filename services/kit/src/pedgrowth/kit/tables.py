@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -212,7 +214,8 @@ def separator(text: str) -> str:
 # XLSX ------------------------------------------------------------------------------------------------------------
 
 UNREADABLE = (InvalidFileException, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, TypeError,
-              ValueError, AttributeError, OSError, EOFError, NotImplementedError, ParseError, expat.ExpatError)
+              ValueError, AttributeError, OSError, EOFError, NotImplementedError, ParseError, expat.ExpatError,
+              zlib.error, lzma.LZMAError)
 
 
 def xlsx_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, list[object]]]:
