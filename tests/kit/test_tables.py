@@ -304,3 +304,13 @@ def test_a_shared_string_that_does_not_exist_is_refused():
         b"</row>", b'<c r="C1" t="s"><v>7</v></c></row>', 1)), HEADER)
     with pytest.raises(TableError, match="shared string"):
         read_table(content, "list.xlsx")
+
+
+def test_a_member_whose_compressed_stream_is_corrupt_is_refused_as_unreadable():
+    content = bytearray(xlsx([HEADER, ["p-1", "x"]]))
+    info = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename.encode()) + int.from_bytes(
+        content[info.header_offset + 28:info.header_offset + 30], "little")
+    content[start] = 0xFF  # deflate block type 3: invalid
+    with pytest.raises(TableError, match="not a readable XLSX"):
+        read_table(bytes(content), "list.xlsx")
