@@ -1,10 +1,10 @@
 """The broker loses its history under running services (an in-memory broker restarted on the same port).
 
-Registry, training and mentoring run on a broker of their own; history is recorded and
-published; the broker restarts empty while they run; new events are posted; then every
-service restarts. Every `*.events` topic must hold every event ever recorded, and the
-followers of `registry.events` (training's workplaces, mentoring's directory) must be
-whole again, before and after the restart.
+Registry, training, mentoring and indicators run on a broker of their own; history is
+recorded and published; the broker restarts empty while they run; new events are posted;
+then every service restarts. Every `*.events` topic must hold every event ever recorded,
+and the followers of `registry.events` (training's workplaces, mentoring's directory) and
+the indicators projection must be whole again, before and after the restart.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from eventsourcing.cipher import AESCipher
 from pedgrowth.contracts import events_topic
 from pedgrowth.contracts import mentoring as m
 from pedgrowth.contracts import training as t
+from pedgrowth.indicators.indicators.facts import event_key
 from pedgrowth.kit.kafka import topic_partitions
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.relay import OutboxRelay
@@ -37,6 +38,8 @@ DAY = date(2025, 1, 15)
 
 
 def build_all(kafka, tmp_path, cipher_key: str) -> dict:
+    from pedgrowth.indicators.bootstrap import build as build_indicators
+    from pedgrowth.indicators.config import IndicatorsSettings
     from pedgrowth.mentoring.bootstrap import build as build_mentoring
     from pedgrowth.mentoring.config import MentoringSettings
     from pedgrowth.registry.bootstrap import build as build_registry
@@ -48,6 +51,7 @@ def build_all(kafka, tmp_path, cipher_key: str) -> dict:
         "registry": build_registry(settings_for(RegistrySettings, kafka, tmp_path / "registry", cipher_key=cipher_key)),
         "training": build_training(settings_for(TrainingSettings, kafka, tmp_path / "training")),
         "mentoring": build_mentoring(settings_for(MentoringSettings, kafka, tmp_path / "mentoring")),
+        "indicators": build_indicators(settings_for(IndicatorsSettings, kafka, tmp_path / "indicators")),
     }
 
 
@@ -93,6 +97,18 @@ def views(apps, people: dict[str, str]) -> dict[str, dict[str, list[str]]]:
     }
 
 
+def not_projected(apps, recorded: dict[str, set[str]]) -> dict[str, int]:
+    """How many recorded events of each service the indicators projection does not hold."""
+    seen = apps["indicators"].state.read_model.facts.seen
+    return {name: sum(event_key(f"/pedgrowth/{name}", i) not in seen for i in ids) for name, ids in recorded.items()}
+
+
+async def projected(apps, recorded: dict[str, set[str]]) -> None:
+    with contextlib.suppress(AssertionError):
+        await eventually(lambda: not any(not_projected(apps, recorded).values()), timeout=20)
+    assert not_projected(apps, recorded) == dict.fromkeys(recorded, 0)
+
+
 async def views_become(apps, people: dict[str, str], expected: dict) -> None:
     with contextlib.suppress(AssertionError):
         await eventually(lambda: views(apps, people) == expected, timeout=20)
@@ -128,7 +144,7 @@ async def test_a_broker_that_lost_its_history_under_running_services_gets_it_all
     try:
         apps = build_all(kafka, tmp_path, cipher_key)
         async with contextlib.AsyncExitStack() as stack:
-            clients = {name: await stack.enter_async_context(running(apps[name])) for name in SERVICES}
+            clients = {name: await stack.enter_async_context(running(apps[name])) for name in (*SERVICES, "indicators")}
             await post(clients["registry"], [org(school, f"mun-{tag}", f"reg-{tag}")] + old_staff)
             await post(clients["training"], training_facts("old", 15))
             await post(clients["mentoring"], mentors("old", 10))
@@ -139,6 +155,7 @@ async def test_a_broker_that_lost_its_history_under_running_services_gets_it_all
             old_only = {v: {p: (o if p in {e.person_id for e in old_staff} else []) for p, o in w.items()}
                         for v, w in whole.items()}
             await views_become(apps, people, old_only)
+            await projected(apps, before)
 
             tansu.process.kill()  # the broker dies and comes back empty; the services keep running
             tansu.process.wait()
@@ -151,14 +168,16 @@ async def test_a_broker_that_lost_its_history_under_running_services_gets_it_all
             for name in SERVICES:  # restored while running
                 assert after[name] <= await topic_ids(tansu.bootstrap, events_topic(name), after[name]), name
             await views_become(apps, people, whole)
+            await projected(apps, after)
 
         apps = build_all(kafka, tmp_path, cipher_key)  # everything restarts on the same stores and broker
         async with contextlib.AsyncExitStack() as stack:
-            for name in SERVICES:
+            for name in (*SERVICES, "indicators"):
                 await stack.enter_async_context(running(apps[name]))
             for name in SERVICES:
                 held = await topic_ids(tansu.bootstrap, events_topic(name), after[name])
                 assert held == after[name], f"{events_topic(name)}: {len(after[name] - held)} events missing"
             await views_become(apps, people, whole)
+            await projected(apps, after)
     finally:
         tansu.stop()

@@ -74,8 +74,9 @@ class Projection:
 
     def __init__(self, read_model: ReadModel, bootstrap: str | Mapping, batch_size: int = 2000,
                  topics: tuple[str, ...] = PROJECTION_TOPICS, group: str = PROJECTION_GROUP,
-                 generation_check_seconds: float = 2.0):
+                 generation_check_seconds: float = 2.0, log_check_seconds: float = 5.0):
         self.rm = read_model
+        self.log_check_seconds = log_check_seconds  # while caught up: is each partition still the log read?
         self.bootstrap = bootstrap
         self.batch_size = batch_size
         self.topics = topics
@@ -182,7 +183,7 @@ class Projection:
         return not records or not self.rm.facts.is_new(records[0])
 
     async def consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
-        last_check = time.monotonic()
+        last_check = log_checked = time.monotonic()
         while not stop.is_set():
             batch = await consumer.getmany(timeout_ms=100, max_records=self.batch_size)
             messages = [m for items in batch.values() for m in items]
@@ -201,6 +202,59 @@ class Projection:
                     last_check = time.monotonic()
                     if await self.rm.replaced():
                         await self.switch_over(consumer)
+                if not messages and time.monotonic() - log_checked > self.log_check_seconds:
+                    await self.check_log(consumer)
+                    log_checked = time.monotonic()
+
+    async def check_log(self, consumer: AIOKafkaConsumer) -> None:
+        """While running, find what a broker that lost its log (restarted under us) did to our positions.
+
+        Tansu answers a fetch beyond a shorter log with nothing rather than an out-of-range
+        error, and a log refilled by a republish may pass the old position before anything is
+        fetched: a partition whose log ends before the position, or whose first record or the
+        one before the position is not an applied event, is read again from its start (the
+        facts dedupe). Partitions that appeared (a topic re-created by a producer) are taken
+        from their start.
+        """
+        positions = {tp: await consumer.position(tp) for tp in self.partitions}
+        starts = await consumer.beginning_offsets(self.partitions)
+        replaced = set()
+        for tp, position in positions.items():
+            if position > starts[tp]:
+                for offset in (starts[tp], position - 1):
+                    if await self.applied_at(consumer, tp, offset) is False:
+                        replaced.add(tp)
+                        break
+        partitions = []
+        for topic in self.topics:
+            partitions += [TopicPartition(topic, p) for p in sorted(await topic_partitions(consumer, topic, refresh=True))]
+        added = [tp for tp in partitions if tp not in positions]
+        if added:
+            consumer.assign(sorted(set(partitions) | set(positions)))
+            self.partitions = sorted(set(partitions) | set(positions))
+        for tp, position in positions.items():
+            consumer.seek(tp, starts[tp] if tp in replaced else position)
+        if replaced or added:
+            log.warning("projection: the broker lost the log of %s; new partitions %s; reading them from the start",
+                        sorted(f"{tp.topic}/{tp.partition}" for tp in replaced),
+                        sorted(f"{tp.topic}/{tp.partition}" for tp in added))
+            starts.update(await consumer.beginning_offsets(added) if added else {})
+            for tp in added:
+                consumer.seek(tp, starts[tp])
+
+    async def applied_at(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> bool | None:
+        """Whether the event at ``offset`` is one the facts hold; False also when the log ends before it;
+        None when it cannot tell (no answer, or a message that is not a contract event)."""
+        consumer.seek(tp, offset)
+        batch = await consumer.getmany(tp, timeout_ms=1000, max_records=1)
+        messages = batch.get(tp, [])
+        if not messages:
+            highwater = consumer.highwater(tp)
+            return False if highwater is not None and highwater <= offset else None
+        if messages[0].offset != offset:
+            return False
+        records, _ = to_records(messages[:1])
+        return None if not records else not self.rm.facts.is_new(records[0])
 
     async def switch_over(self, consumer: AIOKafkaConsumer) -> None:
         """A rebuild replaced the store: load it and carry on from its offsets."""
