@@ -133,6 +133,9 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
             count = publish_demo(bootstrap, idempotence)
             print(f"demo: {count} events published to the inboxes (recorded and projected within a minute)")
         announce(bootstrap, data_dir, time.monotonic() - started, ports)
+        if demo:  # names go to the registry the way a school sends them, after the events are recorded
+            threading.Thread(target=name_demo, args=(f"http://127.0.0.1:{ports['registry']}", admin),
+                             daemon=True).start()
         while not stopping.is_set():
             supervisor.tend()
             stopping.wait(0.2)
@@ -140,6 +143,19 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
     finally:
         print("stopping…", flush=True)
         supervisor.stop()
+
+
+def name_demo(registry_url: str, admin: str) -> None:
+    """Load the demo staff's synthetic ФИО through each school's staff import (in the background)."""
+    from .demo import DemoTown
+    from .demo_names import name_demo_staff
+
+    try:
+        named = name_demo_staff(registry_url, admin, [*DemoTown().schools, "demo-umiic"])
+    except httpx.HTTPError as error:
+        print(f"demo: staff names not loaded ({error})", file=sys.stderr, flush=True)
+        return
+    print(f"demo: {named} staff named through the registry's staff import", flush=True)
 
 
 def announce(bootstrap: str, data_dir: Path, seconds: float, ports: dict[str, int]) -> None:
