@@ -109,3 +109,12 @@ def test_row_reports_of_the_three_services_read_alike_and_in_russian():
     assert (good["outcome_ru"], good["person_id"]) == ("принята", "p1")
     assert in_russian("Дата приёма is empty") == "не заполнен столбец «Дата приёма»"
     assert in_russian("something new") == "something new"
+
+
+async def test_a_replay_when_the_service_is_down_says_so_and_a_foreign_page_may_not_ask(client):
+    await sign_in(client)
+    answer = await client.post("/quality/replay/registry", data={"letter_id": "0-1"}, headers=SAME_ORIGIN)
+    assert answer.status_code == 200 and "не выполнил повторную обработку" in answer.text
+    foreign = await client.post("/quality/replay/registry", data={"letter_id": "0-1"},
+                                headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 403

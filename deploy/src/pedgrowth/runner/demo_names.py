@@ -57,13 +57,12 @@ def day(iso: str) -> str:
     return f"{dom}.{month}.{year}"
 
 
-def name_demo_staff(registry_url: str, admin_token: str, org_ids: list[str], timeout: float = 120.0) -> int:
-    """Wait until the registry holds each school's staff, then import it with names; how many rows were named."""
+def name_demo_staff(registry_url: str, admin_token: str, org_ids: list[str], timeout: float = 300.0) -> int:
+    """Wait until the registry has taken in the demo's staff, then import each school's with names; rows named."""
     named = 0
     with httpx.Client(base_url=registry_url, headers={"Authorization": f"Bearer {admin_token}"},
                       timeout=60.0) as registry:
-        for org_id in org_ids:
-            staff = settled_staff(registry, org_id, time.monotonic() + timeout)
+        for org_id, staff in settled_staff(registry, org_ids, time.monotonic() + timeout).items():
             unnamed = [row for row in staff if not row.get("full_name")]
             if not unnamed:
                 continue
@@ -74,13 +73,21 @@ def name_demo_staff(registry_url: str, admin_token: str, org_ids: list[str], tim
     return named
 
 
-def settled_staff(registry: httpx.Client, org_id: str, deadline: float) -> list[dict]:
-    """The organisation's staff once two reads a second apart agree (the demo's events are still arriving)."""
-    last: list[dict] | None = None
+QUIET_READS = 5
+
+
+def settled_staff(registry: httpx.Client, org_ids: list[str], deadline: float) -> dict[str, list[dict]]:
+    """Every organisation's staff once QUIET_READS reads a second apart found the same staff
+    (the demo's events are still arriving through the inbox), or what it holds when the time is up."""
+    last, quiet = None, 0
     while True:
-        answer = registry.get(f"/api/v1/organisations/{org_id}/staff")
-        staff = answer.json()["staff"] if answer.status_code == 200 else []
-        if staff and last is not None and len(staff) == len(last) or time.monotonic() > deadline:
+        staff = {}
+        for org_id in org_ids:
+            answer = registry.get(f"/api/v1/organisations/{org_id}/staff")
+            staff[org_id] = answer.json()["staff"] if answer.status_code == 200 else []
+        shape = {org: sorted((r["person_id"], r["position"]) for r in rows) for org, rows in staff.items()}
+        quiet = quiet + 1 if shape == last and any(shape.values()) else 0
+        if quiet >= QUIET_READS or time.monotonic() > deadline:
             return staff
-        last = staff
+        last = shape
         time.sleep(1.0)

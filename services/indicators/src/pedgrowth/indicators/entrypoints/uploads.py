@@ -264,6 +264,10 @@ async def quality(request: Request) -> Response:
     principal = session(request)
     if principal is None:
         return to_login()
+    return await quality_page(request, principal)
+
+
+async def quality_page(request: Request, principal: Principal, note: str | None = None) -> HTMLResponse:
     token = request.cookies.get(SESSION_COOKIE, "")
     services = []
     async with httpx.AsyncClient(timeout=10.0, headers={"Authorization": f"Bearer {token}"}) as client:
@@ -272,7 +276,7 @@ async def quality(request: Request) -> Response:
                              "letters": await listed(client, peer_url(request, name) + "/api/v1/dead-letters",
                                                      "letters"),
                              "waiting": await listed(client, peer_url(request, name) + "/api/v1/waiting", "facts")})
-    return page(request, "quality.html", principal, section="quality",
+    return page(request, "quality.html", principal, section="quality", note=note,
                 rows=[asdict(r) for r in rejections(request).visible(principal)], services=services)
 
 
@@ -287,3 +291,28 @@ async def listed(client: httpx.AsyncClient, url: str, key: str) -> dict:
     if answer.status_code != 200:
         return {"error": f"не удалось получить список (код {answer.status_code})", "items": []}
     return {"error": None, "items": answer.json().get(key, [])}
+
+
+@router.post("/quality/replay/{service}", response_class=HTMLResponse)
+async def replay(request: Request, service: str, letter_id: Annotated[str, Form(max_length=100)]) -> Response:
+    """«Обработать снова»: the owning service replays one dead letter (recorded once however often)."""
+    check_same_origin(request)
+    principal = session(request)
+    if principal is None:
+        return to_login()
+    if service not in SERVICE_TEXT:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no service {service!r}")
+    token = request.cookies.get(SESSION_COOKIE, "")
+    try:
+        async with httpx.AsyncClient(timeout=30.0, headers={"Authorization": f"Bearer {token}"}) as client:
+            answer = await client.post(peer_url(request, service) + "/api/v1/dead-letters/replay",
+                                       json={"ids": [letter_id]})
+    except httpx.HTTPError:
+        answer = None
+    if answer is None or answer.status_code != 200:
+        note = "Сервис не выполнил повторную обработку" + ("" if answer is None else f" (код {answer.status_code})")
+    else:
+        outcomes = [o.get("outcome") for o in answer.json().get("outcomes", [])]
+        note = ("Сообщение учтено." if outcomes and all(o in ("accepted", "duplicate") for o in outcomes)
+                else "Сообщение снова не принято: устраните причину и повторите.")
+    return await quality_page(request, principal, note)
