@@ -57,14 +57,20 @@ def day(iso: str) -> str:
     return f"{dom}.{month}.{year}"
 
 
-def name_demo_staff(registry_url: str, admin_token: str, org_ids: list[str], timeout: float = 300.0) -> int:
-    """Wait until the registry has taken in the demo's staff, then import each school's with names; rows named."""
+def name_demo_staff(registry_url: str, admin_token: str, org_ids: list[str], published: int,
+                    timeout: float = 600.0) -> int:
+    """Wait until the registry's inbox has taken in the ``published`` demo events, then import each
+    organisation's staff with names; how many rows were named."""
     named = 0
     with httpx.Client(base_url=registry_url, headers={"Authorization": f"Bearer {admin_token}"},
                       timeout=60.0) as registry:
-        for org_id, staff in settled_staff(registry, org_ids, time.monotonic() + timeout).items():
-            unnamed = [row for row in staff if not row.get("full_name")]
-            if not unnamed:
+        deadline = time.monotonic() + timeout
+        while inbox_taken(registry) < published and time.monotonic() < deadline:
+            time.sleep(1.0)
+        for org_id in org_ids:
+            answer = registry.get(f"/api/v1/organisations/{org_id}/staff")
+            unnamed = [row for row in answer.json().get("staff", []) if not row.get("full_name")]
+            if answer.status_code != 200 or not unnamed:
                 continue
             answer = registry.post(f"/api/v1/organisations/{org_id}/staff/import",
                                    files={"file": (f"staff-{org_id}.csv", staff_list(unnamed), "text/csv")})
@@ -73,21 +79,10 @@ def name_demo_staff(registry_url: str, admin_token: str, org_ids: list[str], tim
     return named
 
 
-QUIET_READS = 5
-
-
-def settled_staff(registry: httpx.Client, org_ids: list[str], deadline: float) -> dict[str, list[dict]]:
-    """Every organisation's staff once QUIET_READS reads a second apart found the same staff
-    (the demo's events are still arriving through the inbox), or what it holds when the time is up."""
-    last, quiet = None, 0
-    while True:
-        staff = {}
-        for org_id in org_ids:
-            answer = registry.get(f"/api/v1/organisations/{org_id}/staff")
-            staff[org_id] = answer.json()["staff"] if answer.status_code == 200 else []
-        shape = {org: sorted((r["person_id"], r["position"]) for r in rows) for org, rows in staff.items()}
-        quiet = quiet + 1 if shape == last and any(shape.values()) else 0
-        if quiet >= QUIET_READS or time.monotonic() > deadline:
-            return staff
-        last = shape
-        time.sleep(1.0)
+def inbox_taken(registry: httpx.Client) -> float:
+    """Messages the registry's Kafka inbox has handled, whatever their outcome (from its /metrics)."""
+    total = 0.0
+    for line in registry.get("/metrics").text.splitlines():
+        if line.startswith("pedgrowth_inbox_messages_total{") and 'channel="kafka"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total

@@ -147,11 +147,12 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
 
 def name_demo(registry_url: str, admin: str) -> None:
     """Load the demo staff's synthetic ФИО through each school's staff import (in the background)."""
-    from .demo import DemoTown
+    from .demo import DemoTown, demo_events
     from .demo_names import name_demo_staff
 
+    published = sum(1 for service, _ in demo_events() if service == "registry")
     try:
-        named = name_demo_staff(registry_url, admin, [*DemoTown().schools, "demo-umiic"])
+        named = name_demo_staff(registry_url, admin, [*DemoTown().schools, "demo-umiic"], published)
     except httpx.HTTPError as error:
         print(f"demo: staff names not loaded ({error})", file=sys.stderr, flush=True)
         return
