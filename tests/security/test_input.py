@@ -423,3 +423,16 @@ async def test_nan_in_a_posted_body_is_422_not_500(tmp_path):
     async with client_of(build_app("indicators", tmp_path)) as client:
         response = await post_raw(client, body)
     assert response.status_code == 422
+
+
+async def test_dead_letters_without_a_broker_are_503_saying_so_not_500(tmp_path):
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    app = build_app("training", tmp_path, kafka_bootstrap_servers=f"127.0.0.1:{port}")
+    async with client_of(app) as client:
+        response = await client.get("/api/v1/dead-letters", headers=auth())
+    assert response.status_code == 503
+    assert "broker" in response.json()["detail"]

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
+from aiokafka.errors import KafkaConnectionError
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, status
 from pedgrowth.contracts import Day
 from pydantic import BaseModel, Field
@@ -127,7 +128,11 @@ async def waiting_facts(request: Request, principal: CurrentPrincipal,
 async def visible_letters(request: Request, principal: Principal, wanted: Filter) -> list[Letter]:
     require_operator(principal)
     dead_letters = request.app.state.service.dead_letters
-    return await dead_letters.letters(wanted, lambda place: may_see(principal, *place))
+    try:
+        return await dead_letters.letters(wanted, lambda place: may_see(principal, *place))
+    except KafkaConnectionError as error:  # the letters live on the broker: say so, not a bare 500
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            f"the broker does not answer, dead letters cannot be read now: {error}") from error
 
 
 @router.get("/dead-letters", response_model=DeadLetterList, summary="Messages this service could not accept")
