@@ -218,13 +218,11 @@ class Projection:
         """
         positions = {tp: await consumer.position(tp) for tp in self.partitions}
         starts = await consumer.beginning_offsets(self.partitions)
+        read = {tp: position for tp, position in positions.items() if position > starts[tp]}
         replaced = set()
-        for tp, position in positions.items():
-            if position > starts[tp]:
-                for offset in (starts[tp], position - 1):
-                    if await self.applied_at(consumer, tp, offset) is False:
-                        replaced.add(tp)
-                        break
+        for offsets in ({tp: starts[tp] for tp in read}, {tp: position - 1 for tp, position in read.items()}):
+            found = await self.applied_at(consumer, {tp: o for tp, o in offsets.items() if tp not in replaced})
+            replaced |= {tp for tp, applied in found.items() if applied is False}
         partitions = []
         for topic in self.topics:
             partitions += [TopicPartition(topic, p) for p in sorted(await topic_partitions(consumer, topic, refresh=True))]
@@ -242,19 +240,32 @@ class Projection:
             for tp in added:
                 consumer.seek(tp, starts[tp])
 
-    async def applied_at(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> bool | None:
-        """Whether the event at ``offset`` is one the facts hold; False also when the log ends before it;
-        None when it cannot tell (no answer, or a message that is not a contract event)."""
-        consumer.seek(tp, offset)
-        batch = await consumer.getmany(tp, timeout_ms=1000, max_records=1)
-        messages = batch.get(tp, [])
-        if not messages:
-            highwater = consumer.highwater(tp)
-            return False if highwater is not None and highwater <= offset else None
-        if messages[0].offset != offset:
-            return False
-        records, _ = to_records(messages[:1])
-        return None if not records else not self.rm.facts.is_new(records[0])
+    async def applied_at(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int],
+                         timeout: float = 2.0) -> dict[TopicPartition, bool]:
+        """For each partition, whether the event at its offset is one the facts hold (False also when the
+        log ends before it), fetched for all partitions at once; left out when it cannot tell (no answer
+        in time, or a message that is not a contract event)."""
+        for tp, offset in offsets.items():
+            consumer.seek(tp, offset)
+        found: dict[TopicPartition, bool] = {}
+        pending = set(offsets)
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline:
+            batch = await consumer.getmany(*pending, timeout_ms=200)
+            for tp in list(pending):
+                messages = batch.get(tp, [])
+                if messages:
+                    pending.discard(tp)
+                    if messages[0].offset != offsets[tp]:
+                        found[tp] = False
+                        continue
+                    records, _ = to_records(messages[:1])
+                    if records:
+                        found[tp] = not self.rm.facts.is_new(records[0])
+                elif (highwater := consumer.highwater(tp)) is not None and highwater <= offsets[tp]:
+                    pending.discard(tp)
+                    found[tp] = False
+        return found
 
     async def switch_over(self, consumer: AIOKafkaConsumer) -> None:
         """A rebuild replaced the store: load it and carry on from its offsets."""
