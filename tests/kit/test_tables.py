@@ -314,3 +314,17 @@ def test_a_member_whose_compressed_stream_is_corrupt_is_refused_as_unreadable():
     content[start] = 0xFF  # deflate block type 3: invalid
     with pytest.raises(TableError, match="not a readable XLSX"):
         read_table(bytes(content), "list.xlsx")
+
+
+def test_a_shared_string_table_longer_than_the_cell_limit_is_refused_before_the_sheet_is_read():
+    content = with_shared_strings(xlsx([HEADER, ["p-1", "x"]]), [f"s{n}" for n in range(30)])
+    with pytest.raises(TableError, match="more than 20 shared strings"):
+        read_table(content, "list.xlsx", Limits(cells=20))
+
+
+def test_phonetic_runs_are_left_out_of_a_shared_string_as_excel_shows_it():
+    content = with_shared_strings(sheet_xml(xlsx([HEADER]), lambda d: d.replace(
+        b'</row>', b'</row><row r="2"><c r="A2" t="s"><v>0</v></c></row>', 1)), ["p-1"])
+    content = edit(content, "xl/sharedStrings.xml", lambda d: d.replace(
+        b"<si><t>p-1</t></si>", b"<si><r><t>p-</t></r><r><t>1</t></r><rPh sb=\"0\" eb=\"1\"><t>PH</t></rPh></si>"))
+    assert read_table(content, "list.xlsx").rows == [(2, ["p-1"])]
