@@ -56,8 +56,8 @@ async def served(app, port: int):
         await asyncio.wait_for(task, 30)
 
 
-async def settled(read_model, timeout: float = 240.0, quiet: float = 4.0) -> int:
-    """Wait until the projection has taken in events and then nothing new for ``quiet`` seconds."""
+async def settled(read_model, at_least: int = 1, timeout: float = 300.0, quiet: float = 4.0) -> int:
+    """Wait until the projection holds ``at_least`` events (what was published) and then nothing new for ``quiet`` s."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     last, since = -1, loop.time()
@@ -65,10 +65,10 @@ async def settled(read_model, timeout: float = 240.0, quiet: float = 4.0) -> int
         held = len(read_model.facts.seen)
         if held != last:
             last, since = held, loop.time()
-        elif held > 0 and loop.time() - since >= quiet:
+        elif held >= at_least and loop.time() - since >= quiet:
             return held
         await asyncio.sleep(0.5)
-    raise AssertionError(f"the projection did not settle within {timeout} s ({last} events held)")
+    raise AssertionError(f"the projection did not settle within {timeout} s ({last} of {at_least} events held)")
 
 
 def shown(value, unit: str) -> str:
@@ -95,8 +95,8 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
                                                registry_url=f"http://127.0.0.1:{registry_port}"))
     async with served(registry, registry_port), running(training), running(mentoring), \
             served(indicators, port) as url:
-        await publish(kafka[0], kafka[2], demo_events(schools=3))
-        await settled(indicators.state.read_model)
+        published = await publish(kafka[0], kafka[2], demo_events(schools=3))
+        await settled(indicators.state.read_model, at_least=published)
         expected = await api_answers(url, admin, SCOPE)
         at_school = await api_answers(url, school, "organization:demo-sch-02")
         async with playwright_api.async_playwright() as playwright:

@@ -104,8 +104,8 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
     upload.write_bytes(staff_file())
     async with served(registry, ports["registry"]), served(training, free_port()), \
             served(mentoring, free_port()), served(indicators, ports["indicators"]) as url:
-        await publish(kafka[0], kafka[2], demo_events(schools=3))
-        await settled(indicators.state.read_model)
+        published = await publish(kafka[0], kafka[2], demo_events(schools=3))
+        await settled(indicators.state.read_model, at_least=published)
         async with playwright_api.async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             visits = []
