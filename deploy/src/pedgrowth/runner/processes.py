@@ -133,6 +133,8 @@ class Supervisor:
     """Starts children in order, restarts the ones that die, and stops them in reverse order."""
 
     policy: Restarts = field(default_factory=Restarts)
+    broker_up: Callable[[], None] = lambda: None
+    """Called when the broker listens again, before the services start (the runner creates the topics)."""
     children: list[Child] = field(default_factory=list)
 
     def start(self, child: Child) -> Child:
@@ -188,11 +190,12 @@ class Supervisor:
             self.stop_services()
 
     def stop_services(self) -> None:
-        services = [c for c in self.children if c.name != BROKER and c.alive()]
+        """Stop every running service and hold it until the broker is back."""
+        services = [c for c in self.children if c.name != BROKER]
         for child in services:
             child.terminate()
         for child in services:
-            child.wait(5.0)
+            child.wait(2.0)  # then SIGKILL: a service is safe to kill, and without a broker it cannot finish
             child.restart_at = float("inf")  # held until the broker is back
 
     def restart(self, child: Child, now: float) -> None:
@@ -202,6 +205,10 @@ class Supervisor:
         if child.name == BROKER:
             if not wait_for_port("127.0.0.1", child.port, 20):
                 return  # tend() notices it died, or it listens late; services start on the next restart
+            try:
+                self.broker_up()
+            except Exception:  # noqa: BLE001 - the services create what is missing themselves
+                log.exception("preparing the restarted broker failed; the services will create their topics")
             for service in self.children:
                 if service.name != BROKER and not service.given_up and not service.alive():
                     service.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -12,7 +13,11 @@ from pathlib import Path
 
 import httpx
 
+from pedgrowth.contracts import dlq_topic, events_topic, inbox_topic
+from pedgrowth.contracts.topics import SERVICES as TOPIC_SERVICES
 from pedgrowth.kit.auth import Role, Tokens, new_secret
+from pedgrowth.kit.config import ServiceSettings
+from pedgrowth.kit.kafka import ensure_topics
 
 from .keys import ADMIN_TOKEN, TOKEN_SECRET, kept_secret, private_dir, registry_cipher_key, replace_private
 from .ports import describe_taken
@@ -53,6 +58,19 @@ def wait_ready(timeout: float, supervisor: Supervisor, ports: dict[str, int]) ->
                     pass
             time.sleep(0.2)
     return list(pending)
+
+
+def create_topics(bootstrap: str) -> None:
+    """Every service's topics, created as the services would, before any publisher can write to them.
+
+    Tansu accepts a produce to a topic that does not exist yet; creating the topic afterwards resets
+    its offsets under the stored batches, and that inbox then stalls. So, on the embedded broker,
+    the topics exist before the services (and publishers who wait for them) start.
+    """
+    settings = ServiceSettings(kafka_bootstrap_servers=bootstrap)
+    topics = [name for service in TOPIC_SERVICES for name in (inbox_topic(service), dlq_topic(service),
+                                                                events_topic(service))]
+    asyncio.run(ensure_topics(settings, topics, unlimited={events_topic(service) for service in TOPIC_SERVICES}))
 
 
 def ports_taken(ports: dict[str, int]) -> list[str]:
@@ -102,11 +120,13 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
     try:
         if not bootstrap:
             bootstrap, idempotence = f"127.0.0.1:{broker_port}", False
+            supervisor.broker_up = lambda: create_topics(bootstrap)
             supervisor.start(tansu_child(broker_port, data_dir))
             if not wait_for_port("127.0.0.1", broker_port, 20):
                 print(f"Tansu did not start on {bootstrap}; see {data_dir / 'tansu.log'}{tail(data_dir / 'tansu.log')}",
                       file=sys.stderr)
                 return 1
+            create_topics(bootstrap)
         secret = kept_secret(data_dir / TOKEN_SECRET, new_secret)
         cipher_key = registry_cipher_key(data_dir, dict(os.environ))
         for name, port in ports.items():
