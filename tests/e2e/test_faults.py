@@ -227,7 +227,10 @@ def test_kill_9_of_the_broker_is_the_one_loss_window_and_everything_comes_back(r
         killed.append(time.monotonic())
         at_risk.append(acked_so_far - (stored(runner, "training", stream.stored_as) - courses_before))
 
-    facts = [course(FACTS * 10 + i) for i in range(FACTS)]
+    # The publisher stops at the kill and sends again only once everything is back: a produce that reaches
+    # the restarted Tansu before the topic is created again can leave that partition unwritable
+    # (docs/operations.md), which would measure Tansu's quirk, not the window.
+    facts = [course(FACTS * 10 + i) for i in range(KILL_AFTER)]
     acked = asyncio.run(send_all(runner.bootstrap, topic, facts, KILL_AFTER, kill))
     deadline = time.monotonic() + RECORDED_WITHIN_S
     while time.monotonic() < deadline and not all_replaced(first, runner.children()):
@@ -247,7 +250,7 @@ def test_kill_9_of_the_broker_is_the_one_loss_window_and_everything_comes_back(r
     assert wait_recorded(runner, after, providers_before + len(providers)) - providers_before == len(providers)
 
     recorded = settled(lambda: stored(runner, "training", stream.stored_as)) - courses_before
-    print(f"\nbroker: kill -9 after {KILL_AFTER} of {FACTS} sent, {at_risk[0]} acknowledged but not yet recorded "
-          f"then; in all {acked} acknowledged (the producer sent the rest again to the new broker), {recorded} "
-          f"recorded: {acked - recorded} acknowledged and lost; everything ready again {back_in:.1f} s after the kill")
+    print(f"\nbroker: kill -9 right after {acked} of {KILL_AFTER} were acknowledged, {at_risk[0]} of them not yet "
+          f"recorded then; {recorded} recorded in the end: {acked - recorded} acknowledged and lost; everything "
+          f"ready again {back_in:.1f} s after the kill; {len(providers)} sent afterwards, all recorded")
     assert acked - recorded <= at_risk[0], "only what the broker held unrecorded at the kill can be lost"
