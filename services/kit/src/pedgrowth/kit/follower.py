@@ -129,9 +129,9 @@ class TopicFollower:
         if not self.seen:
             return []
         probe = self.consumer()
-        await probe.start()
         replaced = []
         try:
+            await probe.start()
             probe.assign(list(self.seen))
             for tp, seen in list(self.seen.items()):
                 for offset, value in (seen.first, seen.last):

@@ -250,8 +250,8 @@ class OutboxRelay:
         if not position or self.consumer is None:
             return None
         consumer = self.consumer()
-        await consumer.start()
         try:
+            await consumer.start()
             partitions = await topic_partitions(consumer, self.topic)
             if not partitions:
                 return f"{self.topic} does not exist"
