@@ -127,13 +127,9 @@ def add_events_route(app: FastAPI, service: Service) -> None:
         items = [payload] if single else payload
         check_batch(items, single, service.settings.max_events_per_request)
         facts = await asyncio.to_thread(validate_all, service, items, principal, single)
-        results = []
-        for fact in facts:
-            result = await asyncio.to_thread(service.inbox.record, fact)
-            service.inbox.count(result, "http")
-            if result.outcome is Outcome.ACCEPTED:
-                service.inbox.recorded.set()
-            results.append(result)
+        results = await asyncio.to_thread(service.inbox.record_batch, facts, "http")
+        if any(result.outcome is Outcome.ACCEPTED for result in results):
+            service.inbox.recorded.set()
         if single and results[0].outcome is Outcome.REJECTED:
             return rejection_response(service, results[0])
         return JSONResponse(status_code=status.HTTP_202_ACCEPTED,

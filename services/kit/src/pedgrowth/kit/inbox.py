@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
+from eventsourcing.persistence import IntegrityError
 from pedgrowth.contracts import (
     ContractViolation,
     Fact,
@@ -132,14 +133,36 @@ class Inbox:
 
     def process(self, raw: bytes | str | dict, channel: str, origin: str | None = None) -> Result:
         """Validate and record one inbound event (synchronous)."""
+        result = self.outcome(raw, origin or channel)
+        self.count(result, channel)
+        return result
+
+    def outcome(self, raw: bytes | str | dict, origin: str) -> Result:
         try:
             fact = self.validate(raw)
         except ContractViolation as violation:
-            result = rejected(violation.reason, violation.message, violation.field)
-        else:
-            result = self.record(fact, origin or channel)
-        self.count(result, channel)
-        return result
+            return rejected(violation.reason, violation.message, violation.field)
+        return self.record(fact, origin)
+
+    def process_batch(self, items: list[tuple[bytes, str]], channel: str) -> list[Result]:
+        """Validate and record raw events (with their origins) in one store transaction, each with the
+        outcome it would have alone; an unexpected error raises with nothing of the batch saved."""
+        with self.app.batch():
+            results = [self.outcome(raw, origin) for raw, origin in items]
+        for result in results:
+            self.count(result, channel)
+        return results
+
+    def record_batch(self, facts: list[Fact], channel: str) -> list[Result]:
+        """Record validated facts in one store transaction; one by one when a concurrent write conflicts."""
+        try:
+            with self.app.batch():
+                results = [self.record(fact, channel) for fact in facts]
+        except IntegrityError:
+            results = [self.record(fact, channel) for fact in facts]
+        for result in results:
+            self.count(result, channel)
+        return results
 
 
 class KafkaInbox:
@@ -217,7 +240,14 @@ class KafkaInbox:
         return records[done - 1].offset + 1 if done else None
 
     def process_in_order(self, records: list[ConsumerRecord]) -> tuple[list[Result], Exception | None]:
-        """Validate and record each message until one fails unexpectedly (one thread hop per batch)."""
+        """Record the partition's batch in one store transaction (one thread hop per batch); when that fails
+        (a conflicting write, an unexpected error), each message in its own, until one fails."""
+        try:
+            return self.inbox.process_batch(
+                [(r.value or b"", dlq_origin(*origin_of(r))) for r in records], "kafka"), None
+        except Exception as error:  # noqa: BLE001 - one by one below finds the message that fails, if any
+            log.info("%s inbox: batch of %d not recorded at once (%r); one by one", self.inbox.service,
+                     len(records), error)
         results = []
         for record in records:
             try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -14,7 +16,10 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from pedgrowth.contracts import EventData, Fact
 
+from .batch import AggregateCache, Unit
 from .waiting import Parked, Reference, WaitingRoom
+
+DEFAULT_CACHE_SIZE = 20_000
 
 
 class NotHandled(Exception):
@@ -72,13 +77,61 @@ class RecordingApplication(Application[UUID]):
     ``decide``; ``record`` saves them together with the receipt, so a fact is
     recorded once however often it is delivered. A fact naming a reference in
     ``references`` that is not recorded yet waits in ``self.waiting`` (see kit.waiting).
+    Inside ``batch()`` several facts are recorded with one store transaction (see kit.batch);
+    a fact whose rule reads the notification log (``reads_the_log``) first saves what the
+    batch holds, so the log shows it.
     """
 
     references: tuple[Reference, ...] = ()
+    reads_the_log: frozenset[str] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.waiting = WaitingRoom(self, self.references)
+        self.recording = threading.RLock()
+        self.local = threading.local()
+        shared_store = self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        self.cache = AggregateCache(int(self.env.get("RECORDING_CACHE_SIZE") or (0 if shared_store else
+                                                                              DEFAULT_CACHE_SIZE)))
+
+    @property
+    def unit(self) -> Unit | None:
+        return getattr(self.local, "unit", None)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Unit]:
+        """Record what happens inside with one store transaction, saved on leaving (nested: the outer one)."""
+        if self.unit is not None:
+            yield self.unit
+            return
+        with self.recording:
+            unit = self.local.unit = Unit()
+            try:
+                yield unit
+                self.flush(unit)
+            except BaseException:
+                self.cache.evict(*unit.aggregates)
+                raise
+            finally:
+                self.local.unit = None
+
+    def flush(self, unit: Unit) -> None:
+        """Save the events the unit holds in one transaction; then its aggregates are as stored."""
+        if unit.events:
+            super().save(*unit.events)
+            unit.events = []
+        for aggregate_id, aggregate in unit.aggregates.items():
+            if not isinstance(aggregate, Receipt):  # read once per fact anyway; would crowd out the rest
+                self.cache.put(aggregate_id, aggregate)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Inside a batch: staged for its transaction. Outside: saved now (and forgotten by the cache)."""
+        unit = self.unit
+        if unit is not None:
+            unit.stage(objs)
+            return []
+        self.cache.evict(*(o.id for o in objs if hasattr(o, "collect_events")))
+        return super().save(*objs, **kwargs)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -90,7 +143,18 @@ class RecordingApplication(Application[UUID]):
         A fact whose content is already recorded (the same completion sent by two
         systems) changes no aggregate: it is a duplicate too, though its receipt is kept.
         A fact whose reference is not recorded yet waits (its receipt is saved when it is recorded).
+        Inside a batch it is staged; alone, it is saved in a transaction of its own.
         """
+        alone = self.unit is None
+        try:
+            with self.batch() as unit:
+                return self.stage(fact, origin, unit)
+        except IntegrityError:
+            if alone and self.exists(receipt_id(fact.envelope.source, fact.envelope.id)):
+                return Outcome.DUPLICATE
+            raise
+
+    def stage(self, fact: Fact, origin: str, unit: Unit) -> Outcome:
         envelope = fact.envelope
         rid = receipt_id(envelope.source, envelope.id)
         if self.exists(rid):
@@ -101,16 +165,28 @@ class RecordingApplication(Application[UUID]):
             parked = self.parked(fact, str(rid), origin, f"data.{reference.waits[fact.data.type_suffix]}")
             self.waiting.park(reference, key, parked)  # False for a redelivery: kept once, still waiting
             return Outcome.WAITING
-        changed = self.decide(fact.data)
+        if fact.data.type_suffix in self.reads_the_log:
+            self.flush(unit)
+        try:
+            changed = self.decide(fact.data)
+        except Exception:
+            self.forget_unfinished(unit)
+            raise
         nothing_new = not any(getattr(a, "pending_events", None) for a in changed)
         receipt = Receipt(source=envelope.source, event_id=envelope.id, event_type=envelope.type)
-        try:
-            self.save(*changed, receipt)
-        except IntegrityError:
-            if self.exists(rid):
-                return Outcome.DUPLICATE
-            raise
+        self.save(*changed, receipt)
         return Outcome.DUPLICATE if nothing_new else Outcome.ACCEPTED
+
+    def forget_unfinished(self, unit: Unit) -> None:
+        """A refused fact may have changed an aggregate before its rule failed: save what came before it,
+        then drop those aggregates, so the next fact reads them as stored."""
+        dirty = unit.dirty()
+        if not dirty:
+            return
+        self.flush(unit)
+        for aggregate_id in dirty:
+            unit.aggregates.pop(aggregate_id, None)
+        self.cache.evict(*dirty)
 
     def parked(self, fact: Fact, receipt: str, origin: str, field: str) -> Parked:
         envelope = fact.envelope
@@ -136,11 +212,23 @@ class RecordingApplication(Application[UUID]):
         return handler(data)
 
     def exists(self, aggregate_id: UUID) -> bool:
-        """Whether an aggregate with this id has been saved."""
+        """Whether an aggregate with this id has been saved (or staged by the batch being recorded)."""
+        unit = self.unit
+        if unit is not None and (aggregate_id in unit.aggregates or aggregate_id in self.cache):
+            return True
         return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
 
     def get_or_none(self, aggregate_id: UUID) -> Any:
-        """The aggregate, or None when it has never been saved."""
+        """The aggregate, or None when it has never been saved; inside a batch, as the batch left it."""
+        unit = self.unit
+        if unit is None:
+            return self.stored(aggregate_id)
+        found = unit.aggregates.get(aggregate_id) or self.cache.get(aggregate_id) or self.stored(aggregate_id)
+        if found is not None:
+            unit.seen(found)
+        return found
+
+    def stored(self, aggregate_id: UUID) -> Any:
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:

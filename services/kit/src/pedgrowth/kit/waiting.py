@@ -158,7 +158,7 @@ class WaitingRoom:
 
     def park(self, reference: Reference, key: str, parked: Parked) -> bool:
         """Keep a fact until its reference is recorded; False when it is already kept (a redelivery)."""
-        with self.lock:
+        with self.app.batch(), self.lock:
             waiting = self.app.get_or_none(waiting_id(reference.kind, key)) or WaitingFacts(reference.kind, key)
             if waiting.holds(parked.receipt):
                 return False
@@ -194,7 +194,7 @@ class WaitingRoom:
         self.change(kind, key, lambda w: w.dead_lettered(receipt) if receipt in w.refused else None)
 
     def change(self, kind: str, key: str, apply: Callable[[WaitingFacts], object]) -> None:
-        with self.lock:
+        with self.app.batch(), self.lock:
             waiting = self.app.get_or_none(waiting_id(kind, key))
             if waiting is None:
                 return

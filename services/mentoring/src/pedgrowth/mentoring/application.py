@@ -69,8 +69,8 @@ class MentoringApplication(RecordingApplication):
         if pair is None:
             raise UnknownReference(f"pair {data.pair_id} is not assigned", "data.pair_id")
         pair.end(data.ended_on, data.outcome.value)
-        mentor = self.repository.get(mentor_key(pair.mentor_id))
-        mentee = self.repository.get(person_key(pair.mentee_person_id))
+        mentor = self.get_or_none(mentor_key(pair.mentor_id))
+        mentee = self.get_or_none(person_key(pair.mentee_person_id))
         mentor.release_mentee(data.pair_id, data.ended_on)
         mentee.leave_pair(data.pair_id, data.ended_on)
         return [pair, mentor, mentee]

@@ -35,6 +35,7 @@ class RegistryApplication(RecordingApplication):
 
     name = "registry"
     references = (ORGANISATION,)
+    reads_the_log = frozenset({"reserve_enrolled"})  # the directory of municipalities follows the log
 
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = date.today):
         super().__init__(env=env)

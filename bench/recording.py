@@ -1,0 +1,132 @@
+"""`python -m bench.recording [--events 20000]`: recording throughput of one training process (SQLite).
+
+Course completions are published to ``training.inbox`` first; then, in the same run and on
+the same topic, (1) the raw baseline: one consumer that only ``json.loads`` every message,
+(2) one training service in this process (its Kafka inbox, SQLite store, relay running)
+recording them. ``recording_ratio`` = recorded/s ÷ raw events/s. The recording rate is
+taken between the first and the last recorded message (the consumer group's join is not in
+it). Results: bench/results/recording.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from pedgrowth.contracts import TRAINING_INBOX, new_event
+from pedgrowth.contracts.training import CourseCompleted, ProgramPublished
+
+from . import broker as kafka
+from .events import Message
+from .util import machine
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def messages(count: int, people: int, programmes: int = 20) -> list[Message]:
+    """The programmes, then ``count`` completions by ``people`` persons, keyed by subject."""
+    out = []
+    for p in range(programmes):
+        data = ProgramPublished(program_id=f"prog-{p}", provider_id="prov-1", title=f"Программа {p}",
+                                kind="advanced_training", hours=36, format="distance", in_federal_registry=True)
+        out.append(data)
+    for i in range(count):
+        out.append(CourseCompleted(person_id=f"p-{i % people}", program_id=f"prog-{i % programmes}",
+                                   completed_on=f"20{10 + i % 14:02}-0{1 + i % 9}-1{i % 10}"))
+    encoded = []
+    for data in out:
+        event = new_event(data, source="/bench/school", id=str(uuid.uuid4()))
+        encoded.append(Message(TRAINING_INBOX, (event.subject or "").encode(), event.to_bytes()))
+    return encoded
+
+
+async def raw_rate(b: kafka.Broker, expected: int) -> tuple[int, float]:
+    """Read and json.loads ``expected`` messages of training.inbox from the start."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=b.bootstrap, enable_auto_commit=False,
+                                max_partition_fetch_bytes=4 * 1024 * 1024)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+        partitions = [TopicPartition(TRAINING_INBOX, p) for p in consumer.partitions_for_topic(TRAINING_INBOX)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        started, count = time.perf_counter(), 0
+        while count < expected:
+            for items in (await consumer.getmany(timeout_ms=100, max_records=2000)).values():
+                for message in items:
+                    json.loads(message.value)
+                count += len(items)
+        return count, time.perf_counter() - started
+    finally:
+        await consumer.stop()
+
+
+async def recording_rate(b: kafka.Broker, expected: int, data_dir: Path, batch: int) -> dict:
+    """Run training in this process until it has taken in ``expected`` inbox messages."""
+    from pedgrowth.training.bootstrap import build
+    from pedgrowth.training.config import TrainingSettings
+
+    settings = TrainingSettings(data_dir=data_dir, kafka_bootstrap_servers=b.bootstrap,
+                                kafka_enable_idempotence=b.idempotence, kafka_session_timeout_ms=2000,
+                                follow_registry=False, inbox_batch_size=batch, token_secret="bench-" + "x" * 40)
+    app = build(settings)
+    service = app.state.service
+    counter = service.metrics.inbox_messages
+
+    def taken() -> float:
+        return sum(s.value for m in counter.collect() for s in m.samples if s.name.endswith("_total"))
+
+    async with app.router.lifespan_context(app):
+        first = None
+        while True:
+            done = taken()
+            if done and first is None:
+                first = (time.perf_counter(), done)
+            if done >= expected:
+                break
+            await asyncio.sleep(0.01)
+        last = time.perf_counter()
+    seconds = last - first[0]
+    return {"taken": int(done), "seconds": round(seconds, 2), "events_per_s": round((done - first[1]) / seconds)}
+
+
+async def run(args: argparse.Namespace) -> dict:
+    out: dict = {"events": args.events, "people": args.people, "inbox_batch_size": args.batch, "machine": machine()}
+    with kafka.broker() as b, tempfile.TemporaryDirectory(prefix="bench-recording-", ignore_cleanup_errors=True) as work:
+        from pedgrowth.kit.kafka import ensure_topics
+
+        out["broker"] = b.what
+        await ensure_topics(b.settings(), [TRAINING_INBOX])
+        batch = messages(args.events, args.people)
+        out["produce_s"] = round(await kafka.produce(b, batch), 2)
+        print(f"produced {len(batch)} in {out['produce_s']} s", flush=True)
+        read, seconds = await raw_rate(b, len(batch))
+        print(f"raw: {read} in {seconds:.2f} s", flush=True)
+        out["raw_events_per_s"] = round(read / seconds)
+        recorded = await recording_rate(b, len(batch), Path(work), args.batch)
+        out["recording"] = recorded
+        out["recording_ratio"] = round(recorded["events_per_s"] / out["raw_events_per_s"], 4)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--people", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=500, help="the inbox's batch size (TRAINING_INBOX_BATCH_SIZE)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "recording.json")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps({k: result[k] for k in ("raw_events_per_s", "recording", "recording_ratio")}))
+
+
+if __name__ == "__main__":
+    main()

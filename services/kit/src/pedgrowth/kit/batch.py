@@ -1,0 +1,84 @@
+"""Recording several facts with one store transaction: the unit of work and the aggregate cache behind it.
+
+A ``Unit`` holds the aggregates a recording pass has read or changed and the domain
+events it will save; facts later in the batch see the earlier ones' changes through it
+(a receipt staged earlier makes a duplicate inside the batch a duplicate). The
+``AggregateCache`` keeps aggregates between batches so they are not read again.
+
+Why the cache stays true: it is only read and filled inside a unit, units run one at a
+time (the application's recording lock), an aggregate enters it only after the
+transaction that saved its events committed, every save outside a unit evicts what it
+saved, and a unit that fails evicts everything it touched. What it cannot see are writes
+by another process on the same store: on PostgreSQL, where replicas share a store, it is
+off by default (a stale aggregate would fail its save by optimistic concurrency, but a
+stale one that is only read could decide a rule).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+from uuid import UUID
+
+
+class AggregateCache:
+    """A bounded LRU of aggregates by id; thread-safe."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self.items: OrderedDict[UUID, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, aggregate_id: UUID) -> Any:
+        if not self.maxsize:
+            return None
+        with self.lock:
+            found = self.items.get(aggregate_id)
+            if found is not None:
+                self.items.move_to_end(aggregate_id)
+            return found
+
+    def put(self, aggregate_id: UUID, aggregate: Any) -> None:
+        if not self.maxsize:
+            return
+        with self.lock:
+            self.items[aggregate_id] = aggregate
+            self.items.move_to_end(aggregate_id)
+            while len(self.items) > self.maxsize:
+                self.items.popitem(last=False)
+
+    def evict(self, *aggregate_ids: UUID) -> None:
+        with self.lock:
+            for aggregate_id in aggregate_ids:
+                self.items.pop(aggregate_id, None)
+
+    def __contains__(self, aggregate_id: UUID) -> bool:
+        with self.lock:
+            return aggregate_id in self.items
+
+
+class Unit:
+    """The aggregates one recording pass has read or changed, and the events it will save together."""
+
+    def __init__(self) -> None:
+        self.aggregates: dict[UUID, Any] = {}
+        self.events: list[Any] = []
+
+    def seen(self, aggregate: Any) -> None:
+        self.aggregates[aggregate.id] = aggregate
+
+    def stage(self, objs: tuple[Any, ...]) -> None:
+        """Take the pending events of these aggregates (or these events) into the batch, in order."""
+        for obj in objs:
+            if obj is None:
+                continue
+            if hasattr(obj, "collect_events"):
+                self.aggregates[obj.id] = obj
+                self.events.extend(obj.collect_events())
+            else:
+                self.events.append(obj)
+
+    def dirty(self) -> list[UUID]:
+        """Aggregates changed by a fact that did not finish (their pending events were never staged)."""
+        return [i for i, a in self.aggregates.items() if getattr(a, "pending_events", None)]

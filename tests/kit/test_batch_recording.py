@@ -1,0 +1,111 @@
+"""A batch of facts is recorded with one store transaction, with the outcome each fact would have alone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+
+from pedgrowth.contracts import training as c
+from pedgrowth.kit.inbox import Inbox
+from pedgrowth.kit.metrics import Metrics
+from pedgrowth.kit.store import eventsourcing_env
+from pedgrowth.training.application import TrainingApplication
+from pedgrowth.training.bootstrap import REJECTIONS, build
+from pedgrowth.training.config import TrainingSettings
+from pedgrowth.training.domain.errors import RuleViolation
+from pedgrowth.training.domain.learner import Learner, learner_id
+from tests.support.services import SECRET, auth, cloud_event
+from tests.training.facts import POPO, course, fact, programme, recorded, route_completed, with_catalogue
+
+
+class HalfDone(TrainingApplication):
+    """Changes the learner, then refuses (a rule checked after a first change, as multi-aggregate rules are)."""
+
+    def on_independent_assessment_passed(self, data):
+        learner = self.learner(data.person_id)
+        learner.pass_assessment(data.qualification, data.passed_on)
+        if data.qualification.startswith("refused"):
+            raise RuleViolation("refused after a change", "data.qualification")
+        return [learner]
+
+
+def assessment(qualification: str, person_id: str = "p-1") -> c.IndependentAssessmentPassed:
+    return c.IndependentAssessmentPassed(person_id=person_id, qualification=qualification, passed_on="2024-02-01")
+
+
+def inbox_of(app: TrainingApplication) -> Inbox:
+    return Inbox(app, "training", dict(REJECTIONS), Metrics())
+
+
+def counting_transactions(app: TrainingApplication) -> list[int]:
+    """Count the store transactions that write events (a test double around the recorder)."""
+    calls: list[int] = []
+    insert = app.recorder.insert_events
+
+    def counted(events, **kwargs):
+        calls.append(len(events))
+        return insert(events, **kwargs)
+
+    app.recorder.insert_events = counted
+    return calls
+
+
+def outcomes(results) -> list[str]:
+    return [r.outcome.value for r in results]
+
+
+def test_a_batch_is_one_transaction_and_a_duplicate_inside_it_is_recorded_once():
+    app = with_catalogue(TrainingApplication(env=POPO))
+    transactions = counting_transactions(app)
+    first = fact(course(person_id="p-1"))
+    batch = [first, fact(course(person_id="p-2")), first, fact(course(person_id="p-1", completed_on="2024-01-10"))]
+    results = inbox_of(app).record_batch(batch, "kafka")
+    assert outcomes(results) == ["accepted", "accepted", "duplicate", "accepted"]
+    assert len(transactions) == 1
+    assert len(recorded(app, Learner.CourseCompleted)) == 3
+
+
+def test_a_refused_fact_refuses_only_itself_even_after_changing_an_aggregate():
+    app = with_catalogue(HalfDone(env=POPO))
+    batch = [fact(assessment("first")), fact(assessment("refused-one")), fact(assessment("second")),
+             fact(route_completed(person_id="p-1", route_id="never-started"))]
+    results = inbox_of(app).record_batch(batch, "kafka")
+    assert outcomes(results) == ["accepted", "rejected", "accepted", "rejected"]
+    learner = app.get_or_none(learner_id("p-1"))
+    assert sorted(a.qualification for a in learner.assessments) == ["first", "second"]
+    assert [e.qualification for e in recorded(app, Learner.IndependentAssessmentPassed)] == ["first", "second"]
+
+
+def test_a_fact_whose_reference_comes_later_in_the_same_batch_is_recorded_in_it():
+    app = with_catalogue(TrainingApplication(env=POPO))
+    batch = [fact(course(person_id="p-9", program_id="prog-late")), fact(programme(program_id="prog-late"))]
+    assert outcomes(inbox_of(app).record_batch(batch, "kafka")) == ["waiting", "accepted"]
+    assert [e.program_id for e in recorded(app, Learner.CourseCompleted)] == ["prog-late"]
+    assert app.waiting.catch_up() == []
+
+
+def test_a_save_outside_a_batch_is_not_hidden_by_the_cache(tmp_path):
+    app = with_catalogue(TrainingApplication(env=eventsourcing_env(TrainingSettings(data_dir=tmp_path))))
+    inbox = inbox_of(app)
+    inbox.record_batch([fact(course(person_id="p-1", completed_on="2023-01-10"))], "kafka")
+    assert learner_id("p-1") in app.cache
+    outside = app.get_or_none(learner_id("p-1"))
+    outside.complete_course("prog-1", date(2022, 5, 5), None, [])
+    app.save(outside)
+    assert learner_id("p-1") not in app.cache
+    inbox.record_batch([fact(course(person_id="p-1", completed_on="2024-01-10"))], "kafka")
+    assert len(app.get_or_none(learner_id("p-1")).courses) == 3
+
+
+async def test_the_http_array_is_recorded_as_one_batch(tmp_path):
+    app = build(TrainingSettings(data_dir=tmp_path, token_secret=SECRET))
+    service = app.state.service
+    with_catalogue(service.app)
+    transactions = counting_transactions(service.app)
+    events = [cloud_event(course(person_id=f"p-{i}")) for i in range(5)]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.post("/api/v1/events", json=events, headers=auth())
+    service.app.close()
+    assert [r["outcome"] for r in response.json()["results"]] == ["accepted"] * 5
+    assert len(transactions) == 1
