@@ -20,6 +20,9 @@ from .batch import AggregateCache, Unit
 from .waiting import Parked, Reference, WaitingRoom
 
 DEFAULT_CACHE_SIZE = 20_000
+CONFLICT_ATTEMPTS = 3
+"""A save that meets another writer's version of an aggregate (a replica on the same store) is tried again,
+from what is stored now, this many times in all."""
 
 
 class NotHandled(Exception):
@@ -145,14 +148,18 @@ class RecordingApplication(Application[UUID]):
         A fact whose reference is not recorded yet waits (its receipt is saved when it is recorded).
         Inside a batch it is staged; alone, it is saved in a transaction of its own.
         """
-        alone = self.unit is None
-        try:
-            with self.batch() as unit:
-                return self.stage(fact, origin, unit)
-        except IntegrityError:
-            if alone and self.exists(receipt_id(fact.envelope.source, fact.envelope.id)):
-                return Outcome.DUPLICATE
-            raise
+        if self.unit is not None:
+            return self.stage(fact, origin, self.unit)
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                with self.batch() as unit:
+                    return self.stage(fact, origin, unit)
+            except IntegrityError:
+                if self.exists(receipt_id(fact.envelope.source, fact.envelope.id)):
+                    return Outcome.DUPLICATE
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     def stage(self, fact: Fact, origin: str, unit: Unit) -> Outcome:
         envelope = fact.envelope
