@@ -22,6 +22,7 @@ from pedgrowth.contracts import (
 
 from .config import ServiceSettings
 from .deadletters import publish_letter
+from .kafka import client_options
 from .metrics import Metrics
 from .recording import Outcome, RecordingApplication
 from .waiting import Parked, Reference
@@ -193,7 +194,7 @@ class KafkaInbox:
     def consumer(self) -> AIOKafkaConsumer:
         s = self.settings
         return AIOKafkaConsumer(
-            self.topic, bootstrap_servers=s.kafka_bootstrap_servers, group_id=inbox_group(self.inbox.service),
+            self.topic, **client_options(s), group_id=inbox_group(self.inbox.service),
             enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=s.kafka_fetch_max_wait_ms,
             max_poll_records=s.inbox_batch_size, **s.consumer_group_timeouts)
 
