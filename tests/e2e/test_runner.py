@@ -75,6 +75,18 @@ def test_a_taken_port_is_named_with_its_process_and_nothing_starts(tmp_path):
     assert leftovers(tmp_path / "var", base + 4) == []
 
 
+def test_a_short_development_token_is_refused_before_anything_starts(tmp_path):
+    base = server_ports(5)
+    env = {**os.environ, "PEDGROWTH_DEV_TOKEN": "a"}
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    done = subprocess.run(
+        [pedgrowth_cli(), "up", "--data-dir", str(tmp_path / "var"), "--http-port-base", str(base),
+         "--broker-port", str(base + 4)], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 2
+    assert "PEDGROWTH_DEV_TOKEN must be at least 32 characters" in done.stderr and "nothing started" in done.stderr
+    assert leftovers(tmp_path / "var", base + 4) == []
+
+
 NAME, PHONE, EMAIL = "Тайнова Секретина Шифровна", "+7 900 555-44-33", "tainova.secret@example.test"
 
 

@@ -15,7 +15,7 @@ import httpx
 
 from pedgrowth.contracts import dlq_topic, events_topic, inbox_topic
 from pedgrowth.contracts.topics import SERVICES as TOPIC_SERVICES
-from pedgrowth.kit.auth import Role, Tokens, new_secret
+from pedgrowth.kit.auth import Role, Tokens, check_dev_token, new_secret
 from pedgrowth.kit.config import ServiceSettings
 from pedgrowth.kit.kafka import ensure_topics
 
@@ -106,6 +106,13 @@ def up(data_dir: Path, demo: bool, port_base: int = 8000, broker_port: int = 909
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     idempotence = os.environ.get("KAFKA_ENABLE_IDEMPOTENCE", "true").lower() in ("1", "true", "yes")
     needed = ports if bootstrap else {BROKER: broker_port, **ports}
+    try:
+        if check_dev_token(os.environ.get("PEDGROWTH_DEV_TOKEN"), os.environ.get("PEDGROWTH_ENV", "development")):
+            log.warning("PEDGROWTH_DEV_TOKEN is set: every service takes it as an admin token that never expires; "
+                        "unset it unless you are developing")
+    except ValueError as error:  # the services would refuse it at every restart; say it once, start nothing
+        print(f"pedgrowth up: {error}; nothing started", file=sys.stderr)
+        return 2
     taken = ports_taken(needed)
     if taken:
         for text in taken:
