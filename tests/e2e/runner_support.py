@@ -15,7 +15,8 @@ import httpx
 
 from tests.support.infra import can_listen, server_ports
 
-READY_WITHIN_S = 60
+UP_WITHIN_S = 150
+"""How long a start may take before it counts as hung (a loaded 2-core machine took 63 s with the demo)."""
 
 
 def pedgrowth_cli() -> str:
@@ -57,7 +58,7 @@ class Runner:
         while "is up in" not in self.output()[mark:]:
             if self.process.poll() is not None:
                 raise AssertionError(f"pedgrowth up exited:\n{self.output()}")
-            if time.monotonic() - started > READY_WITHIN_S + 30:
+            if time.monotonic() - started > UP_WITHIN_S:
                 self.stop()
                 raise AssertionError(f"not up in time:\n{self.output()}")
             time.sleep(0.2)

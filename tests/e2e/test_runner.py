@@ -29,7 +29,7 @@ def test_up_is_ready_keeps_data_across_restart_and_leaves_nothing_behind(tmp_pat
     program = ProgramPublished(program_id=f"prog-{uuid.uuid4().hex[:6]}", provider_id=provider.provider_id,
                                title="Наставничество", kind="advanced_training", hours=72, format="blended",
                                in_federal_registry=False)
-    runner.start()  # bounded: it fails when not up within READY_WITHIN_S + 30 s (a hang, not a speed check)
+    runner.start()  # bounded by UP_WITHIN_S: a hang fails, speed is not checked here
     try:
         response = httpx.post(f"{runner.url(2)}/api/v1/events", headers=runner.headers(), timeout=10,
                               json=[cloud_event(provider), cloud_event(program)])
