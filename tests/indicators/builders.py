@@ -33,8 +33,8 @@ def facts_of(*records: Record) -> Facts:
     return facts
 
 
-def org(org_id="sch-1", municipality="mun-1", region="reg-1", **kw) -> Record:
-    return record("organization_registered", org_id=org_id, name=f"Школа {org_id}", kind="school",
+def org(org_id="sch-1", municipality="mun-1", region="reg-1", org_kind="school", **kw) -> Record:
+    return record("organization_registered", org_id=org_id, name=f"Школа {org_id}", kind=org_kind,
                   municipality_id=municipality, municipality_name=f"МО {municipality}", region_id=region,
                   region_name=f"Регион {region}", **kw)
 

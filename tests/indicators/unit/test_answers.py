@@ -3,7 +3,7 @@
 from datetime import date
 
 from pedgrowth.indicators.indicators.answers import Answers
-from pedgrowth.indicators.indicators.catalog import CODES, status
+from pedgrowth.indicators.definitions import CODES, status
 from pedgrowth.indicators.indicators.compute import Scope
 
 from tests.indicators.builders import T0, course, facts_of, hired, org, program, record

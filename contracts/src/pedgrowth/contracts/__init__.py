@@ -1,6 +1,6 @@
 """The pedgrowth event contract: envelope, event models, topics and how to decode them."""
 
-from .base import Day, EventData, add_years
+from .base import Day, EventData, add_months, add_years
 from .catalog import (
     EVENT_MODELS,
     SERVICE_EVENT_TYPES,
@@ -49,6 +49,7 @@ __all__ = [
     "ContractViolation",
     "EventData",
     "Fact",
+    "add_months",
     "add_years",
     "decode",
     "decode_for_service",

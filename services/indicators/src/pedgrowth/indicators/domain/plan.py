@@ -7,16 +7,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from ..definitions import CODES
 from .errors import Conflict, RuleViolation, UnknownReference
 
-COMPUTED_INDICATORS: tuple[str, ...] = (
-    "training_coverage", "digital_training_coverage", "diagnostics_coverage", "deficit_targeted_training",
-    "individual_route_coverage", "retraining_count", "category_share", "young_mentoring_coverage",
-    "mentors_count", "competition_share", "young_competition_share", "young_support_share",
-    "young_training_coverage", "young_retention_3y", "reserve_ratio", "community_coverage",
-    "profile_education_share", "independent_assessment_share", "open_vacancies", "staffing_ratio",
-)
-"""The indicators of SPEC §4 that events measure; any other code is a survey indicator."""
+COMPUTED_INDICATORS: tuple[str, ...] = CODES
+"""The indicators events measure (one entry each in ``definitions``); any other code is a survey indicator."""
 
 SURVEY_NAMES: dict[str, str] = {
     "teacher_readiness": "Готовность педагогов к образовательной деятельности на основе инновационных технологий",

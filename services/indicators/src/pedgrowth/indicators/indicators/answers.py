@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from .catalog import BY_CODE, INDICATORS, status
+from ..definitions import BY_CODE, INDICATORS, status
 from .columns import evaluate_best
 from .compute import Outcome, Scope
 from .facts import Facts
@@ -117,7 +117,7 @@ class Answers:
                 outcomes = evaluate_best(self.facts, scope, d)
                 targets = self.targets(scope, d.year)
                 rows = [row(outcomes[definition.code], targets.get(definition.code), scope)
-                        for definition in INDICATORS]
+                        for definition in INDICATORS if definition.code in outcomes]
                 rows += self.reported_rows(scope, d.year, targets)
         finally:
             with self._guard:
@@ -202,7 +202,7 @@ class Answers:
 def row(outcome: Outcome, target: float | None, scope: Scope) -> dict:
     """One indicator's answer: value, numerator, denominator, target and status."""
     definition = BY_CODE[outcome.code]
-    applicable = definition.organization_scope or scope.kind != "organization"
+    applicable = definition.applies_to(scope.kind)
     value = outcome.value
     state = status(value, target, definition.lower_is_better) if applicable else "not_applicable"
     return {"code": outcome.code, "name": definition.name, "unit": definition.unit, "value": value,

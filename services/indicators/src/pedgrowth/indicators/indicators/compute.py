@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pedgrowth.contracts import add_years
 from pedgrowth.contracts.scope import SCOPE_KINDS, BadScope, Scope  # noqa: F401 - re-exported
 
-from .catalog import BY_CODE, share
+from ..definitions import BY_CODE, share
 from .facts import Facts
 
 CATEGORIES = frozenset({"first", "highest", "pedagogue_methodist", "pedagogue_mentor"})

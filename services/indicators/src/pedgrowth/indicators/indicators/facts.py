@@ -19,52 +19,12 @@ from typing import Any
 
 from pedgrowth.contracts import Fact, add_years
 
+from ..records import Record, event_key  # noqa: F401 - re-exported
 from .intervals import Dated, Employment, IntervalLog, Order, day
 
 log = logging.getLogger(__name__)
 
 COUNTED_CATEGORIES = frozenset({"first", "highest", "pedagogue_methodist", "pedagogue_mentor"})
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One event as the projection keeps it: identity, type, time (UTC ISO) and JSON data."""
-
-    source: str
-    id: str
-    type: str
-    time: str
-    data: dict[str, Any]
-    key: int = field(init=False, compare=False, repr=False)  # digest of (source, id): how duplicates are known
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "key", event_key(self.source, self.id))
-
-    @property
-    def kind(self) -> str:
-        """The type's event name: ``pedgrowth.registry.employment_started.v1`` → ``employment_started``."""
-        kind = _KINDS.get(self.type)
-        if kind is None:
-            kind = _KINDS[self.type] = self.type.split(".")[2]
-        return kind
-
-    @property
-    def order(self) -> Order:
-        return (self.time, self.source, self.id)
-
-    @classmethod
-    def from_fact(cls, fact: Fact) -> Record:
-        envelope = fact.envelope
-        return cls(envelope.source, envelope.id, envelope.type,
-                   envelope.time.astimezone(UTC).isoformat(), envelope.data)
-
-
-_KINDS: dict[str, str] = {}
-
-
-def event_key(source: str, id: str) -> int:
-    digest = hashlib.blake2b(f"{source}\x00{id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
 
 
 def _latest(current: tuple | None, candidate: tuple) -> tuple:

@@ -9,7 +9,7 @@ import time
 from datetime import UTC, date, datetime
 
 from ..indicators.answers import Answers, year_end
-from ..indicators.catalog import INDICATORS
+from ..definitions import INDICATORS
 from ..indicators.compute import Scope
 from ..indicators.facts import Facts
 from ..readmodel.base import ReadModelStore, ValueRow

@@ -1,0 +1,72 @@
+"""The dimensions of SPEC §4.2 a plan (or a request) chooses per indicator, and a chosen variant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+WINDOWS = ("rolling_3y", "rolling_1y", "since_period_start", "calendar_year", "school_year")
+POPULATIONS = ("pedagogical", "teachers", "school_teachers", "subject_teachers")
+YOUNG = ("experience_under_3y", "age_under_35", "age_under_35_and_experience_under_3y")
+SUPPORT = ("support_events", "any_support")
+COMPETITION = ("competitions",)
+COHORT = ("all_young",)
+# `project:<id>` (support, cohort) and `competitions_and_speaking` arrive with the project and speaker
+# events (SPEC §3 additions); each is then one more value here and one interval rule in the engine.
+
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "window": WINDOWS, "population": POPULATIONS, "young": YOUNG, "support": SUPPORT,
+    "competition": COMPETITION, "cohort": COHORT,
+}
+"""Dimension name → the values today's events allow."""
+
+TEACHERS = frozenset({"teacher", "senior_teacher", "leading_teacher", "additional_education_teacher",
+                      "preschool_teacher"})
+"""Positions of the `teachers` population."""
+
+
+class BadVariant(ValueError):
+    """A dimension value that is unknown, or that does not apply to the indicator."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One indicator's chosen value on each dimension that applies to it (None: does not apply)."""
+
+    window: str | None = None
+    population: str | None = None
+    young: str | None = None
+    support: str | None = None
+    competition: str | None = None
+    cohort: str | None = None
+    period_start: date | None = None  # the plan's period start, for window = since_period_start
+
+    def as_dict(self) -> dict[str, str]:
+        """The `definition` object of an answer: each applying dimension's value (and the period start)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name != "period_start" and getattr(self, f.name) is not None}
+        if self.window == "since_period_start" and self.period_start is not None:
+            out["period_start"] = self.period_start.isoformat()
+        return out
+
+    def choose(self, chosen: dict[str, str | None], period_start: date | None = None, where: str = "") -> Variant:
+        """This variant with some dimensions chosen; BadVariant names the field of an unknown value."""
+        changes: dict[str, object] = {}
+        for name, value in chosen.items():
+            if value is None or getattr(self, name, None) is None:
+                continue  # not chosen, or the dimension does not apply to this indicator
+            if value not in DIMENSIONS[name]:
+                raise BadVariant(f"{name} {value!r} is not one of {', '.join(DIMENSIONS[name])}", f"{where}{name}")
+            changes[name] = value
+        if changes.get("window", self.window) == "since_period_start":
+            start = period_start or self.period_start
+            if start is None:
+                raise BadVariant("window since_period_start needs a period start", f"{where}period_start")
+            changes["period_start"] = start
+        else:
+            changes["period_start"] = None
+        return replace(self, **changes)

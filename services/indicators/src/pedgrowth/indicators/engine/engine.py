@@ -1,0 +1,552 @@
+"""The indicators engine: events in, any scope's numbers at any day out, in the time of a lookup.
+
+``apply`` takes a batch of events. For each entity an event touches (a person, a mentor, a
+vacancy, an organisation) the contribution it had is computed before the event changes its facts,
+the one it has after the batch, and only the difference goes into the scope sums (SPEC §4.3).
+Then the changed sums are published at once. Readers (``numbers``) look up published sums and
+never wait for a batch; materialising a variant nobody used before, and listing members, take
+the engine's write lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from pedgrowth.contracts import add_years
+from pedgrowth.contracts.scope import Scope
+
+from ..definitions import BY_CODE, INDICATORS, Indicator, Variant
+from ..records import Order, Record
+from .contributions import (
+    PersonView,
+    Spec,
+    World,
+    mentor_contribution,
+    org_contribution,
+    person_contribution,
+    vacancy_contribution,
+)
+from .days import Intervals, covers, ordinal
+from .entities import (
+    Attended,
+    Attestation,
+    Change,
+    Course,
+    Diagnosis,
+    Job,
+    Mentor,
+    Opening,
+    Organization,
+    Pair,
+    Person,
+    Profile,
+    Programme,
+    Route,
+    Spans,
+    Start,
+    Vacancy,
+    earliest,
+    latest,
+)
+from .plans import Plans
+from .sums import Sums
+
+log = logging.getLogger(__name__)
+
+Parts = dict[tuple, Intervals]
+"""(code, variant, part, scope) → days: one entity's whole contribution."""
+
+
+def day(text: str | None) -> int | None:
+    return date.fromisoformat(text).toordinal() if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    """One indicator's numbers for a scope and a day, and the variant they were computed with."""
+
+    indicator: Indicator
+    variant: Variant
+    numerator: int | None
+    denominator: int | None
+
+
+class Batch:
+    """The entities one batch touches, each with the contribution it had before the batch."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.persons: dict[str, Parts] = {}
+        self.mentors: dict[str, Parts] = {}
+        self.vacancies: dict[str, Parts] = {}
+        self.orgs: dict[str, Parts] = {}
+
+    def person(self, person_id: str) -> None:
+        if person_id in self.persons:
+            return
+        engine = self.engine
+        self.persons[person_id] = engine.person_parts(person_id)
+        person = engine.world.persons.get(person_id)
+        if person is not None:
+            for pair_id in person.mentee_pairs:
+                pair = engine.world.pairs.get(pair_id)
+                if pair is not None:
+                    self.mentor(pair.mentor)
+            for org in person.jobs:
+                self.org(org)
+
+    def mentor(self, mentor_id: str) -> None:
+        if mentor_id not in self.mentors:
+            self.mentors[mentor_id] = self.engine.mentor_parts(mentor_id)
+
+    def vacancy(self, vacancy_id: str) -> None:
+        if vacancy_id not in self.vacancies:
+            self.vacancies[vacancy_id] = self.engine.vacancy_parts(vacancy_id)
+            vacancy = self.engine.world.vacancies.get(vacancy_id)
+            if vacancy is not None:
+                self.org(vacancy.org)
+
+    def org(self, org_id: str) -> None:
+        if org_id not in self.orgs:
+            self.orgs[org_id] = self.engine.org_parts(org_id)
+
+
+class Engine:
+    """Facts in small indexes, and the published sums every answer is looked up in."""
+
+    def __init__(self) -> None:
+        self.world = World()
+        self.plans = Plans()
+        self.sums = Sums()
+        self.seen: set[int] = set()
+        self.version = 0
+        self.unusable = 0
+        self._write = threading.Lock()
+        self._specs: dict[tuple[str, Variant], Spec] = {}
+        for indicator in INDICATORS:
+            self._specs[(indicator.code, indicator.default)] = Spec(indicator, indicator.default)
+        self._staffed = ("staffing_ratio", BY_CODE["staffing_ratio"].default, "num")
+        self._vacant = ("open_vacancies", BY_CODE["open_vacancies"].default, "num")
+        self.handlers: dict[str, Callable[[dict, Order, Batch], None]] = {
+            "organization_registered": self._on_organization_registered,
+            "employment_started": self._on_employment_started,
+            "employment_ended": self._on_employment_ended,
+            "position_changed": self._on_position_changed,
+            "education_profile_recorded": self._on_education_profile_recorded,
+            "vacancy_opened": self._on_vacancy_opened,
+            "vacancy_closed": self._on_vacancy_closed,
+            "reserve_enrolled": self._on_reserve_enrolled,
+            "reserve_left": self._on_reserve_left,
+            "program_published": self._on_program_published,
+            "course_completed": self._on_course_completed,
+            "diagnostics_completed": self._on_diagnostics_completed,
+            "route_started": self._on_route_started,
+            "route_completed": self._on_route_completed,
+            "attestation_passed": self._on_attestation_passed,
+            "competition_participated": self._on_competition_participated,
+            "independent_assessment_passed": self._on_independent_assessment_passed,
+            "support_event_attended": self._on_support_event_attended,
+            "mentor_registered": self._on_mentor_registered,
+            "pair_assigned": self._on_pair_assigned,
+            "pair_ended": self._on_pair_ended,
+            "community_joined": self._on_community_joined,
+            "community_left": self._on_community_left,
+            "plan_adopted": self._on_plan_adopted,
+            "target_set": self._on_target_set,
+            "value_reported": self._on_value_reported,
+        }
+
+    # -- applying events -----------------------------------------------------------------------
+
+    def is_new(self, record: Record) -> bool:
+        return record.key not in self.seen
+
+    def apply(self, records: Iterable[Record]) -> int:
+        """Take in a batch (duplicates by (source, id) change nothing); how many were new."""
+        with self._write:
+            batch = Batch(self)
+            new = 0
+            for record in records:
+                if record.key in self.seen:
+                    continue
+                self.seen.add(record.key)
+                new += 1
+                handler = self.handlers.get(record.kind)
+                if handler is None:
+                    continue
+                try:
+                    handler(record.data, record.order, batch)
+                except (KeyError, TypeError, ValueError, AttributeError) as error:
+                    self.unusable += 1  # validated events never get here; a bad one must not stop the projection
+                    log.warning("event %s %s from %s is unusable: %r", record.type, record.id, record.source, error)
+            self._settle(batch)
+            self.version += new
+            return new
+
+    def _settle(self, batch: Batch) -> None:
+        """Apply the touched entities' differences, publish, then the organisations' (which read the sums)."""
+        for person_id, old in batch.persons.items():
+            self._change(old, self.person_parts(person_id))
+        for mentor_id, old in batch.mentors.items():
+            self._change(old, self.mentor_parts(mentor_id))
+        for vacancy_id, old in batch.vacancies.items():
+            self._change(old, self.vacancy_parts(vacancy_id))
+        self.sums.publish()
+        for org_id, old in batch.orgs.items():
+            self._change(old, self.org_parts(org_id))
+        self.sums.publish()
+
+    def _change(self, old: Parts, new: Parts) -> None:
+        if old == new:
+            return
+        for key, days in old.items():
+            if new.get(key) != days:
+                self.sums.add(key, days, -1)
+        for key, days in new.items():
+            if old.get(key) != days:
+                self.sums.add(key, days, +1)
+
+    # -- contributions -----------------------------------------------------------------------------
+
+    def _specs_of(self, entity: str, only: Spec | None = None) -> list[Spec]:
+        if only is not None:
+            return [only] if only.indicator.entity == entity else []
+        return [s for s in list(self._specs.values()) if s.indicator.entity == entity]
+
+    @staticmethod
+    def _keyed(spec: Spec, out: dict) -> Parts:
+        code, variant = spec.key
+        return {(code, variant, part, scope): days for (part, scope), days in out.items()}
+
+    def person_parts(self, person_id: str, only: Spec | None = None) -> Parts:
+        person = self.world.persons.get(person_id)
+        parts: Parts = {}
+        if person is None:
+            return parts
+        view = PersonView(person_id, person, self.world)
+        for spec in self._specs_of("person", only):
+            out: dict = {}
+            person_contribution(view, spec, out)
+            parts.update(self._keyed(spec, out))
+        return parts
+
+    def mentor_parts(self, mentor_id: str, only: Spec | None = None) -> Parts:
+        parts: Parts = {}
+        for spec in self._specs_of("mentor", only):
+            out: dict = {}
+            mentor_contribution(mentor_id, self.world, spec, out)
+            parts.update(self._keyed(spec, out))
+        return parts
+
+    def vacancy_parts(self, vacancy_id: str, only: Spec | None = None) -> Parts:
+        parts: Parts = {}
+        for spec in self._specs_of("vacancy", only):
+            out: dict = {}
+            vacancy_contribution(vacancy_id, self.world, spec, out)
+            parts.update(self._keyed(spec, out))
+        return parts
+
+    def org_parts(self, org_id: str, only: Spec | None = None) -> Parts:
+        parts: Parts = {}
+        scope = f"organization:{org_id}"
+        for spec in self._specs_of("organization", only):
+            out: dict = {}
+            staffed = self.sums.step((*self._staffed, scope)).positive()
+            vacant = self.sums.step((*self._vacant, scope)).positive()
+            org_contribution(org_id, self.world, staffed, vacant, out)
+            parts.update(self._keyed(spec, out))
+        return parts
+
+    def spec(self, indicator: Indicator, variant: Variant) -> Spec:
+        """The series of an indicator under a variant, materialised from every entity the first time."""
+        found = self._specs.get((indicator.code, variant))
+        if found is not None:
+            return found
+        with self._write:
+            found = self._specs.get((indicator.code, variant))
+            if found is None:
+                found = Spec(indicator, variant)
+                self._materialise(found)
+                self._specs[found.key] = found
+        return found
+
+    def _materialise(self, spec: Spec) -> None:
+        entity = spec.indicator.entity
+        if entity == "person":
+            for person_id in list(self.world.persons):
+                self._change({}, self.person_parts(person_id, spec))
+        elif entity == "mentor":
+            for mentor_id in list(self.world.mentor_pairs):
+                self._change({}, self.mentor_parts(mentor_id, spec))
+        elif entity == "vacancy":
+            for vacancy_id in list(self.world.vacancies):
+                self._change({}, self.vacancy_parts(vacancy_id, spec))
+        else:
+            for org_id in set(self.world.orgs.people) | set(self.world.orgs.vacancies):
+                self._change({}, self.org_parts(org_id, spec))
+        self.sums.publish()
+
+    # -- answers -----------------------------------------------------------------------------------
+
+    def variant(self, indicator: Indicator, scope: Scope, d: date, chosen: dict[str, str] | None = None) -> Variant:
+        """The variant an answer uses: a choice of the request, else the plan's (municipality and its
+        organisations), else the default. Raises BadVariant for a value that does not exist."""
+        base = indicator.default
+        plan = self.plan_for(scope, d)
+        if plan is not None:
+            base = plan.variant(indicator.code) or base
+        if chosen:
+            base = base.choose(chosen, plan.period_start if plan is not None else None)
+        return base
+
+    def plan_for(self, scope: Scope, d: date):
+        if scope.kind == "region":
+            return None
+        municipality = scope.id if scope.kind == "municipality" else self.municipality_of(scope.id)
+        return None if municipality is None else self.plans.plan_for(municipality, d.year)
+
+    def municipality_of(self, org_id: str) -> str | None:
+        org = self.world.orgs.by_id.get(org_id)
+        return None if org is None else org.municipality_id
+
+    def numbers(self, scope: Scope, d: date, indicator: Indicator, variant: Variant) -> Numbers:
+        """Numerator and denominator of one indicator: two lookups (three for staffing_ratio)."""
+        if not indicator.applies_to(scope.kind):
+            return Numbers(indicator, variant, None, None)
+        spec = self.spec(indicator, variant)
+        at, where = ordinal(d), str(scope)
+        code = spec.indicator.code
+        numerator = self.sums.at((code, variant, "num", where), at)
+        if indicator.unit == "count":
+            return Numbers(indicator, variant, numerator, None)
+        denominator = self.sums.at((code, variant, "den", where), at)
+        if indicator.denominator_adds:
+            extra = BY_CODE[indicator.denominator_adds]
+            denominator += self.sums.at((extra.code, extra.default, "num", where), at)
+        return Numbers(indicator, variant, numerator, denominator)
+
+    def all_numbers(self, scope: Scope, d: date, chosen: dict[str, str] | None = None) -> list[Numbers]:
+        return [self.numbers(scope, d, i, self.variant(i, scope, d, chosen)) for i in INDICATORS]
+
+    def members(self, scope: Scope, d: date, indicator: Indicator, variant: Variant
+                ) -> tuple[list[str] | None, list[str] | None]:
+        """The entities whose contributions cover D: numerator and denominator ids (None: not defined)."""
+        if not indicator.applies_to(scope.kind):
+            return None, None
+        spec = self.spec(indicator, variant)
+        with self._write:
+            numerator, denominator = self._members(scope, ordinal(d), spec)
+            if indicator.denominator_adds:
+                extra = BY_CODE[indicator.denominator_adds]
+                added, _ = self._members(scope, ordinal(d), self.spec_unlocked(extra))
+                denominator = (denominator or []) + (added or [])
+        return numerator, denominator
+
+    def spec_unlocked(self, indicator: Indicator) -> Spec:
+        return self._specs[(indicator.code, indicator.default)]
+
+    def _members(self, scope: Scope, at: int, spec: Spec) -> tuple[list[str], list[str] | None]:
+        where, code, variant = str(scope), *spec.key
+        num, den = [], []
+        for entity, parts in self._candidates(scope, spec):
+            if covers(parts.get((code, variant, "num", where), ()), at):
+                num.append(entity)
+            if covers(parts.get((code, variant, "den", where), ()), at):
+                den.append(entity)
+        return sorted(num), (sorted(den) if spec.indicator.unit == "share" else None)
+
+    def _candidates(self, scope: Scope, spec: Spec):
+        world, orgs = self.world, self.world.orgs.orgs_in(scope.kind, scope.id)
+        entity = spec.indicator.entity
+        if entity == "organization":
+            return ((o, self.org_parts(o, spec)) for o in sorted(orgs))
+        if entity == "vacancy":
+            return ((v, self.vacancy_parts(v, spec)) for o in orgs for v in world.orgs.vacancies.get(o, ()))
+        people = {p for o in orgs for p in world.orgs.people.get(o, ())}
+        if entity == "mentor":
+            mentors = {world.pairs[pair].mentor for p in people
+                       for pair in world.persons[p].mentee_pairs if pair in world.pairs}
+            return ((m, self.mentor_parts(m, spec)) for m in mentors)
+        if spec.indicator.condition == "reserve":
+            municipalities = ({scope.id} if scope.kind == "municipality"
+                              else world.orgs.municipalities_of(scope.id) if scope.kind == "region" else set())
+            people |= {p for m in municipalities for p in world.municipality_reserve.get(m, ())}
+        return ((p, self.person_parts(p, spec)) for p in people)
+
+    # -- handlers: one per event kind, each touching what the event changes before changing it -------
+
+    def _person(self, person_id: str) -> Person:
+        person = self.world.persons.get(person_id)
+        if person is None:
+            person = self.world.persons[person_id] = Person()
+        return person
+
+    def _job(self, d: dict, batch: Batch) -> Job:
+        person_id, org = d["person_id"], d["org_id"]
+        batch.person(person_id)
+        batch.org(org)
+        person = self._person(person_id)
+        job = person.jobs.get(org)
+        if job is None:
+            job = person.jobs[org] = Job()
+            self.world.orgs.people[org].add(person_id)
+        return job
+
+    def _on_organization_registered(self, d: dict, order: Order, batch: Batch) -> None:
+        org_id, orgs = d["org_id"], self.world.orgs
+        old = orgs.by_id.get(org_id)
+        municipalities = {d["municipality_id"]} | ({old.municipality_id} if old else set())
+        batch.org(org_id)
+        for person_id in orgs.people.get(org_id, ()):
+            batch.person(person_id)
+        for vacancy_id in orgs.vacancies.get(org_id, ()):
+            batch.vacancy(vacancy_id)
+        for municipality in municipalities:  # the region of a municipality's reserve may change
+            for person_id in self.world.municipality_reserve.get(municipality, ()):
+                batch.person(person_id)
+        orgs.register(Organization(org_id, d["name"], d["kind"], d["municipality_id"], d["municipality_name"],
+                                   d["region_id"], d["region_name"], order))
+
+    def _on_employment_started(self, d: dict, order: Order, batch: Batch) -> None:
+        job = self._job(d, batch)
+        job.starts.append(Start(day(d["started_on"]), order, d["position"], bool(d.get("subjects")),
+                                d.get("education_matches_profile")))
+        person = self.world.persons[d["person_id"]]
+        since, born = day(d["pedagogical_experience_since"]), day(d.get("birth_date"))
+        if person.experience_since is None or since < person.experience_since:
+            person.experience_since = since
+        if born is not None and (person.birth is None or born < person.birth):
+            person.birth = born
+
+    def _on_employment_ended(self, d: dict, order: Order, batch: Batch) -> None:
+        self._job(d, batch).ends.append(day(d["ended_on"]))
+
+    def _on_position_changed(self, d: dict, order: Order, batch: Batch) -> None:
+        self._job(d, batch).changes.append(Change(day(d["changed_on"]), order, d["position"]))
+
+    def _on_education_profile_recorded(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._person(d["person_id"]).profiles.append(Profile(day(d["recorded_on"]), order, d["matches_profile"]))
+
+    def _on_vacancy_opened(self, d: dict, order: Order, batch: Batch) -> None:
+        vacancy_id = d["vacancy_id"]
+        batch.vacancy(vacancy_id)
+        batch.org(d["org_id"])
+        world = self.world
+        world.vacancies[vacancy_id] = latest(world.vacancies.get(vacancy_id),
+                                             Vacancy(d["org_id"], day(d["opened_on"]), order))
+        world.orgs.vacancies[d["org_id"]].add(vacancy_id)
+
+    def _on_vacancy_closed(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.vacancy(d["vacancy_id"])
+        earliest(self.world.vacancy_closed, d["vacancy_id"], day(d["closed_on"]))
+
+    def _reserve(self, d: dict, batch: Batch) -> Spans:
+        batch.person(d["person_id"])
+        person = self._person(d["person_id"])
+        self.world.municipality_reserve[d["municipality_id"]].add(d["person_id"])
+        return person.reserve.setdefault(d["municipality_id"], Spans())
+
+    def _on_reserve_enrolled(self, d: dict, order: Order, batch: Batch) -> None:
+        self._reserve(d, batch).starts.append(Opening(day(d["enrolled_on"]), order))
+
+    def _on_reserve_left(self, d: dict, order: Order, batch: Batch) -> None:
+        self._reserve(d, batch).ends.append(day(d["left_on"]))
+
+    def _on_program_published(self, d: dict, order: Order, batch: Batch) -> None:
+        program = d["program_id"]
+        for person_id in self.world.programme_people.get(program, ()):
+            batch.person(person_id)
+        self.world.programmes[program] = latest(self.world.programmes.get(program),
+                                                Programme(d["kind"], d["format"], order))
+
+    def _on_course_completed(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._person(d["person_id"]).courses.append(
+            Course(day(d["completed_on"]), d["program_id"], frozenset(d.get("addresses_deficits") or ())))
+        self.world.programme_people[d["program_id"]].add(d["person_id"])
+
+    def _on_diagnostics_completed(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._person(d["person_id"]).diagnoses.append(
+            Diagnosis(day(d["completed_on"]), frozenset(x["code"] for x in d["deficits"])))
+
+    def _on_route_started(self, d: dict, order: Order, batch: Batch) -> None:
+        route_id, world = d["route_id"], self.world
+        old = world.routes.get(route_id)
+        if old is not None:
+            batch.person(old.person)
+        batch.person(d["person_id"])
+        world.routes[route_id] = latest(old, Route(d["person_id"], day(d["started_on"]), order))
+        self._person(d["person_id"]).routes.add(route_id)
+
+    def _on_route_completed(self, d: dict, order: Order, batch: Batch) -> None:
+        route = self.world.routes.get(d["route_id"])
+        if route is not None:
+            batch.person(route.person)
+        earliest(self.world.route_completed, d["route_id"], day(d["completed_on"]))
+
+    def _on_attestation_passed(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        decided = date.fromisoformat(d["decided_on"])
+        until = day(d.get("valid_until")) or add_years(decided, 5).toordinal()
+        self._person(d["person_id"]).attestations.append(Attestation(d["category"], decided.toordinal(), until))
+
+    def _on_competition_participated(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._person(d["person_id"]).competitions.append(day(d["participated_on"]))
+
+    def _on_independent_assessment_passed(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._person(d["person_id"]).assessments.append(day(d["passed_on"]))
+
+    def _on_support_event_attended(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._person(d["person_id"]).attended.append(Attended(day(d["attended_on"]), d["kind"]))
+
+    def _on_mentor_registered(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.mentor(d["mentor_id"])
+        self.world.mentors[d["mentor_id"]] = latest(self.world.mentors.get(d["mentor_id"]),
+                                                    Mentor(d.get("external_organization") is not None, order))
+
+    def _on_pair_assigned(self, d: dict, order: Order, batch: Batch) -> None:
+        pair_id, world = d["pair_id"], self.world
+        old = world.pairs.get(pair_id)
+        if old is not None:
+            batch.person(old.mentee)
+            batch.mentor(old.mentor)
+        batch.person(d["mentee_person_id"])
+        batch.mentor(d["mentor_id"])
+        world.pairs[pair_id] = latest(old, Pair(d["mentor_id"], d["mentee_person_id"], day(d["started_on"]), order))
+        world.mentor_pairs[d["mentor_id"]].add(pair_id)
+        self._person(d["mentee_person_id"]).mentee_pairs.add(pair_id)
+
+    def _on_pair_ended(self, d: dict, order: Order, batch: Batch) -> None:
+        pair = self.world.pairs.get(d["pair_id"])
+        if pair is not None:
+            batch.person(pair.mentee)
+            batch.mentor(pair.mentor)
+        earliest(self.world.pair_ended, d["pair_id"], day(d["ended_on"]))
+
+    def _membership(self, d: dict, batch: Batch) -> Spans:
+        batch.person(d["person_id"])
+        return self._person(d["person_id"]).memberships.setdefault(d["community_id"], Spans())
+
+    def _on_community_joined(self, d: dict, order: Order, batch: Batch) -> None:
+        self._membership(d, batch).starts.append(Opening(day(d["joined_on"]), order, d["kind"]))
+
+    def _on_community_left(self, d: dict, order: Order, batch: Batch) -> None:
+        self._membership(d, batch).ends.append(day(d["left_on"]))
+
+    def _on_plan_adopted(self, d: dict, order: Order, batch: Batch) -> None:
+        self.plans.adopt(d, order)
+
+    def _on_target_set(self, d: dict, order: Order, batch: Batch) -> None:
+        self.plans.set_target(d["plan_id"], d["indicator"], d["year"], d["value"], order)
+
+    def _on_value_reported(self, d: dict, order: Order, batch: Batch) -> None:
+        self.plans.report(d, order)
