@@ -1,7 +1,7 @@
-"""Memory probe: the indicators' in-memory index (Facts) for a generated region of a given size.
+"""Memory probe: the indicators engine for a generated region of a given size.
 
-``python -m bench.memory --staff N`` builds the region's facts exactly as the projection does
-(``Facts.add`` of each event's Record), evaluates the region once, and prints its peak RSS as JSON.
+``python -m bench.memory --staff N`` feeds the region's events to an engine exactly as the projection
+does (``Engine.apply`` of batches of Records), answers the region once, and prints its peak RSS as JSON.
 Several sizes give MiB per staff member, from which the service's memory at national scale is
 extrapolated (the service's own peak at the measured size plus the slope times the difference).
 """
@@ -21,8 +21,10 @@ from .util import memory_mb
 def probe(staff: int, years: int, end: date) -> dict:
     import os
 
-    from pedgrowth.indicators.indicators.compute import Scope, evaluate
-    from pedgrowth.indicators.indicators.facts import Facts, Record
+    from pedgrowth.contracts.scope import Scope
+    from pedgrowth.indicators.engine import Engine
+    from pedgrowth.indicators.indicators.answers import Answers
+    from pedgrowth.indicators.records import Record
 
     from .events import event_id, event_time, source_of
     from .region import Region
@@ -30,16 +32,21 @@ def probe(staff: int, years: int, end: date) -> dict:
     before = memory_mb(os.getpid())["VmRSS"]
     started = time.perf_counter()
     region = Region(staff, years, end)
-    facts = Facts()
+    engine = Engine()
     count = 0
     seqs: dict[str, int] = {}
-    for item in region.items():  # streamed: only the index stays in memory, as in the service
+    batch: list = []
+    for item in region.items():  # streamed: only the engine stays in memory, as in the service
         seq = seqs[item.service] = seqs.get(item.service, 0) + 1
-        facts.add(Record(source_of(item.service), event_id(item.service, seq),
-                         f"pedgrowth.{item.service}.{item.suffix}.v1", event_time(item, seq).isoformat(), item.data))
+        batch.append(Record(source_of(item.service), event_id(item.service, seq),
+                            f"pedgrowth.{item.service}.{item.suffix}.v1", event_time(item, seq).isoformat(), item.data))
         count += 1
+        if len(batch) >= 2000:
+            engine.apply(batch)
+            batch = []
+    engine.apply(batch)
     del region
-    evaluate(facts, Scope("region", "reg-bench"), date.today())
+    Answers(engine).indicators(Scope("region", "reg-bench"), date.today())
     mem = memory_mb(os.getpid())
     return {"staff": staff, "events": count, "rss_mb": mem["VmRSS"], "peak_rss_mb": mem["VmHWM"],
             "interpreter_mb": before, "seconds": round(time.perf_counter() - started, 1)}

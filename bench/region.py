@@ -370,3 +370,87 @@ class Region:
 def _org_label(kind: str) -> str:
     return {"school": "МБОУ СОШ", "kindergarten": "МБДОУ д/с", "additional_education": "МБУ ДО",
             "professional_college": "ГБПОУ колледж", "methodical_center": "МКУ ИМЦ"}.get(kind, "Организация")
+
+
+def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
+    """One answer of every indicator for the region, from the engine and from the oracle, on the same facts.
+
+    The engine is fed the generated events in batches as the projection feeds it; each date is
+    answered ``repeat`` times (best kept: the machine is shared) and the worst date is reported.
+    Nothing is cached between answers, so a new date costs what an old one does. The oracle
+    (tests/indicators/oracle.py, the person-by-person evaluation of the definitions) is timed once.
+    """
+    import time
+
+    from pedgrowth.contracts.scope import Scope
+    from pedgrowth.indicators.engine import Engine
+    from pedgrowth.indicators.indicators.answers import Answers
+    from pedgrowth.indicators.records import Record
+
+    from tests.indicators import oracle
+
+    from .events import event_id, event_time, source_of
+
+    region = Region(staff, years)
+    seqs: dict[str, int] = {}
+    records = []
+    for item in region.items():
+        seq = seqs[item.service] = seqs.get(item.service, 0) + 1
+        records.append(Record(source_of(item.service), event_id(item.service, seq),
+                              f"pedgrowth.{item.service}.{item.suffix}.v1", event_time(item, seq).isoformat(),
+                              item.data))
+    engine = Engine()
+    started = time.perf_counter()
+    for i in range(0, len(records), 2000):
+        engine.apply(records[i:i + 2000])
+    build_s = time.perf_counter() - started
+    answers, scope = Answers(engine), Scope("region", REGION_ID)
+    end = region.end
+    dates = {"end": end, "last_year_end": date(end.year - 1, 12, 31), "leap_day": date(2024, 2, 29),
+             "three_years_back": add_years(end, -3), "first_of_period": region.start + timedelta(days=1)}
+    per_date = {}
+    for label, d in dates.items():
+        best = float("inf")
+        for _ in range(repeat):
+            t = time.perf_counter()
+            answers.indicators(scope, d)
+            best = min(best, time.perf_counter() - t)
+        per_date[label] = round(best * 1000, 3)
+    started = time.perf_counter()
+    world = oracle.World(records)
+    world_s = time.perf_counter() - started
+    t = time.perf_counter()
+    old = oracle.evaluate(world, scope, end)
+    old_ms = (time.perf_counter() - t) * 1000
+    new = {n.indicator.code: (n.numerator, n.denominator) for n in engine.all_numbers(scope, end)}
+    equal = new == {code: (o.numerator_count, o.denominator_count) for code, o in old.items()}
+    return {"staff": staff, "events": len(records), "engine_build_s": round(build_s, 2),
+            "region_eval_ms": max(per_date.values()), "region_eval_ms_by_date": per_date,
+            "old_eval_ms": round(old_ms, 1), "old_world_build_s": round(world_s, 2),
+            "eval_ratio": round(old_ms / max(per_date.values()), 1), "engine_equals_oracle": equal,
+            "what": "server-side answer of every indicator for the region scope (Answers.indicators: engine lookups), "
+                    "worst of the dates, best of 3 each; old = tests/indicators/oracle.py on the same events, "
+                    "as of the period's end"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bench.region --staff N``: the region evaluation figures, merged into bench/results/latest.json."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m bench.region")
+    parser.add_argument("--staff", type=int, default=40_000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results" / "latest.json")
+    args = parser.parse_args(argv)
+    figures = evaluation(args.staff, args.years)
+    print(json.dumps(figures, ensure_ascii=False))
+    results = json.loads(args.results.read_text()) if args.results.exists() else {}
+    results.update({"region_eval_ms": figures["region_eval_ms"], "old_eval_ms": figures["old_eval_ms"],
+                    "region_eval": figures})
+    args.results.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -62,7 +62,7 @@ async def settled(read_model, at_least: int = 1, timeout: float = 300.0, quiet: 
     deadline = loop.time() + timeout
     last, since = -1, loop.time()
     while loop.time() < deadline:
-        held = len(read_model.facts.seen)
+        held = len(read_model.engine.seen)
         if held != last:
             last, since = held, loop.time()
         elif held >= at_least and loop.time() - since >= quiet:

@@ -6,7 +6,12 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from pedgrowth.contracts import EVENT_MODELS, decode, new_event
-from pedgrowth.indicators.indicators.facts import Facts, Record
+from pedgrowth.contracts.scope import Scope
+from pedgrowth.indicators.definitions import BY_CODE, INDICATORS, Variant
+from pedgrowth.indicators.engine import Engine
+from pedgrowth.indicators.records import Record
+
+from tests.indicators import oracle
 
 SERVICE_OF = {model.type_suffix: model.service for model in EVENT_MODELS.values()}
 _counter = itertools.count()
@@ -26,11 +31,37 @@ def record(kind: str, /, **kw) -> Record:
     return Record.from_fact(decode(event(kind, **kw)))
 
 
-def facts_of(*records: Record) -> Facts:
-    facts = Facts()
+class Stream(list):
+    """The events of a test, in the order they arrive."""
+
+    def add(self, record: Record) -> None:
+        self.append(record)
+
+
+def facts_of(*records: Record) -> Stream:
+    return Stream(records)
+
+
+def engine_of(records) -> Engine:
+    """An engine fed the events one batch each (every event a batch of its own)."""
+    engine = Engine()
     for r in records:
-        facts.add(r)
-    return facts
+        engine.apply([r])
+    return engine
+
+
+def evaluate(stream, scope: Scope, d, variants: dict[str, Variant] | None = None) -> dict[str, oracle.Outcome]:
+    """The oracle's outcomes for the events, after checking that the engine gives the same numbers and members."""
+    expected = oracle.evaluate(oracle.World(list(stream)), scope, d, variants)
+    engine = engine_of(stream)
+    for indicator in INDICATORS:
+        variant = (variants or {}).get(indicator.code, indicator.default)
+        got = engine.numbers(scope, d, indicator, variant)
+        want = expected[indicator.code]
+        assert (got.numerator, got.denominator) == (want.numerator_count, want.denominator_count), indicator.code
+        numerator, _ = engine.members(scope, d, BY_CODE[indicator.code], variant)
+        assert numerator == (None if want.numerator is None else sorted(want.numerator)), indicator.code
+    return expected
 
 
 def org(org_id="sch-1", municipality="mun-1", region="reg-1", org_kind="school", **kw) -> Record:

@@ -116,6 +116,19 @@ class World:
             if r.key not in seen:
                 seen.add(r.key)
                 self.add(r.kind, r.data, r.order)
+        # by person, so that each per-person test reads only that person's facts
+        self.person_jobs: dict[str, list] = defaultdict(list)
+        for (person, org), job in self.jobs.items():
+            self.person_jobs[person].append((org, job))
+        self.person_memberships: dict[str, list] = defaultdict(list)
+        for (person, _), membership in self.memberships.items():
+            self.person_memberships[person].append(membership)
+        self.person_routes: dict[str, list] = defaultdict(list)
+        for route_id, (_, owner, started) in self.routes.items():
+            self.person_routes[owner].append((route_id, started))
+        self.mentee_pairs: dict[str, list] = defaultdict(list)
+        for pair, (_, _, mentee, started) in self.pairs.items():
+            self.mentee_pairs[mentee].append((pair, started))
 
     def add(self, kind: str, d: dict, order) -> None:  # noqa: C901 - one branch per event kind, as SPEC §3 lists them
         if kind == "organization_registered":
@@ -307,9 +320,9 @@ class Tests:
 
     def route(self, p: str) -> bool:
         w1_start = add_years(self.d, -1)
-        for route_id, (_, owner, started) in self.w.routes.items():
+        for route_id, started in self.w.person_routes.get(p, ()):
             done = self.w.route_completed.get(route_id)
-            if owner == p and started <= self.d and (done is None or done > w1_start):
+            if started <= self.d and (done is None or done > w1_start):
                 return True
         return False
 
@@ -325,8 +338,7 @@ class Tests:
         return bool(held) and max(held) <= add_months(self.d, 6)
 
     def mentee(self, p: str, win: Window) -> bool:
-        return any(mentee == p and win.meets(started, self.w.pair_ended.get(pair))
-                   for pair, (_, _, mentee, started) in self.w.pairs.items())
+        return any(win.meets(started, self.w.pair_ended.get(pair)) for pair, started in self.w.mentee_pairs.get(p, ()))
 
     def mentee_in_w1(self, p: str) -> bool:
         return self.mentee(p, window(W1, self.d))
@@ -342,9 +354,7 @@ class Tests:
         return self.mentee(p, self.win) or self.council_member_in_window(p)
 
     def council_member_in_window(self, p: str) -> bool:
-        for (person, _), log in self.w.memberships.items():
-            if person != p:
-                continue
+        for log in self.w.person_memberships.get(p, ()):
             t = self.win.first
             while t <= self.win.last:  # day by day: the reference is meant to be obvious, not fast
                 start = log.start_at(t)
@@ -363,14 +373,14 @@ class Tests:
         return any(self.win.holds(on) for on in self.w.assessments.get(p, ()))
 
     def community(self, p: str) -> bool:
-        return any(person == p and log.start_at(self.d) is not None for (person, _), log in self.w.memberships.items())
+        return any(log.start_at(self.d) is not None for log in self.w.person_memberships.get(p, ()))
 
     def profile_match(self, p: str) -> bool:
         records = [r for r in self.w.profiles.get(p, ()) if r[0] <= self.d]
         if records:
             return bool(max(records, key=lambda r: r[:2])[2])
-        starts = [s for (person, _), log in self.w.jobs.items() if person == p
-                  for s in log.starts if s[0] <= self.d and s[4] is not None]
+        starts = [s for _, log in self.w.person_jobs.get(p, ()) for s in log.starts
+                  if s[0] <= self.d and s[4] is not None]
         return bool(max(starts, key=lambda s: s[:2])[4]) if starts else False
 
     def age_60_plus(self, p: str) -> bool:
@@ -381,7 +391,7 @@ class Tests:
 def first_hire(world: World, scope: Scope, person: str, population: str) -> date | None:
     """The day the person's first employment in S with a starting position of the population started."""
     orgs = world.orgs_in(scope)
-    days = [s[0] for (p, org), log in world.jobs.items() if p == person and org in orgs
+    days = [s[0] for org, log in world.person_jobs.get(person, ()) if org in orgs
             for s in log.starts if counts_in_population(world, org, s[2], s[3], population)]
     return min(days, default=None)
 
@@ -439,7 +449,7 @@ def outcome(world: World, scope: Scope, d: date, code: str, v: Variant) -> Outco
         below = staff(world, scope, add_years(d, -1), population)
     elif among == "hires_in_w1":
         w1 = window(W1, d)
-        hires = {p: first_hire(world, scope, p, population) for p, _ in world.jobs}
+        hires = {p: first_hire(world, scope, p, population) for p in world.person_jobs}
         below = {p for p, f in hires.items() if f is not None and w1.holds(f)}
         above = {p for p in below if is_young(world, p, hires[p], young)}
         return Outcome(code, frozenset(above), frozenset(below))

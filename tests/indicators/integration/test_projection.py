@@ -71,16 +71,16 @@ async def test_on_postgresql_the_stream_gives_the_hand_worked_numbers_and_a_rebu
     live = ReadModel(PostgresStore(postgres))
     async with projecting(live, kafka[0], topics):
         await caught_up(live, events)
-        check_by_hand(live.facts)
+        check_by_hand(live.engine)
         before = live.generation
         done = await rebuild(settings, topics=tuple(topics.values()))
         assert done.stored == len(events)
         await eventually(lambda: live.generation != before and live.loaded.is_set()
-                         and live.facts.version == len(events))
-        check_by_hand(live.facts)
+                         and live.engine.version == len(events))
+        check_by_hand(live.engine)
     fresh = ReadModel(PostgresStore(postgres))
     await fresh.load()
-    check_by_hand(fresh.facts)
+    check_by_hand(fresh.engine)
     await fresh.store.close()
 
 

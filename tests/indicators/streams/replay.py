@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 from pedgrowth.contracts import EVENT_MODELS, SERVICES
-from pedgrowth.indicators.indicators.facts import event_key
+from pedgrowth.indicators.records import event_key
 from pedgrowth.indicators.projection.consumer import Projection
 from pedgrowth.indicators.projection.readmodel import ReadModel
 from pedgrowth.kit.kafka import ensure_topics
@@ -66,7 +66,7 @@ def keys(events: list[dict]) -> set[int]:
 
 async def caught_up(read_model: ReadModel, events: list[dict], timeout: float = 30.0) -> None:
     wanted = keys(events)
-    await eventually(lambda: wanted <= read_model.facts.seen, timeout=timeout)
+    await eventually(lambda: wanted <= read_model.engine.seen, timeout=timeout)
 
 
 @contextlib.asynccontextmanager

@@ -17,13 +17,17 @@ from openpyxl import load_workbook
 from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
 from pedgrowth.indicators.entrypoints.report import STATUS_TEXT
-from pedgrowth.indicators.indicators.columns import evaluate_fast
-from pedgrowth.indicators.indicators.compute import Scope, evaluate
+from pedgrowth.contracts.scope import Scope
+from pedgrowth.contracts import decode
+from pedgrowth.indicators.definitions import INDICATORS
+from pedgrowth.indicators.engine import Engine
 from pedgrowth.indicators.projection.readmodel import ReadModel
+from pedgrowth.indicators.records import Record
 from pedgrowth.indicators.readmodel.sql import SqliteStore
 from pedgrowth.indicators.rebuild import rebuild
 from pedgrowth.kit.auth import Role
 
+from tests.indicators import oracle
 from tests.indicators.streams.replay import (
     caught_up,
     create,
@@ -36,7 +40,6 @@ from tests.indicators.streams.replay import (
 from tests.support.kafka import eventually
 from tests.support.services import auth, running, settings_for
 
-pytestmark = pytest.mark.broker
 
 D1, D2, D3 = date(2024, 12, 31), date(2024, 2, 29), date(2023, 12, 31)
 
@@ -126,28 +129,42 @@ SCOPES = ["organization:rec-a1", "organization:rec-b2", "municipality:rec-mun-a"
 DATES = [D1, D2, D3, date(2022, 12, 31), date(2025, 3, 1)]
 
 
-def numbers(facts, scope: str, d: date) -> dict[str, tuple]:
-    outcomes = evaluate(facts, Scope.parse(scope), d)
-    assert evaluate_fast(facts, Scope.parse(scope), d) == outcomes
-    return {code: (o.numerator_count, o.denominator_count) for code, o in outcomes.items()}
+def numbers(engine, scope: str, d: date) -> dict[str, tuple]:
+    """The engine's numbers with no plan variant (so exactly SPEC §4's)."""
+    where = Scope.parse(scope)
+    return {n.indicator.code: (n.numerator, n.denominator)
+            for n in (engine.numbers(where, d, i, i.default) for i in INDICATORS)}
 
 
-def everything(facts) -> dict:
-    return {(scope, d): numbers(facts, scope, d) for scope in SCOPES for d in DATES}
+def everything(engine) -> dict:
+    return {(scope, d): numbers(engine, scope, d) for scope in SCOPES for d in DATES}
 
 
-def check_by_hand(facts) -> None:
+def check_by_hand(engine) -> None:
     for (scope, d), expected in EXPECTED.items():
-        got = numbers(facts, scope, d)
+        got = numbers(engine, scope, d)
         assert {code: got[code] for code in expected} == expected, (scope, d)
+
+
+def test_the_oracle_and_the_engine_agree_on_the_recorded_stream_and_on_the_hand_worked_numbers():
+    records = [Record.from_fact(decode(e)) for e in recorded()]
+    engine = Engine()
+    engine.apply(records)
+    check_by_hand(engine)
+    world = oracle.World(records)
+    for scope in SCOPES:
+        for d in DATES:
+            expected = oracle.evaluate(world, Scope.parse(scope), d)
+            assert numbers(engine, scope, d) == {
+                code: (o.numerator_count, o.denominator_count) for code, o in expected.items()}, (scope, d)
 
 
 @pytest.fixture
 def settings(kafka, tmp_path):
-    return settings_for(IndicatorsSettings, kafka, tmp_path, values_refresh_seconds=0.2,
-                        answers_max_age_seconds=0.0)
+    return settings_for(IndicatorsSettings, kafka, tmp_path, values_refresh_seconds=0.2)
 
 
+@pytest.mark.broker
 async def test_the_stream_replayed_through_the_service_gives_the_hand_worked_numbers(kafka, settings):
     events = recorded()
     topics = {"registry": "registry.events", "training": "training.events", "mentoring": "mentoring.events",
@@ -158,7 +175,7 @@ async def test_the_stream_replayed_through_the_service_gives_the_hand_worked_num
     async with running(app) as client:
         read_model = app.state.read_model
         await caught_up(read_model, events)
-        check_by_hand(read_model.facts)
+        check_by_hand(read_model.engine)
         answer = await client.get("/api/v1/indicators", params={"scope": "municipality:rec-mun-a",
                                                                  "as_of": "2024-12-31"}, headers=auth())
         assert answer.status_code == 200, answer.text
@@ -178,6 +195,7 @@ async def test_the_stream_replayed_through_the_service_gives_the_hand_worked_num
         assert "pedgrowth_projection_events_total" in metrics
 
 
+@pytest.mark.broker
 async def test_shuffled_across_topics_with_duplicates_gives_identical_answers_and_so_does_a_rebuild(
         kafka, settings, tmp_path):
     events = recorded()
@@ -193,8 +211,8 @@ async def test_shuffled_across_topics_with_duplicates_gives_identical_answers_an
     live = ReadModel(SqliteStore(tmp_path / "shuffled.sqlite"))
     async with projecting(live, kafka[0], shuffled_topics):
         await caught_up(live, events)
-        check_by_hand(live.facts)
-        assert everything(live.facts) == everything(ordered.facts)
+        check_by_hand(live.engine)
+        assert everything(live.engine) == everything(ordered.engine)
         assert await live.store.count() == len(events)
 
         rebuilt_settings = settings.model_copy(update={"read_model_url": f"sqlite:///{tmp_path / 'shuffled.sqlite'}"})
@@ -203,14 +221,15 @@ async def test_shuffled_across_topics_with_duplicates_gives_identical_answers_an
         assert (done.read, done.stored) == (len(events) + len(events) // 5, len(events))
         assert f"{done.read}/" in progress.getvalue().splitlines()[-1]
         await eventually(lambda: live.generation is not None and live.loaded.is_set()
-                         and live.facts.version == len(events) and live.store.location.endswith("shuffled.sqlite"))
+                         and live.engine.version == len(events) and live.store.location.endswith("shuffled.sqlite"))
 
     again = ReadModel(SqliteStore(tmp_path / "shuffled.sqlite"))
     await again.load()
-    assert everything(again.facts) == everything(ordered.facts)
+    assert everything(again.engine) == everything(ordered.engine)
     await again.store.close()
 
 
+@pytest.mark.broker
 async def test_access_to_indicators_members_and_the_report(kafka, settings):
     events = recorded()
     topics = {"registry": "registry.events", "training": "training.events", "mentoring": "mentoring.events",
@@ -263,7 +282,6 @@ async def test_access_to_indicators_members_and_the_report(kafka, settings):
             assert (shown["Значение"], shown["Числитель"], shown["Знаменатель"], shown["Целевое значение"],
                     shown["Статус"]) == (row["value"], row["numerator"], row["denominator"], row["target"],
                                          STATUS_TEXT[row["status"]])
-        # the answer is cached now: the cached path checks the scope just the same
         assert (await client.get("/api/v1/indicators", params=params, headers=operator_a)).status_code == 200
         assert (await client.get("/api/v1/indicators", params=params, headers=operator_b)).status_code == 403
         assert (await client.get("/api/v1/indicators", params=params, headers=school)).status_code == 403

@@ -2,11 +2,15 @@
 
 from datetime import date
 
-from pedgrowth.indicators.indicators.answers import Answers
+from pedgrowth.contracts.scope import Scope
 from pedgrowth.indicators.definitions import CODES, status
-from pedgrowth.indicators.indicators.compute import Scope
+from pedgrowth.indicators.indicators.answers import Answers as Over
 
-from tests.indicators.builders import T0, course, facts_of, hired, org, program, record
+from tests.indicators.builders import T0, course, engine_of, facts_of, hired, org, program, record
+
+
+def Answers(stream, **kw):  # noqa: N802 - reads like the class it builds
+    return Over(engine_of(stream), **kw)
 
 MUN = Scope("municipality", "mun-1")
 
@@ -65,8 +69,8 @@ def test_reported_survey_values_are_shown_as_reported_for_the_municipality():
     rows = by_code(Answers(f, survey_names={"teacher_readiness": "Готовность"}).indicators(MUN, date(2024, 6, 1)))
     assert rows["teacher_readiness"] == {
         "code": "teacher_readiness", "name": "Готовность", "unit": "share", "value": 0.75, "numerator": None,
-        "denominator": None, "target": 0.7, "status": "met", "reported": True, "method": "survey",
-        "applicable": True}
+        "denominator": None, "target": 0.7, "status": "met", "kind": "reported", "definition": {},
+        "lower_is_better": False, "reported": True, "method": "survey", "applicable": True}
     assert "teacher_readiness" not in by_code(Answers(f).indicators(Scope("region", "reg-1"), date(2024, 6, 1)))
 
 
@@ -90,10 +94,19 @@ def test_reserve_ratio_is_not_applicable_to_an_organisation():
     assert rows["reserve_ratio"]["status"] == "not_applicable"
 
 
-def test_answers_are_cached_until_the_facts_change():
-    f = facts()
-    answers = Answers(f)
-    first = answers.outcomes(MUN, date(2024, 12, 31))
-    assert answers.outcomes(MUN, date(2024, 12, 31)) is first
-    f.add(course("p-2", "2024-04-01"))
-    assert answers.outcomes(MUN, date(2024, 12, 31))["training_coverage"].numerator_count == 2
+def test_answers_follow_each_new_event_with_nothing_cached():
+    engine = engine_of(facts())
+    answers = Over(engine)
+    assert by_code(answers.indicators(MUN, date(2024, 12, 31)))["training_coverage"]["numerator"] == 1
+    engine.apply([course("p-2", "2024-04-01")])
+    assert by_code(answers.indicators(MUN, date(2024, 12, 31)))["training_coverage"]["numerator"] == 2
+
+
+def test_every_answer_names_its_definition_with_the_defaults_filled_in():
+    rows = by_code(Answers(facts()).indicators(MUN, date(2024, 12, 31)))
+    assert rows["training_coverage"]["definition"] == {"window": "rolling_3y", "population": "pedagogical"}
+    assert rows["young_support_share"]["definition"] == {
+        "window": "rolling_1y", "population": "pedagogical", "young": "experience_under_3y",
+        "support": "support_events", "cohort": "all_young"}
+    assert rows["open_vacancies"]["definition"] == {}
+    assert {r["kind"] for r in rows.values()} == {"computed"}

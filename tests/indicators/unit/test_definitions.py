@@ -3,21 +3,12 @@
 from datetime import date
 
 import pytest
-from pedgrowth.indicators.indicators.columns import evaluate_fast
-from pedgrowth.indicators.indicators.compute import Scope
-from pedgrowth.indicators.indicators.compute import evaluate as reference
+from pedgrowth.contracts.scope import Scope
 
-from tests.indicators.builders import course, facts_of, hired, left, org, program, record
+from tests.indicators.builders import course, evaluate, facts_of, hired, left, org, program, record
 
 MUN = Scope("municipality", "mun-1")
 D = date(2024, 12, 31)
-
-
-def evaluate(facts, scope, d):
-    """The definition as written (compute.py), checked against the fast one (columns.py)."""
-    expected = reference(facts, scope, d)
-    assert evaluate_fast(facts, scope, d) == expected
-    return expected
 
 
 def answer(facts, code, d=D, scope=MUN):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from pedgrowth.contracts import ContractViolation, decode
-from pedgrowth.indicators.indicators.facts import Record
+from pedgrowth.indicators.records import Record
 from pedgrowth.indicators.projection.consumer import read_event
 
 from tests.indicators.builders import event

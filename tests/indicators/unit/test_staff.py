@@ -3,18 +3,36 @@
 import random
 from datetime import date
 
-from pedgrowth.indicators.indicators.columns import staff_fast
-from pedgrowth.indicators.indicators.compute import Scope, evaluate, staff, young
+from pedgrowth.contracts.scope import Scope
+from pedgrowth.indicators.definitions import BY_CODE
+from pedgrowth.indicators.engine import Engine
+from pedgrowth.indicators.records import Record
 
-from tests.indicators.builders import facts_of, hired, left, org, record
+from tests.indicators import oracle
+from tests.indicators.builders import engine_of, evaluate, facts_of, hired, left, org, record
 
 D = date(2024, 12, 31)
 
 
 def people(facts, scope="municipality:mun-1", d=D):
+    """STAFF and HEADS by the oracle, checked against the engine's members (staffing_ratio, reserve_ratio)."""
     s = Scope.parse(scope)
-    found = staff(facts, facts.organizations(s.kind, s.id), d)
-    assert staff_fast(facts, facts.organizations(s.kind, s.id), d) == found
+    world = oracle.World(list(facts))
+    found = oracle.staff(world, s, d), oracle.heads(world, s, d)
+    engine = engine_of(facts)
+    staffing = BY_CODE["staffing_ratio"]
+    assert set(engine.members(s, d, staffing, staffing.default)[0]) == found[0]
+    if s.kind != "organization":
+        reserve = BY_CODE["reserve_ratio"]
+        assert set(engine.members(s, d, reserve, reserve.default)[1]) == found[1]
+    return found
+
+
+def young(facts, people, d):
+    world = oracle.World(list(facts))
+    found = {p for p in people if oracle.is_young(world, p, d, "experience_under_3y")}
+    young_share = evaluate(facts, Scope.parse("municipality:mun-1"), d)["young_training_coverage"]
+    assert young_share.denominator == found
     return found
 
 
@@ -93,10 +111,12 @@ def test_the_same_events_in_any_order_with_duplicates_give_the_same_values():
         assert evaluate(facts_of(*shuffled), Scope.parse("municipality:mun-1"), D) == expected
 
 
-def test_an_unusable_event_is_counted_and_does_not_stop_the_facts():
-    from pedgrowth.indicators.indicators.facts import Record
-    facts = facts_of(org())
-    assert facts.add(Record("/x", "bad", "pedgrowth.registry.employment_started.v1", "2025-01-01T00:00:00+00:00", {}))
-    assert facts.unusable == 1
-    facts.add(hired("p-1", "2020-01-01"))
-    assert people(facts)[0] == {"p-1"}
+def test_an_unusable_event_is_counted_and_does_not_stop_the_engine():
+    engine = Engine()
+    engine.apply([org()])
+    assert engine.apply([Record("/x", "bad", "pedgrowth.registry.employment_started.v1", "2025-01-01T00:00:00+00:00",
+                                {})]) == 1
+    assert engine.unusable == 1
+    engine.apply([hired("p-1", "2020-01-01")])
+    staffing = BY_CODE["staffing_ratio"]
+    assert engine.members(Scope.parse("municipality:mun-1"), D, staffing, staffing.default)[0] == ["p-1"]

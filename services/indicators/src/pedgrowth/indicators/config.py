@@ -15,7 +15,6 @@ class IndicatorsSettings(ServiceSettings):
     # the projection and the read model (see docs/indicators.md)
     read_model_url: str | None = None  # sqlite:///…, postgresql://…?schema=…, mongodb://…/db; default SQLite in data_dir
     projection_batch_size: int = 2000
-    answers_max_age_seconds: float = 0.5  # an answer may be this old when new facts keep arriving
     values_refresh_seconds: float = 10.0  # how often the persisted yearly values are recomputed
     indicator_gauge_scopes: int = 50  # at most this many scopes get pedgrowth_indicator_value gauges
 

@@ -53,10 +53,13 @@ class Variant:
             out["period_start"] = self.period_start.isoformat()
         return out
 
-    def choose(self, chosen: dict[str, str | None], period_start: date | None = None, where: str = "") -> Variant:
+    def choose(self, chosen: dict, period_start: date | None = None, where: str = "") -> Variant:
         """This variant with some dimensions chosen; BadVariant names the field of an unknown value."""
         changes: dict[str, object] = {}
+        period_start = chosen.get("period_start") or period_start
         for name, value in chosen.items():
+            if name == "period_start":
+                continue
             if value is None or getattr(self, name, None) is None:
                 continue  # not chosen, or the dimension does not apply to this indicator
             if value not in DIMENSIONS[name]:

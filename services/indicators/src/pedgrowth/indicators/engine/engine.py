@@ -81,6 +81,7 @@ class Batch:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.persons: dict[str, Parts] = {}
+        self.plans: list[str] = []
         self.mentors: dict[str, Parts] = {}
         self.vacancies: dict[str, Parts] = {}
         self.orgs: dict[str, Parts] = {}
@@ -169,12 +170,11 @@ class Engine:
         """Take in a batch (duplicates by (source, id) change nothing); how many were new."""
         with self._write:
             batch = Batch(self)
-            new = 0
+            fresh: set[int] = set()
             for record in records:
-                if record.key in self.seen:
+                if record.key in self.seen or record.key in fresh:
                     continue
-                self.seen.add(record.key)
-                new += 1
+                fresh.add(record.key)
                 handler = self.handlers.get(record.kind)
                 if handler is None:
                     continue
@@ -184,8 +184,11 @@ class Engine:
                     self.unusable += 1  # validated events never get here; a bad one must not stop the projection
                     log.warning("event %s %s from %s is unusable: %r", record.type, record.id, record.source, error)
             self._settle(batch)
-            self.version += new
-            return new
+            for plan_id in batch.plans:
+                self._materialise_plan(plan_id)
+            self.seen |= fresh  # only now: who sees an event as held finds its effect published
+            self.version += len(fresh)
+            return len(fresh)
 
     def _settle(self, batch: Batch) -> None:
         """Apply the touched entities' differences, publish, then the organisations' (which read the sums)."""
@@ -273,6 +276,16 @@ class Engine:
                 self._materialise(found)
                 self._specs[found.key] = found
         return found
+
+    def _materialise_plan(self, plan_id: str) -> None:
+        """Build the series of the variants a plan chooses now, so its answers are lookups from the start."""
+        plan = self.plans.plans.get(plan_id)
+        for code in plan.definitions if plan is not None else ():
+            variant = plan.variant(code)
+            if variant is not None and (code, variant) not in self._specs:
+                spec = Spec(BY_CODE[code], variant)
+                self._materialise(spec)
+                self._specs[spec.key] = spec
 
     def _materialise(self, spec: Spec) -> None:
         entity = spec.indicator.entity
@@ -544,6 +557,7 @@ class Engine:
 
     def _on_plan_adopted(self, d: dict, order: Order, batch: Batch) -> None:
         self.plans.adopt(d, order)
+        batch.plans.append(d["plan_id"])
 
     def _on_target_set(self, d: dict, order: Order, batch: Batch) -> None:
         self.plans.set_target(d["plan_id"], d["indicator"], d["year"], d["value"], order)

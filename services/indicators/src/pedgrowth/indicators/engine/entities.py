@@ -245,10 +245,10 @@ class Organizations:
         return () if org is None else (f"municipality:{org.municipality_id}", f"region:{org.region_id}")
 
     def regions_of(self, municipality_id: str) -> set[str]:
-        return {self.by_id[o].region_id for o in self.in_municipality.get(municipality_id, ())}
+        return {self.by_id[o].region_id for o in list(self.in_municipality.get(municipality_id, ()))}
 
     def municipalities_of(self, region_id: str) -> set[str]:
-        return {self.by_id[o].municipality_id for o in self.in_region.get(region_id, ())}
+        return {self.by_id[o].municipality_id for o in list(self.in_region.get(region_id, ()))}
 
     def kind(self, org_id: str) -> str | None:
         org = self.by_id.get(org_id)

@@ -6,12 +6,14 @@ import asyncio
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
 from pedgrowth.contracts import Day
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, forbid
 
+from pedgrowth.contracts.scope import BadScope, Scope
+
 from ..access import Access
-from ..indicators.compute import BadScope, Scope
+from ..definitions import DIMENSIONS, BadVariant
 from ..projection.readmodel import ReadModel
 from . import report
 
@@ -24,6 +26,40 @@ AsOf = Annotated[Day | None, Query(description="YYYY-MM-DD; today when absent")]
 Code = Annotated[str, Path(description="an indicator code, e.g. training_coverage")]
 
 
+def dimension(name: str) -> object:
+    return Query(description=f"a variant of SPEC §4.2 for every indicator it applies to: {', '.join(DIMENSIONS[name])}")
+
+
+class Chosen:
+    """The dimension values a request asks for explicitly (?window=…&population=…), None when none."""
+
+    def __init__(self, window: Annotated[str | None, dimension("window")] = None,
+                 population: Annotated[str | None, dimension("population")] = None,
+                 young: Annotated[str | None, dimension("young")] = None,
+                 support: Annotated[str | None, dimension("support")] = None,
+                 competition: Annotated[str | None, dimension("competition")] = None,
+                 cohort: Annotated[str | None, dimension("cohort")] = None,
+                 period_start: Annotated[date | None, Query(description="the first day of window=since_period_start "
+                                                                        "(default: the plan's period_start)")] = None):
+        values = {"window": window, "population": population, "young": young, "support": support,
+                  "competition": competition, "cohort": cohort}
+        for name, value in values.items():
+            if value is not None and value not in DIMENSIONS[name]:
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
+                    {"loc": ["query", name], "msg": f"{name} {value!r} is not one of {', '.join(DIMENSIONS[name])}",
+                     "type": "value_error"}])
+        self.values = {k: v for k, v in values.items() if v is not None} or None
+        self.period_start = period_start
+
+    def check(self, call):
+        """Run ``call(values)``; a variant the plan and the request leave incomplete is a 422."""
+        try:
+            return call(self.values)
+        except BadVariant as error:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
+                {"loc": ["query", error.field], "msg": str(error), "type": "value_error"}]) from error
+
+
 def parse_scope(text: str) -> Scope:
     try:
         return Scope.parse(text)
@@ -32,9 +68,9 @@ def parse_scope(text: str) -> Scope:
             {"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from error
 
 
-def authorize(principal: Principal, scope: Scope, rm: ReadModel, placement: dict | None = None) -> None:
+def authorize(principal: Principal, scope: Scope, rm: ReadModel) -> None:
     """403 unless the scope is within the caller's organisation, municipality or region."""
-    placement = placement or rm.answers.placement(scope)
+    placement = rm.answers.placement(scope)
     if not Access.can_read_org(principal, placement):
         raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
 
@@ -51,35 +87,41 @@ def router(rm: ReadModel) -> APIRouter:
         except TimeoutError as error:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the read model is still loading") from error
 
+    def chosen_with_start(chosen: Chosen) -> dict | None:
+        if chosen.values is None:
+            return None
+        values = dict(chosen.values)
+        if chosen.period_start is not None:
+            values["period_start"] = chosen.period_start
+        return values
+
     @api.get("/indicators", summary="Every indicator of a scope as of a date, with targets",
              response_class=Response, responses={200: {"content": {"application/json": {}}, "description":
                                                        "{scope, as_of, indicators: [{code, name, unit, value, "
-                                                       "numerator, denominator, target, status, reported, method, "
-                                                       "applicable}]} — see docs/indicators.md"}})
-    async def indicators(principal: CurrentPrincipal, scope: ScopeText, as_of: AsOf = None) -> Response:
+                                                       "numerator, denominator, target, status, kind, definition, "
+                                                       "lower_is_better, reported, method, applicable}]} — see "
+                                                       "docs/indicators.md"}})
+    async def indicators(principal: CurrentPrincipal, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
+                         as_of: AsOf = None) -> Response:
         await ready()
         where = parse_scope(scope)
         day = as_of or date.today()
-        placement = rm.answers.placement(where, wait=False)
-        snapshot = rm.answers.cached(where, day)
-        if placement is None or snapshot is None:  # compute in a worker thread, off the event loop
-
-            def answer():
-                authorize(principal, where, rm)
-                return rm.answers.snapshot(where, day)
-            snapshot = await asyncio.to_thread(answer)
-        else:
-            authorize(principal, where, rm, placement)
-        return Response(snapshot.body(where, day), media_type="application/json")
+        authorize(principal, where, rm)
+        answers = rm.answers
+        if chosen.values is None:  # lookups only: answered on the event loop
+            return Response(answers.body(where, day), media_type="application/json")
+        # a variant nobody asked for before is built once from every entity: in a worker thread
+        body = await asyncio.to_thread(chosen.check, lambda values: answers.body(where, day, chosen_with_start(chosen)))
+        return Response(body, media_type="application/json")
 
     @api.get("/indicators/{code}", summary="One indicator's yearly series with the plan's targets")
-    async def series(principal: CurrentPrincipal, code: Code, scope: ScopeText,
+    async def series(principal: CurrentPrincipal, code: Code, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
                      from_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
                      to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None) -> dict:
         await ready()
         where = parse_scope(scope)
-        await asyncio.to_thread(authorize, principal, where, rm)
-        definition = await asyncio.to_thread(rm.answers.definition, code)
+        authorize(principal, where, rm)
+        definition = rm.answers.definition(code)
         if definition is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown indicator {code!r}")
         today = date.today()
@@ -91,27 +133,24 @@ def router(rm: ReadModel) -> APIRouter:
         if to_year - from_year > 50:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
                 {"loc": ["query", "to_year"], "msg": "at most 50 years at once", "type": "value_error"}])
-        points = await asyncio.to_thread(rm.answers.series, where, code, from_year, to_year, today)
+        points = await asyncio.to_thread(chosen.check, lambda values: rm.answers.series(
+            where, code, from_year, to_year, today, chosen_with_start(chosen)))
         return {"scope": str(where), **definition, "series": points}
 
     @api.get("/indicators/{code}/members", summary="The persons behind an indicator's numerator and denominator")
-    async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, as_of: AsOf = None) -> dict:
+    async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
+                      as_of: AsOf = None) -> dict:
         if not Access.can_read_person(principal):  # before waiting for the read model: the role alone decides
             raise forbid(f"role {principal.role.value} reads aggregates only, no person-level data")
         await ready()
         where = parse_scope(scope)
-        await asyncio.to_thread(authorize, principal, where, rm)
+        authorize(principal, where, rm)
         day = as_of or date.today()
-        outcomes = await asyncio.to_thread(rm.answers.outcomes, where, day)
-        outcome = outcomes.get(code)
-        if outcome is None:
+        found = await asyncio.to_thread(chosen.check, lambda values: rm.answers.members(
+            where, code, day, chosen_with_start(chosen)))
+        if found is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no members for indicator {code!r}")
-        extra = []
-        if code == "staffing_ratio":  # open vacancies are below the line too
-            extra = sorted(outcomes["open_vacancies"].numerator)
-        return {"scope": str(where), "as_of": day.isoformat(), "code": code,
-                "numerator": None if outcome.numerator is None else sorted(outcome.numerator),
-                "denominator": None if outcome.denominator is None else sorted(outcome.denominator) + extra}
+        return found
 
     @api.get("/reports/monitoring", tags=["reports"], summary="The yearly monitoring report of a municipality",
              response_class=Response, responses={
@@ -123,8 +162,9 @@ def router(rm: ReadModel) -> APIRouter:
                          format: Literal["csv", "xlsx"] = "csv") -> Response:
         await ready()
         where = Scope("municipality", municipality)
-        await asyncio.to_thread(authorize, principal, where, rm)
-        names, has_plan = await asyncio.to_thread(locked_names, rm.facts, municipality)
+        authorize(principal, where, rm)
+        names = rm.answers.names()
+        has_plan = bool(rm.answers.engine.plans.target_years(municipality))
         try:
             made = await asyncio.to_thread(report.build_report, rm.answers, names, has_plan, municipality, year,
                                            date.today())
@@ -142,8 +182,3 @@ def router(rm: ReadModel) -> APIRouter:
 
     return api
 
-
-def locked_names(facts, municipality: str) -> tuple[dict, bool]:
-    """Scope names, and whether the municipality has a plan, read under the facts' lock (in a thread)."""
-    with facts.lock:
-        return facts.names(), bool(facts.target_years(municipality))

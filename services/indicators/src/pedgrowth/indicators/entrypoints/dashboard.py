@@ -36,14 +36,7 @@ async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
         await asyncio.wait_for(read_model.loaded.wait(), LOAD_TIMEOUT)
     except TimeoutError as error:
         raise HTTPException(503, "the read model is still loading") from error
-    organisations = await asyncio.to_thread(registered_organisations, read_model.facts)
-    return {"regions": scope_tree(organisations, principal)}
-
-
-def registered_organisations(facts) -> list[dict]:
-    """The organisations' data, read under the facts' lock (held by the projection while it changes them)."""
-    with facts.lock:
-        return [data for _, data in facts.orgs.values()]
+    return {"regions": scope_tree(read_model.answers.organizations(), principal)}
 
 
 def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from pedgrowth.contracts import Day
+from pedgrowth.contracts.scope import Scope
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
 
 from ..access import Access
@@ -33,9 +34,7 @@ def region_of(request: Request, municipality_id: str) -> str | None:
     read_model = getattr(request.app.state, "read_model", None)
     if read_model is None:
         return None
-    facts = read_model.facts
-    with facts.lock:  # the projection changes the facts while holding it
-        return facts.placement("municipality", municipality_id).get("region_id")
+    return read_model.answers.placement(Scope("municipality", municipality_id)).get("region_id")
 
 
 def municipality_of_org(request: Request, org_id: str | None) -> str | None:
@@ -87,6 +86,6 @@ async def get_plan(
     municipality = await asyncio.to_thread(app.plan_municipality, plan_id)
     if municipality is None:
         raise HTTPException(404, f"plan {plan_id} not found")
-    await asyncio.to_thread(check_read, request, principal, municipality)  # may wait for the facts' lock
+    await asyncio.to_thread(check_read, request, principal, municipality)
     return await asyncio.to_thread(app.plan, plan_id, as_of or date.today())
 

@@ -11,8 +11,9 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from pedgrowth.contracts.scope import Scope
+
 from ..indicators.answers import Answers, year_end
-from ..indicators.compute import Scope
 
 STATUS_TEXT = {"met": "выполнено", "behind": "отстаёт", "no_target": "цель не задана", "no_data": "нет данных",
                "not_applicable": "не применяется"}
@@ -83,11 +84,11 @@ def cells(number: int, row: dict) -> list:
 
 
 def definition_text(definition) -> str:
-    """The definition variant used, when the answer names it (a name, or a dict with one)."""
-    if definition is None:
+    """The definition variant used (SPEC §4.2), as ``dimension=value`` pairs; empty when none applies."""
+    if not definition:
         return ""
     if isinstance(definition, dict):
-        return str(definition.get("name") or definition.get("title") or definition.get("variant") or "")
+        return "; ".join(f"{name}={value}" for name, value in definition.items())
     return str(definition)
 
 

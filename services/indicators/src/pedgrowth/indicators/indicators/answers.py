@@ -1,30 +1,21 @@
-"""Indicator values as the API and the report give them: numbers with the plan's targets and status.
+"""Indicator answers as the API, the report and the gauges give them: the engine's numbers with the
+plan's targets, status, the definition used and whether the value is computed or reported.
 
-Answers are computed from the facts under ``facts.lock`` (the projection takes it to change
-them) and cached per (scope, as-of date). A cached answer is served while the facts are
-unchanged, or for ``max_age`` seconds after they changed (up to four times that while a newer
-one is being computed); ``warm`` recomputes the answers asked for recently, so readers keep
-hitting the cache while events stream in.
+Every number is a lookup in the engine's published sums, so nothing is cached here: a new
+event or a new date is answered as fast as an old one.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import date
 
-from ..definitions import BY_CODE, INDICATORS, status
-from .columns import evaluate_best
-from .compute import Outcome, Scope
-from .facts import Facts
+from pedgrowth.contracts.scope import Scope
+
+from ..definitions import BY_CODE, INDICATORS, Indicator, Variant, share, status
+from ..engine import Engine, Numbers
 
 REPORTED_UNIT = "share"
-HOT_SECONDS = 120.0
-HOT_KEYS = 16
-STALE_FACTOR = 4
 
 
 def year_end(year: int, today: date) -> date:
@@ -32,133 +23,68 @@ def year_end(year: int, today: date) -> date:
     return today if year == today.year else date(year, 12, 31)
 
 
-@dataclass
-class Snapshot:
-    """Everything known about a scope on a day: each indicator's members and its answer row."""
-
-    rows: list[dict]
-    outcomes: dict[str, Outcome]
-    _body: bytes | None = None
-
-    def row(self, code: str) -> dict | None:
-        return next((r for r in self.rows if r["code"] == code), None)
-
-    def body(self, scope: Scope, d: date) -> bytes:
-        """The JSON of GET /api/v1/indicators for this answer, encoded once."""
-        if self._body is None:
-            self._body = json.dumps({"scope": str(scope), "as_of": d.isoformat(), "indicators": self.rows},
-                                    ensure_ascii=False, separators=(",", ":")).encode()
-        return self._body
+def value_of(numbers: Numbers) -> float | None:
+    if numbers.numerator is None:
+        return None
+    if numbers.indicator.unit == "count":
+        return float(numbers.numerator)
+    return share(numbers.numerator, numbers.denominator or 0)
 
 
 class Answers:
-    """Computes and caches indicator answers over one Facts index."""
+    """Rows of indicator answers over one engine."""
 
-    def __init__(self, facts: Facts, max_age: float = 0.0, size: int = 1024, survey_names: dict | None = None):
-        self.facts = facts
-        self.max_age = max_age
-        self.size = size
+    def __init__(self, engine: Engine, survey_names: dict | None = None):
+        self.engine = engine
         self.survey_names = survey_names or {}
-        self._cache: OrderedDict[tuple[str, date], tuple[int, float, Snapshot]] = OrderedDict()
-        self._asked: OrderedDict[tuple[str, date], float] = OrderedDict()
-        self._guard = threading.Lock()  # guards the two dicts above
-        self._placements: dict[tuple[str, int], dict] = {}
-        self._computing: dict[tuple[str, date], int] = {}
 
-    def snapshot(self, scope: Scope, d: date, track: bool = True) -> Snapshot:
-        """The scope's answers on D, from the cache when fresh enough; ``track`` marks it as asked (kept warm)."""
-        return self.cached(scope, d, track) or self._compute(scope, d)
+    def indicators(self, scope: Scope, d: date, chosen: dict[str, str] | None = None) -> list[dict]:
+        """Every computed indicator at D (definitions' order), then the survey values reported for D's year.
 
-    def cached(self, scope: Scope, d: date, track: bool = True) -> Snapshot | None:
-        """The cached answer when it is fresh enough, else None; never waits for the facts' lock."""
-        key = (str(scope), d)
-        now = time.monotonic()
-        with self._guard:
-            if track:
-                self._asked[key] = now
-                self._asked.move_to_end(key)
-                while len(self._asked) > HOT_KEYS:
-                    self._asked.popitem(last=False)
-            hit = self._cache.get(key)
-            if hit is None:
-                return None
-            age = now - hit[1]
-            # fresh: the facts are unchanged, or it is younger than max_age; while a newer answer is
-            # being computed the previous one is served for up to STALE_FACTOR × max_age
-            if hit[0] == self.facts.version or age < self.max_age or (
-                    key in self._computing and age < STALE_FACTOR * self.max_age):
-                self._cache.move_to_end(key)
-                return hit[2]
-        return None
+        ``chosen`` asks for dimension values explicitly (BadVariant names a wrong one)."""
+        targets = self.targets(scope, d.year)
+        rows = [self.row(self.engine.numbers(scope, d, i, self.engine.variant(i, scope, d, chosen)),
+                         targets.get(i.code), scope) for i in INDICATORS]
+        return rows + self.reported_rows(scope, d.year, targets)
 
-    def placement(self, scope: Scope, wait: bool = True) -> dict[str, str | None] | None:
-        """Where a scope lies (org, municipality, region); from a cache kept while organisations are unchanged.
-        With ``wait=False`` None instead of waiting for the facts' lock."""
-        key = (str(scope), self.facts.kind_versions.get("organization_registered", 0))
-        found = self._placements.get(key)
-        if found is None and wait:
-            with self.facts.lock:
-                found = self.facts.placement(scope.kind, scope.id)
-            if len(self._placements) > 4096:
-                self._placements = {}
-            self._placements[key] = found
-        return found
+    def body(self, scope: Scope, d: date, chosen: dict[str, str] | None = None) -> bytes:
+        """The JSON of GET /api/v1/indicators."""
+        return json.dumps({"scope": str(scope), "as_of": d.isoformat(), "indicators": self.indicators(scope, d, chosen)},
+                          ensure_ascii=False, separators=(",", ":")).encode()
 
-    def _compute(self, scope: Scope, d: date) -> Snapshot:
-        key = (str(scope), d)
-        with self._guard:
-            self._computing[key] = self._computing.get(key, 0) + 1
-        try:
-            with self.facts.lock:
-                hit = self._cache.get(key)
-                if hit and hit[0] == self.facts.version:  # another thread computed it while we waited
-                    return hit[2]
-                version, started = self.facts.version, time.monotonic()
-                outcomes = evaluate_best(self.facts, scope, d)
-                targets = self.targets(scope, d.year)
-                rows = [row(outcomes[definition.code], targets.get(definition.code), scope)
-                        for definition in INDICATORS if definition.code in outcomes]
-                rows += self.reported_rows(scope, d.year, targets)
-        finally:
-            with self._guard:
-                self._computing[key] -= 1
-                if not self._computing[key]:
-                    del self._computing[key]
-        snapshot = Snapshot(rows, outcomes)
-        with self._guard:
-            self._cache[key] = (version, started, snapshot)
-            self._cache.move_to_end(key)
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-        return snapshot
+    def row(self, numbers: Numbers, target: float | None, scope: Scope) -> dict:
+        indicator = numbers.indicator
+        applicable = indicator.applies_to(scope.kind)
+        value = value_of(numbers)
+        state = status(value, target, indicator.lower_is_better) if applicable else "not_applicable"
+        return {"code": indicator.code, "name": indicator.name, "unit": indicator.unit, "value": value,
+                "numerator": numbers.numerator, "denominator": numbers.denominator, "target": target,
+                "status": state, "kind": "computed", "definition": numbers.variant.as_dict(),
+                "lower_is_better": indicator.lower_is_better, "reported": False, "method": None,
+                "applicable": applicable}
 
-    def warm(self) -> int:
-        """Recompute the recently asked answers that the facts have outdated; how many were."""
-        now = time.monotonic()
-        with self._guard:
-            stale = [key for key, asked in self._asked.items()
-                     if now - asked < HOT_SECONDS and self._cache.get(key, (None,))[0] != self.facts.version]
-        for scope, d in stale:
-            self._compute(Scope.parse(scope), d)
-        return len(stale)
+    def variant(self, code: str, scope: Scope, d: date, chosen: dict[str, str] | None = None) -> Variant:
+        return self.engine.variant(BY_CODE[code], scope, d, chosen)
 
-    def indicators(self, scope: Scope, d: date, track: bool = True) -> list[dict]:
-        """All 20 indicators at D, then the values reported for the year (municipality scope)."""
-        return self.snapshot(scope, d, track).rows
-
-    def outcomes(self, scope: Scope, d: date) -> dict[str, Outcome]:
-        """Every indicator's members for the scope at D."""
-        return self.snapshot(scope, d).outcomes
+    def members(self, scope: Scope, code: str, d: date, chosen: dict[str, str] | None = None) -> dict | None:
+        """The ids behind an indicator's numerator and denominator; None for a code nothing computes."""
+        indicator = BY_CODE.get(code)
+        if indicator is None:
+            return None
+        variant = self.engine.variant(indicator, scope, d, chosen)
+        numerator, denominator = self.engine.members(scope, d, indicator, variant)
+        return {"scope": str(scope), "as_of": d.isoformat(), "code": code, "definition": variant.as_dict(),
+                "numerator": numerator, "denominator": denominator}
 
     def targets(self, scope: Scope, year: int) -> dict[str, float]:
         """Targets apply to the municipality whose plan set them."""
-        return self.facts.targets(scope.id, year) if scope.kind == "municipality" else {}
+        return self.engine.plans.targets_of(scope.id, year) if scope.kind == "municipality" else {}
 
     def reported_rows(self, scope: Scope, year: int, targets: dict[str, float]) -> list[dict]:
         """Survey indicators: the reported value (marked as reported) or their target with no value yet."""
         if scope.kind != "municipality":
             return []
-        reported = self.facts.reported_values(scope.id)
+        reported = self.engine.plans.reported_values(scope.id)
         codes = sorted((set(reported) | set(targets)) - set(BY_CODE))
         rows = []
         for code in codes:
@@ -169,42 +95,74 @@ class Answers:
     def reported_row(self, code: str, value: float | None, method: str | None, target: float | None) -> dict:
         return {"code": code, "name": self.survey_names.get(code, code), "unit": REPORTED_UNIT, "value": value,
                 "numerator": None, "denominator": None, "target": target, "status": status(value, target),
-                "reported": True, "method": method, "applicable": True}
+                "kind": "reported", "definition": {}, "lower_is_better": False, "reported": True, "method": method,
+                "applicable": True}
 
-    def series(self, scope: Scope, code: str, from_year: int, to_year: int, today: date) -> list[dict]:
+    def series(self, scope: Scope, code: str, from_year: int, to_year: int, today: date,
+               chosen: dict[str, str] | None = None) -> list[dict]:
         """The value of ``code`` for each year (as of 31 December; today for this year) with its target."""
-        with self.facts.lock:
-            targets = self.facts.target_years(scope.id).get(code, {}) if scope.kind == "municipality" else {}
+        targets = self.engine.plans.target_years(scope.id).get(code, {}) if scope.kind == "municipality" else {}
+        baselines = self.engine.plans.baselines_of(scope.id).get(code, {}) if scope.kind == "municipality" else {}
+        indicator = BY_CODE.get(code)
+        reported = self.engine.plans.reported_values(scope.id).get(code, {}) if scope.kind == "municipality" else {}
         points = []
         for year in range(from_year, to_year + 1):
             as_of = year_end(year, today)
             target = targets.get(year)
-            found = self.snapshot(scope, as_of).row(code) if year <= today.year else None
-            point = found or {"value": None, "numerator": None, "denominator": None, "status": status(None, target)}
+            point = {"value": None, "numerator": None, "denominator": None, "definition": {},
+                     "status": status(None, target)}
+            if year <= today.year and indicator is not None:
+                numbers = self.engine.numbers(scope, as_of, indicator, self.engine.variant(indicator, scope, as_of,
+                                                                                            chosen))
+                point = self.row(numbers, target, scope)
+            elif year <= today.year and year in reported:
+                point = self.reported_row(code, reported[year][0], reported[year][1], target)
             points.append({"year": year, "as_of": as_of.isoformat(), "value": point["value"],
                            "numerator": point["numerator"], "denominator": point["denominator"],
-                           "target": target, "status": point["status"]})
+                           "target": target, "baseline": baselines.get(year), "status": point["status"],
+                           "definition": point["definition"]})
         return points
 
     def definition(self, code: str) -> dict | None:
-        """Name and unit of a computed or a reported indicator; None when nothing knows the code."""
-        definition = BY_CODE.get(code)
-        if definition is not None:
-            return {"code": code, "name": definition.name, "unit": definition.unit, "reported": False}
-        with self.facts.lock:
-            known = {indicator for (_, indicator, _) in self.facts.reported} | {
-                indicator for (_, indicator, _) in self.facts.plan_targets}
-        if code in known or code in self.survey_names:
-            return {"code": code, "name": self.survey_names.get(code, code), "unit": REPORTED_UNIT, "reported": True}
+        """Name, unit and kind of a computed or a reported indicator; None when nothing knows the code."""
+        indicator: Indicator | None = BY_CODE.get(code)
+        if indicator is not None:
+            return {"code": code, "name": indicator.name, "unit": indicator.unit, "kind": "computed",
+                    "lower_is_better": indicator.lower_is_better, "reported": False}
+        if code in self.engine.plans.known_codes() or code in self.survey_names:
+            return {"code": code, "name": self.survey_names.get(code, code), "unit": REPORTED_UNIT,
+                    "kind": "reported", "lower_is_better": False, "reported": True}
         return None
 
+    def placement(self, scope: Scope) -> dict[str, str | None]:
+        """org_id / municipality_id / region_id of a scope, as far as the registered organisations say."""
+        orgs = self.engine.world.orgs
+        if scope.kind == "organization":
+            org = orgs.by_id.get(scope.id)
+            return {"org_id": scope.id, "municipality_id": org.municipality_id if org else None,
+                    "region_id": org.region_id if org else None}
+        if scope.kind == "municipality":
+            regions = orgs.regions_of(scope.id)
+            return {"org_id": None, "municipality_id": scope.id,
+                    "region_id": next(iter(regions)) if len(regions) == 1 else None}
+        return {"org_id": None, "municipality_id": None, "region_id": scope.id}
 
-def row(outcome: Outcome, target: float | None, scope: Scope) -> dict:
-    """One indicator's answer: value, numerator, denominator, target and status."""
-    definition = BY_CODE[outcome.code]
-    applicable = definition.applies_to(scope.kind)
-    value = outcome.value
-    state = status(value, target, definition.lower_is_better) if applicable else "not_applicable"
-    return {"code": outcome.code, "name": definition.name, "unit": definition.unit, "value": value,
-            "numerator": outcome.numerator_count, "denominator": outcome.denominator_count,
-            "target": target, "status": state, "reported": False, "method": None, "applicable": applicable}
+    def names(self) -> dict[str, str]:
+        """Display names of organisations, municipalities and regions, keyed by scope string."""
+        names = {}
+        for org in list(self.engine.world.orgs.by_id.values()):
+            names[f"organization:{org.org_id}"] = org.name
+            names[f"municipality:{org.municipality_id}"] = org.municipality_name
+            names[f"region:{org.region_id}"] = org.region_name
+        return names
+
+    def organizations(self) -> list[dict]:
+        """The registered organisations as organization_registered states them (for the scope pickers)."""
+        return [{"org_id": o.org_id, "name": o.name, "kind": o.kind, "municipality_id": o.municipality_id,
+                 "municipality_name": o.municipality_name, "region_id": o.region_id, "region_name": o.region_name}
+                for o in list(self.engine.world.orgs.by_id.values())]
+
+    def scopes(self, kind: str) -> list[str]:
+        """The ids of every known municipality or region."""
+        orgs = list(self.engine.world.orgs.by_id.values())
+        return sorted({o.municipality_id if kind == "municipality" else o.region_id for o in orgs})

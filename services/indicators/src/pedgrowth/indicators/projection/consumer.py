@@ -1,7 +1,7 @@
 """The projection consumer: reads the four *.events topics in batches and applies them.
 
 At-least-once: a batch is written to the store together with the offsets after it, and
-only then added to the in-memory facts and committed to the consumer group. On start
+only then added to the engine and committed to the consumer group. On start
 (and after a rebuild replaced the store) reading resumes at the offsets the store holds,
 so the store never misses an event and duplicates are recognised by (source, id).
 Every instance reads every partition (the index must see all facts); the group
@@ -24,7 +24,7 @@ from pedgrowth.contracts import EVENT_MODELS, PROJECTION_GROUP, PROJECTION_TOPIC
 from pedgrowth.kit.kafka import as_client_options, topic_partitions
 from pydantic import ValidationError
 
-from ..indicators.facts import Record
+from ..records import Record
 from ..readmodel.base import StoreReplaced
 from .readmodel import ReadModel
 
@@ -94,11 +94,10 @@ class Projection:
         """Write a batch to the store, then into the facts: (applied, duplicates)."""
         started = time.perf_counter()
         records, ignored = to_records(messages)
-        facts = self.rm.facts
         new, keys = [], set()
         for record in records:
             key = record.key
-            if key not in keys and facts.is_new(record):
+            if key not in keys and self.rm.is_new(record):
                 keys.add(key)
                 new.append(record)
         await self.rm.store.write(new, positions, self.rm.generation)
@@ -180,7 +179,7 @@ class Projection:
         if not messages:
             return True  # nothing to compare: trust the stored position
         records, _ = to_records(messages[:1])
-        return not records or not self.rm.facts.is_new(records[0])
+        return not records or not self.rm.is_new(records[0])
 
     async def consume(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         last_check = log_checked = time.monotonic()
@@ -318,8 +317,8 @@ async def log_ends(consumer: AIOKafkaConsumer, partitions: list[TopicPartition],
 async def refresh_values_periodically(read_model: ReadModel, stop: asyncio.Event, seconds: float,
                                       duty: float = 0.25) -> None:
     """Keep the persisted yearly values and the gauges current when facts changed: first as soon as
-    the read model is loaded (which also warms the answers' cache), then every ``seconds`` — or less
-    often, so that refreshing takes at most ``duty`` of the time."""
+    the read model is loaded, then every ``seconds`` — or less often, so that refreshing takes at
+    most ``duty`` of the time."""
     seen, wait = None, 0.0
     while not stop.is_set():
         if wait or not read_model.loaded.is_set():
@@ -327,8 +326,8 @@ async def refresh_values_periodically(read_model: ReadModel, stop: asyncio.Event
                 await asyncio.wait_for(stop.wait(), wait or 0.2)
         if stop.is_set():
             return
-        if read_model.loaded.is_set() and (read_model.facts.version, id(read_model.facts)) != seen:
-            seen = (read_model.facts.version, id(read_model.facts))
+        if read_model.loaded.is_set() and (read_model.engine.version, id(read_model.engine)) != seen:
+            seen = (read_model.engine.version, id(read_model.engine))
             started = time.monotonic()
             try:
                 await read_model.refresh_values()

@@ -23,7 +23,7 @@ def projection_parts(settings: IndicatorsSettings, registry: CollectorRegistry |
     """The read model the API reads, and the background tasks that keep it current."""
     store = store_for(settings.read_model_url, settings.data_dir)
     metrics = ProjectionMetrics(registry, settings.indicator_gauge_scopes)
-    read_model = ReadModel(store, metrics, settings.answers_max_age_seconds, survey_names=SURVEY_NAMES)
+    read_model = ReadModel(store, metrics, survey_names=SURVEY_NAMES)
 
     async def project(_service, stop: asyncio.Event) -> None:
         try:
@@ -43,7 +43,4 @@ def projection_parts(settings: IndicatorsSettings, registry: CollectorRegistry |
     async def refresh(_service, stop: asyncio.Event) -> None:
         await refresh_values_periodically(read_model, stop, settings.values_refresh_seconds)
 
-    async def warm(_service, stop: asyncio.Event) -> None:
-        await read_model.keep_warm(stop, max(settings.answers_max_age_seconds, 0.1))
-
-    return read_model, [project, refresh, warm]
+    return read_model, [project, refresh]

@@ -6,7 +6,7 @@ import abc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from ..indicators.facts import Record
+from ..records import Record
 
 
 class StoreReplaced(RuntimeError):

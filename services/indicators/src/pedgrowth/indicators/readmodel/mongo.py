@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict
 from urllib.parse import urlsplit
 
-from ..indicators.facts import Record
+from ..records import Record
 from .base import ReadModelStore, StoreReplaced, ValueRow
 
 DEFAULT_DATABASE = "pedgrowth_indicators"

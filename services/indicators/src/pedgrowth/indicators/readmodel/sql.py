@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ..indicators.facts import Record
+from ..records import Record
 from .base import ReadModelStore, StoreReplaced, ValueRow
 
 DEFAULT_SCHEMA = "indicators_read"
