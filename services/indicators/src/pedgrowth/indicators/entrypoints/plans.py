@@ -45,8 +45,7 @@ def municipality_of_org(request: Request, org_id: str | None) -> str | None:
     read_model = getattr(request.app.state, "read_model", None)
     if read_model is None or org_id is None:
         return None
-    with read_model.facts.lock:
-        return read_model.facts.placement("organization", org_id).get("municipality_id")
+    return read_model.answers.placement(Scope("organization", org_id)).get("municipality_id")
 
 
 def check_read(request: Request, principal: Principal, municipality_id: str) -> None:
