@@ -36,6 +36,72 @@ class Measure(ContractModel):
     expected_result: Text | None = None
 
 
+class Window(StrEnum):
+    """Which dated facts an indicator counts (SPEC §4.2)."""
+
+    ROLLING_3Y = "rolling_3y"
+    ROLLING_1Y = "rolling_1y"
+    SINCE_PERIOD_START = "since_period_start"
+    CALENDAR_YEAR = "calendar_year"
+    SCHOOL_YEAR = "school_year"
+
+
+class Population(StrEnum):
+    """Who STAFF means (SPEC §4.2)."""
+
+    PEDAGOGICAL = "pedagogical"
+    TEACHERS = "teachers"
+    SCHOOL_TEACHERS = "school_teachers"
+    SUBJECT_TEACHERS = "subject_teachers"
+
+
+class Young(StrEnum):
+    """Who counts as young (SPEC §4.2)."""
+
+    EXPERIENCE_UNDER_3Y = "experience_under_3y"
+    AGE_UNDER_35 = "age_under_35"
+    AGE_UNDER_35_AND_EXPERIENCE_UNDER_3Y = "age_under_35_and_experience_under_3y"
+
+
+class Support(StrEnum):
+    """Which forms of support young_support_share counts (SPEC §4.2)."""
+
+    SUPPORT_EVENTS = "support_events"
+    ANY_SUPPORT = "any_support"
+
+
+class Competition(StrEnum):
+    """What the competition shares count (SPEC §4.2)."""
+
+    COMPETITIONS = "competitions"
+
+
+class Cohort(StrEnum):
+    """Whom the young shares are counted among (SPEC §4.2)."""
+
+    ALL_YOUNG = "all_young"
+
+
+class DefinitionChoice(ContractModel):
+    """A plan's choice, per indicator, of a value on each dimension of SPEC §4.2 (absent = default)."""
+
+    indicator: Id
+    window: Window | None = None
+    population: Population | None = None
+    young: Young | None = None
+    support: Support | None = None
+    competition: Competition | None = None
+    cohort: Cohort | None = None
+
+
+class Baseline(ContractModel):
+    """The base value a plan starts from for an indicator in a year."""
+
+    indicator: Id
+    year: Year
+    value: Amount
+
+
 class IndicatorsEvent(EventData):
     """A fact recorded by the indicators service."""
 
@@ -64,6 +130,9 @@ class PlanAdopted(IndicatorsEvent):
     period_end: Day
     targets: list[Target] = Field(description="May be empty; target_set adds targets later.")
     measures: list[Measure] | None = None
+    definitions: list[DefinitionChoice] | None = Field(
+        default=None, description="Per indicator, the variant the plan measures it by (SPEC §4.2).")
+    baselines: list[Baseline] | None = Field(default=None, description="The base values the plan starts from.")
 
     @field_validator("period_end")
     @classmethod
@@ -88,6 +157,23 @@ class PlanAdopted(IndicatorsEvent):
                 {"indicator": twice[0], "year": twice[1]},
             )
         return targets
+
+    @field_validator("definitions")
+    @classmethod
+    def _one_definition_per_indicator(cls, definitions: list[DefinitionChoice] | None) -> list | None:
+        twice = _first_duplicate([d.indicator for d in definitions or []])
+        if twice is not None:
+            raise PydanticCustomError("duplicate", "two definitions for {indicator}", {"indicator": twice})
+        return definitions
+
+    @field_validator("baselines")
+    @classmethod
+    def _one_baseline_per_indicator_and_year(cls, baselines: list[Baseline] | None) -> list | None:
+        twice = _first_duplicate([(b.indicator, b.year) for b in baselines or []])
+        if twice is not None:
+            raise PydanticCustomError("duplicate", "two baselines for {indicator} in {year}",
+                                      {"indicator": twice[0], "year": twice[1]})
+        return baselines
 
     @field_validator("measures")
     @classmethod

@@ -73,6 +73,11 @@ def load_plan(path: Path | str) -> PlanFile:
     measures = measures_of(path, document.get("measures") or [], document["period_start"], document["period_end"])
     if measures:
         data["measures"] = measures
+    if document.get("definitions"):
+        data["definitions"] = definitions_of(path, document["definitions"])
+    if document.get("baselines"):
+        data["baselines"] = [{"indicator": b["indicator"], "year": b["year"], "value": b["value"]}
+                             for b in targets_of(path, document["baselines"])]
     try:
         event = PlanAdopted.model_validate(data)
     except ValidationError as error:
@@ -83,6 +88,18 @@ def load_plan(path: Path | str) -> PlanFile:
             raise PlanFileError(path, f"targets.{target.indicator}.{target.year}", "year outside the plan period")
     return PlanFile(path, event, str(document["municipality_name"]), str(document["region_id"]),
                     str(document["region_name"]))
+
+
+def definitions_of(path: Path, definitions: Any) -> list[dict]:
+    """`indicator: {dimension: value}` (SPEC §4.2) as the contract's list of {indicator, dimension...}."""
+    if not isinstance(definitions, dict):
+        raise PlanFileError(path, "definitions", "a mapping of indicator code to {dimension: value}")
+    out = []
+    for indicator, chosen in definitions.items():
+        if not isinstance(chosen, dict):
+            raise PlanFileError(path, f"definitions.{indicator}", "a mapping of dimension to value")
+        out.append({"indicator": str(indicator), **{str(k): str(v) for k, v in chosen.items()}})
+    return out
 
 
 def targets_of(path: Path, targets: Any) -> list[dict]:

@@ -39,6 +39,8 @@ class IndicatorsApplication(RecordingApplication):
             period_start=data.period_start, period_end=data.period_end,
             targets=[t.model_dump() for t in data.targets],
             measures=[m.model_dump() for m in data.measures or []],
+            definitions=[d.model_dump(mode="json", exclude_none=True) for d in data.definitions or []],
+            baselines=[b.model_dump() for b in data.baselines or []],
         )
         return [plan]
 
@@ -126,4 +128,8 @@ def plan_view(plan: Plan, as_of: date) -> dict:
             "evidence": done["evidence"] if done and completed_on <= as_of else None,
             "status": measure_status(measure["due_on"], completed_on, as_of),
         })
-    return {**plan_summary(plan), "as_of": as_of, "targets": targets, "measures": measures}
+    definitions = [{"indicator": code, **choice} for code, choice in sorted(plan.definitions.items())]
+    baselines = [{"indicator": indicator, "year": year, "value": value}
+                 for (indicator, year), value in sorted(plan.baselines.items())]
+    return {**plan_summary(plan), "as_of": as_of, "targets": targets, "measures": measures,
+            "definitions": definitions, "baselines": baselines}

@@ -20,6 +20,8 @@ def plan_adopted(e: Plan.Adopted) -> EventData:
         period_start=e.period_start, period_end=e.period_end,
         targets=[contract.Target(**t) for t in e.targets],
         measures=[contract.Measure(**m) for m in e.measures] or None,
+        definitions=[contract.DefinitionChoice(**d) for d in getattr(e, "definitions", None) or ()] or None,
+        baselines=[contract.Baseline(**b) for b in getattr(e, "baselines", None) or ()] or None,
     )
 
 

@@ -7,7 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from ..definitions import CODES
+from ..definitions import BY_CODE, CODES, BadVariant
 from .errors import Conflict, RuleViolation, UnknownReference
 
 COMPUTED_INDICATORS: tuple[str, ...] = CODES
@@ -44,8 +44,13 @@ class Plan(Aggregate):
 
     @event("Adopted")
     def __init__(self, plan_id: str, municipality_id: str, title: str, period_start: date, period_end: date,
-                 targets: list[dict], measures: list[dict]):
+                 targets: list[dict], measures: list[dict], definitions: list[dict] | None = None,
+                 baselines: list[dict] | None = None):
         self.plan_id = plan_id
+        self.definitions: dict[str, dict] = {d["indicator"]: {k: v for k, v in d.items() if k != "indicator"}
+                                             for d in definitions or ()}
+        self.baselines: dict[tuple[str, int], float] = {(b["indicator"], b["year"]): b["value"]
+                                                        for b in baselines or ()}
         self.municipality_id = municipality_id
         self.title = title
         self.period_start = period_start
@@ -60,12 +65,17 @@ class Plan(Aggregate):
 
     @classmethod
     def adopt(cls, plan_id: str, municipality_id: str, title: str, period_start: date, period_end: date,
-              targets: list[dict], measures: list[dict]) -> Plan:
-        """Adopt a plan; every target's year must lie within the plan's period."""
+              targets: list[dict], measures: list[dict], definitions: list[dict] | None = None,
+              baselines: list[dict] | None = None) -> Plan:
+        """Adopt a plan; every target's year lies within the plan's period, every definition names a
+        computed indicator and only dimensions that apply to it."""
         for index, target in enumerate(targets):
             check_year(target["year"], period_start, period_end, f"data.targets.{index}.year")
+        for index, choice in enumerate(definitions or ()):
+            check_definition(choice, period_start, f"data.definitions.{index}")
         return cls(plan_id=plan_id, municipality_id=municipality_id, title=title, period_start=period_start,
-                   period_end=period_end, targets=targets, measures=measures)
+                   period_end=period_end, targets=targets, measures=measures,
+                   definitions=definitions or None, baselines=baselines or None)
 
     def set_target(self, indicator: str, year: int, value: float) -> None:
         """Set or change the target of an indicator for a year of the plan's period."""
@@ -115,6 +125,22 @@ class ReportedValues(Aggregate):
     @event("ValueReported")
     def value_reported(self, municipality_id: str, indicator: str, year: int, value: float, method: str) -> None:
         self.values[(indicator, year)] = {"value": value, "method": method}
+
+
+def check_definition(choice: dict, period_start: date, field: str) -> None:
+    """A plan's definition names a computed indicator and values of dimensions that apply to it."""
+    indicator = BY_CODE.get(choice["indicator"])
+    if indicator is None:
+        raise RuleViolation(f"{choice['indicator']} is not a computed indicator: only those have definitions",
+                            f"{field}.indicator")
+    chosen = {k: v for k, v in choice.items() if k != "indicator" and v is not None}
+    for name in chosen:
+        if getattr(indicator.default, name, None) is None:
+            raise RuleViolation(f"{name} is not a dimension of {indicator.code}", f"{field}.{name}")
+    try:
+        indicator.default.choose(chosen, period_start)
+    except BadVariant as error:
+        raise RuleViolation(str(error), f"{field}.{error.field}") from error
 
 
 def check_year(year: int, start: date, end: date, field: str) -> None:

@@ -39,7 +39,7 @@ class Chosen:
                  support: Annotated[str | None, dimension("support")] = None,
                  competition: Annotated[str | None, dimension("competition")] = None,
                  cohort: Annotated[str | None, dimension("cohort")] = None,
-                 period_start: Annotated[date | None, Query(description="the first day of window=since_period_start "
+                 period_start: Annotated[Day | None, Query(description="the first day of window=since_period_start "
                                                                         "(default: the plan's period_start)")] = None):
         values = {"window": window, "population": population, "young": young, "support": support,
                   "competition": competition, "cohort": cohort}
