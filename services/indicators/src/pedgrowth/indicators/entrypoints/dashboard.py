@@ -36,7 +36,12 @@ async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
         await asyncio.wait_for(read_model.loaded.wait(), LOAD_TIMEOUT)
     except TimeoutError as error:
         raise HTTPException(503, "the read model is still loading") from error
-    return {"regions": scope_tree(read_model.answers.organizations(), principal)}
+    return {"regions": scope_tree(registered_organisations(read_model), principal)}
+
+
+def registered_organisations(read_model) -> list[dict]:
+    """The organisations as organization_registered states them (a lookup in the engine, no lock)."""
+    return read_model.answers.organizations()
 
 
 def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:

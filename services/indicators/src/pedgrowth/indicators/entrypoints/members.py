@@ -29,7 +29,7 @@ def organisations_of(request: Request, scope: str) -> dict[str, str]:
     """org_id → name of the organisations inside a scope (as the read model knows them)."""
     kind, _, scope_id = scope.partition(":")
     key = {"organization": "org_id", "municipality": "municipality_id", "region": "region_id"}.get(kind)
-    orgs = registered_organisations(request.app.state.read_model.facts)
+    orgs = registered_organisations(request.app.state.read_model)
     return {o["org_id"]: o["name"] for o in orgs if key and o[key] == scope_id}
 
 

@@ -13,10 +13,11 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from pedgrowth.contracts.scope import Scope
 from pedgrowth.kit.auth import Principal, Role
 
 from ..domain.plan import SURVEY_NAMES
-from ..indicators.catalog import INDICATORS
+from ..definitions import INDICATORS
 from .pages import page, session, to_login
 from .plans import check_read, municipality_of_org
 
@@ -33,9 +34,8 @@ def municipality_for(request: Request, principal: Principal, asked: str | None) 
         return principal.municipality_id or municipality_of_org(request, principal.org_id)
     if asked:
         return asked
-    facts = request.app.state.read_model.facts
-    with facts.lock:
-        places = [facts.placement("municipality", m) for m in facts.scopes("municipality")]
+    answers = request.app.state.read_model.answers
+    places = [answers.placement(Scope("municipality", m)) for m in answers.scopes("municipality")]
     readable = [p["municipality_id"] for p in places if principal.covers(**p)]
     return readable[0] if readable else None
 

@@ -142,7 +142,7 @@ def organisations(request: Request, principal: Principal) -> list[dict]:
     """The organisations the caller may upload for (the registry's, as the read model knows them)."""
     from .dashboard import natural, registered_organisations
 
-    orgs = registered_organisations(request.app.state.read_model.facts)
+    orgs = registered_organisations(request.app.state.read_model)
     mine = [o for o in orgs if principal.covers(org_id=o["org_id"], municipality_id=o["municipality_id"],
                                                 region_id=o["region_id"])]
     return sorted(mine, key=lambda o: natural(o["name"]))
