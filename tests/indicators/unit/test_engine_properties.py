@@ -185,3 +185,18 @@ def test_answers_do_not_depend_on_interleaving_or_batching(events, data):
             s = Scope.parse(scope)
             assert [(n.numerator, n.denominator) for n in one.all_numbers(s, d)] == [
                 (n.numerator, n.denominator) for n in other.all_numbers(s, d)]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=streams(), data=st.data())
+def test_a_load_fed_as_one_equals_the_same_events_in_batches(events, data):
+    batched = fed(events, data.draw(st.permutations(range(len(events)))), data.draw(st.lists(st.integers(0, 400))), [])
+    loaded = Engine()
+    loader = loaded.loader()
+    for start in range(0, len(events), 7):
+        loader.feed(events[start:start + 7])
+    loader.finish()
+    for scope in SCOPES:
+        s, d = Scope.parse(scope), data.draw(days)
+        assert [(n.numerator, n.denominator) for n in loaded.all_numbers(s, d)] == [
+            (n.numerator, n.denominator) for n in batched.all_numbers(s, d)]

@@ -76,21 +76,32 @@ class Numbers:
 
 
 class Batch:
-    """The entities one batch touches, each with the contribution it had before the batch."""
+    """The entities one batch touches, each with the contribution it had before the batch.
+
+    An entity is touched by an event of some kind; only the series whose indicator depends on that
+    kind (``Indicator.depends_on``) can change, so only their contributions are computed, once
+    before the first such event and once after the batch.
+    """
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.persons: dict[str, Parts] = {}
+        self.kind = ""  # the kind of the event being applied
         self.plans: list[str] = []
-        self.mentors: dict[str, Parts] = {}
-        self.vacancies: dict[str, Parts] = {}
-        self.orgs: dict[str, Parts] = {}
+        self.persons: dict[str, dict[tuple, Parts]] = {}
+        self.mentors: dict[str, dict[tuple, Parts]] = {}
+        self.vacancies: dict[str, dict[tuple, Parts]] = {}
+        self.orgs: dict[str, dict[tuple, Parts]] = {}
+
+    def _missing(self, touched: dict, entity_id: str, entity: str) -> list[Spec]:
+        old = touched.setdefault(entity_id, {})
+        return [s for s in self.engine.relevant(entity, self.kind) if s.key not in old]
 
     def person(self, person_id: str) -> None:
-        if person_id in self.persons:
+        missing = self._missing(self.persons, person_id, "person")
+        if not missing:
             return
         engine = self.engine
-        self.persons[person_id] = engine.person_parts(person_id)
+        self.persons[person_id].update(engine.person_parts(person_id, missing))
         person = engine.world.persons.get(person_id)
         if person is not None:
             for pair_id in person.mentee_pairs:
@@ -101,19 +112,37 @@ class Batch:
                 self.org(org)
 
     def mentor(self, mentor_id: str) -> None:
-        if mentor_id not in self.mentors:
-            self.mentors[mentor_id] = self.engine.mentor_parts(mentor_id)
+        missing = self._missing(self.mentors, mentor_id, "mentor")
+        if missing:
+            self.mentors[mentor_id].update(self.engine.mentor_parts(mentor_id, missing))
 
     def vacancy(self, vacancy_id: str) -> None:
-        if vacancy_id not in self.vacancies:
-            self.vacancies[vacancy_id] = self.engine.vacancy_parts(vacancy_id)
+        missing = self._missing(self.vacancies, vacancy_id, "vacancy")
+        if missing:
+            self.vacancies[vacancy_id].update(self.engine.vacancy_parts(vacancy_id, missing))
             vacancy = self.engine.world.vacancies.get(vacancy_id)
             if vacancy is not None:
                 self.org(vacancy.org)
 
     def org(self, org_id: str) -> None:
-        if org_id not in self.orgs:
-            self.orgs[org_id] = self.engine.org_parts(org_id)
+        missing = self._missing(self.orgs, org_id, "organization")
+        if missing:
+            self.orgs[org_id].update(self.engine.org_parts(org_id, missing))
+
+
+class Loader:
+    """Batches fed as one: the facts go in as they come, the sums are computed once by ``finish``."""
+
+    def __init__(self, engine: Engine):
+        self.engine, self.batch, self.fresh = engine, Batch(engine), set()
+
+    def feed(self, records: Iterable[Record]) -> None:
+        with self.engine._write:
+            self.engine._feed(self.batch, records, self.fresh)
+
+    def finish(self) -> int:
+        with self.engine._write:
+            return self.engine._finish(self.batch, self.fresh)
 
 
 class Engine:
@@ -128,6 +157,7 @@ class Engine:
         self.unusable = 0
         self._write = threading.Lock()
         self._specs: dict[tuple[str, Variant], Spec] = {}
+        self._relevant: dict[tuple[str, str], list[Spec]] = {}
         for indicator in INDICATORS:
             self._specs[(indicator.code, indicator.default)] = Spec(indicator, indicator.default)
         self._staffed = ("staffing_ratio", BY_CODE["staffing_ratio"].default, "num")
@@ -171,37 +201,50 @@ class Engine:
         with self._write:
             batch = Batch(self)
             fresh: set[int] = set()
-            for record in records:
-                if record.key in self.seen or record.key in fresh:
-                    continue
-                fresh.add(record.key)
-                handler = self.handlers.get(record.kind)
-                if handler is None:
-                    continue
-                try:
-                    handler(record.data, record.order, batch)
-                except (KeyError, TypeError, ValueError, AttributeError) as error:
-                    self.unusable += 1  # validated events never get here; a bad one must not stop the projection
-                    log.warning("event %s %s from %s is unusable: %r", record.type, record.id, record.source, error)
-            self._settle(batch)
-            for plan_id in batch.plans:
-                self._materialise_plan(plan_id)
-            self.seen |= fresh  # only now: who sees an event as held finds its effect published
-            self.version += len(fresh)
-            return len(fresh)
+            self._feed(batch, records, fresh)
+            return self._finish(batch, fresh)
+
+    def loader(self) -> Loader:
+        """Feed many batches as one (a load from the store): each entity is evaluated once at the end."""
+        return Loader(self)
+
+    def _feed(self, batch: Batch, records: Iterable[Record], fresh: set[int]) -> None:
+        for record in records:
+            if record.key in self.seen or record.key in fresh:
+                continue
+            fresh.add(record.key)
+            handler = self.handlers.get(record.kind)
+            if handler is None:
+                continue
+            batch.kind = record.kind
+            try:
+                handler(record.data, record.order, batch)
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                self.unusable += 1  # validated events never get here; a bad one must not stop the projection
+                log.warning("event %s %s from %s is unusable: %r", record.type, record.id, record.source, error)
+
+    def _finish(self, batch: Batch, fresh: set[int]) -> int:
+        self._settle(batch)
+        for plan_id in batch.plans:
+            self._materialise_plan(plan_id)
+        self.seen |= fresh  # only now: who sees an event as held finds its effect published
+        self.version += len(fresh)
+        return len(fresh)
 
     def _settle(self, batch: Batch) -> None:
         """Apply the touched entities' differences, publish, then the organisations' (which read the sums)."""
-        for person_id, old in batch.persons.items():
-            self._change(old, self.person_parts(person_id))
-        for mentor_id, old in batch.mentors.items():
-            self._change(old, self.mentor_parts(mentor_id))
-        for vacancy_id, old in batch.vacancies.items():
-            self._change(old, self.vacancy_parts(vacancy_id))
+        for touched, parts_of in ((batch.persons, self.person_parts), (batch.mentors, self.mentor_parts),
+                                  (batch.vacancies, self.vacancy_parts)):
+            self._settle_entities(touched, parts_of)
         self.sums.publish()
-        for org_id, old in batch.orgs.items():
-            self._change(old, self.org_parts(org_id))
+        self._settle_entities(batch.orgs, self.org_parts)
         self.sums.publish()
+
+    def _settle_entities(self, touched: dict[str, dict[tuple, Parts]], parts_of) -> None:
+        for entity_id, old in touched.items():
+            new = parts_of(entity_id, [self._specs[key] for key in old])
+            for key, parts in old.items():
+                self._change(parts, new.get(key, {}))
 
     def _change(self, old: Parts, new: Parts) -> None:
         if old == new:
@@ -215,54 +258,63 @@ class Engine:
 
     # -- contributions -----------------------------------------------------------------------------
 
-    def _specs_of(self, entity: str, only: Spec | None = None) -> list[Spec]:
-        if only is not None:
-            return [only] if only.indicator.entity == entity else []
-        return [s for s in list(self._specs.values()) if s.indicator.entity == entity]
+    def relevant(self, entity: str, kind: str) -> list[Spec]:
+        """The series of an entity kind that an event of ``kind`` can change."""
+        key = (entity, kind)
+        found = self._relevant.get(key)
+        if found is None:
+            found = self._relevant[key] = [s for s in list(self._specs.values()) if s.indicator.entity == entity
+                                           and kind in s.indicator.depends_on]
+        return found
 
     @staticmethod
     def _keyed(spec: Spec, out: dict) -> Parts:
         code, variant = spec.key
         return {(code, variant, part, scope): days for (part, scope), days in out.items()}
 
-    def person_parts(self, person_id: str, only: Spec | None = None) -> Parts:
+    def person_parts(self, person_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
+        """Spec key → the person's (code, variant, part, scope) → days, for each of ``specs``."""
         person = self.world.persons.get(person_id)
-        parts: Parts = {}
         if person is None:
-            return parts
+            return {spec.key: {} for spec in specs}
         view = PersonView(person_id, person, self.world)
-        for spec in self._specs_of("person", only):
+        found = {}
+        for spec in specs:
             out: dict = {}
             person_contribution(view, spec, out)
-            parts.update(self._keyed(spec, out))
-        return parts
+            found[spec.key] = self._keyed(spec, out)
+        return found
 
-    def mentor_parts(self, mentor_id: str, only: Spec | None = None) -> Parts:
-        parts: Parts = {}
-        for spec in self._specs_of("mentor", only):
+    def mentor_parts(self, mentor_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
+        found = {}
+        for spec in specs:
             out: dict = {}
             mentor_contribution(mentor_id, self.world, spec, out)
-            parts.update(self._keyed(spec, out))
-        return parts
+            found[spec.key] = self._keyed(spec, out)
+        return found
 
-    def vacancy_parts(self, vacancy_id: str, only: Spec | None = None) -> Parts:
-        parts: Parts = {}
-        for spec in self._specs_of("vacancy", only):
+    def vacancy_parts(self, vacancy_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
+        found = {}
+        for spec in specs:
             out: dict = {}
             vacancy_contribution(vacancy_id, self.world, spec, out)
-            parts.update(self._keyed(spec, out))
-        return parts
+            found[spec.key] = self._keyed(spec, out)
+        return found
 
-    def org_parts(self, org_id: str, only: Spec | None = None) -> Parts:
-        parts: Parts = {}
+    def org_parts(self, org_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
         scope = f"organization:{org_id}"
-        for spec in self._specs_of("organization", only):
+        staffed = self.sums.step((*self._staffed, scope)).positive()
+        vacant = self.sums.step((*self._vacant, scope)).positive()
+        found = {}
+        for spec in specs:
             out: dict = {}
-            staffed = self.sums.step((*self._staffed, scope)).positive()
-            vacant = self.sums.step((*self._vacant, scope)).positive()
             org_contribution(org_id, self.world, staffed, vacant, out)
-            parts.update(self._keyed(spec, out))
-        return parts
+            found[spec.key] = self._keyed(spec, out)
+        return found
+
+    def _parts_of(self, entity: str):
+        return {"person": self.person_parts, "mentor": self.mentor_parts, "vacancy": self.vacancy_parts,
+                "organization": self.org_parts}[entity]
 
     def spec(self, indicator: Indicator, variant: Variant) -> Spec:
         """The series of an indicator under a variant, materialised from every entity the first time."""
@@ -274,7 +326,6 @@ class Engine:
             if found is None:
                 found = Spec(indicator, variant)
                 self._materialise(found)
-                self._specs[found.key] = found
         return found
 
     def _materialise_plan(self, plan_id: str) -> None:
@@ -283,25 +334,24 @@ class Engine:
         for code in plan.definitions if plan is not None else ():
             variant = plan.variant(code)
             if variant is not None and (code, variant) not in self._specs:
-                spec = Spec(BY_CODE[code], variant)
-                self._materialise(spec)
-                self._specs[spec.key] = spec
+                self._materialise(Spec(BY_CODE[code], variant))
 
     def _materialise(self, spec: Spec) -> None:
-        entity = spec.indicator.entity
+        world, entity = self.world, spec.indicator.entity
         if entity == "person":
-            for person_id in list(self.world.persons):
-                self._change({}, self.person_parts(person_id, spec))
+            ids = list(world.persons)
         elif entity == "mentor":
-            for mentor_id in list(self.world.mentor_pairs):
-                self._change({}, self.mentor_parts(mentor_id, spec))
+            ids = list(world.mentor_pairs)
         elif entity == "vacancy":
-            for vacancy_id in list(self.world.vacancies):
-                self._change({}, self.vacancy_parts(vacancy_id, spec))
+            ids = list(world.vacancies)
         else:
-            for org_id in set(self.world.orgs.people) | set(self.world.orgs.vacancies):
-                self._change({}, self.org_parts(org_id, spec))
+            ids = sorted(set(world.orgs.people) | set(world.orgs.vacancies))
+        parts_of = self._parts_of(entity)
+        for entity_id in ids:
+            self._change({}, parts_of(entity_id, [spec])[spec.key])
         self.sums.publish()
+        self._specs[spec.key] = spec
+        self._relevant = {}  # the new series is relevant to the kinds it depends on from now on
 
     # -- answers -----------------------------------------------------------------------------------
 
@@ -376,19 +426,19 @@ class Engine:
         world, orgs = self.world, self.world.orgs.orgs_in(scope.kind, scope.id)
         entity = spec.indicator.entity
         if entity == "organization":
-            return ((o, self.org_parts(o, spec)) for o in sorted(orgs))
+            return ((o, self.org_parts(o, [spec])[spec.key]) for o in sorted(orgs))
         if entity == "vacancy":
-            return ((v, self.vacancy_parts(v, spec)) for o in orgs for v in world.orgs.vacancies.get(o, ()))
+            return ((v, self.vacancy_parts(v, [spec])[spec.key]) for o in orgs for v in world.orgs.vacancies.get(o, ()))
         people = {p for o in orgs for p in world.orgs.people.get(o, ())}
         if entity == "mentor":
             mentors = {world.pairs[pair].mentor for p in people
                        for pair in world.persons[p].mentee_pairs if pair in world.pairs}
-            return ((m, self.mentor_parts(m, spec)) for m in mentors)
+            return ((m, self.mentor_parts(m, [spec])[spec.key]) for m in mentors)
         if spec.indicator.condition == "reserve":
             municipalities = ({scope.id} if scope.kind == "municipality"
                               else world.orgs.municipalities_of(scope.id) if scope.kind == "region" else set())
             people |= {p for m in municipalities for p in world.municipality_reserve.get(m, ())}
-        return ((p, self.person_parts(p, spec)) for p in people)
+        return ((p, self.person_parts(p, [spec])[spec.key]) for p in people)
 
     # -- handlers: one per event kind, each touching what the event changes before changing it -------
 

@@ -34,10 +34,11 @@ class ReadModel:
         """Open the store and feed every fact it holds into a fresh engine, then answer from it."""
         await self.store.open()
         engine = Engine()
-        count = 0
+        loader, count = engine.loader(), 0
         async for batch in self.store.records():
-            await asyncio.to_thread(engine.apply, batch)
+            await asyncio.to_thread(loader.feed, batch)
             count += len(batch)
+        await asyncio.to_thread(loader.finish)  # every entity evaluated once, the sums published once
         self.engine = engine
         self.answers = Answers(engine, survey_names=self.survey_names)
         self.generation = await self.store.generation()
