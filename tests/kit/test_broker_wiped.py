@@ -22,7 +22,7 @@ from eventsourcing.cipher import AESCipher
 from pedgrowth.contracts import events_topic
 from pedgrowth.contracts import mentoring as m
 from pedgrowth.contracts import training as t
-from pedgrowth.indicators.indicators.facts import event_key
+from pedgrowth.indicators.records import event_key
 from pedgrowth.kit.kafka import topic_partitions
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.relay import OutboxRelay
@@ -99,7 +99,7 @@ def views(apps, people: dict[str, str]) -> dict[str, dict[str, list[str]]]:
 
 def not_projected(apps, recorded: dict[str, set[str]]) -> dict[str, int]:
     """How many recorded events of each service the indicators projection does not hold."""
-    seen = apps["indicators"].state.read_model.facts.seen
+    seen = apps["indicators"].state.read_model.engine.seen
     return {name: sum(event_key(f"/pedgrowth/{name}", i) not in seen for i in ids) for name, ids in recorded.items()}
 
 

@@ -50,7 +50,7 @@ async def without_broker(app):
 
 def known_values() -> dict[str, list[str]]:
     """Ids of the samples by field name, the indicator codes, and scopes over the sample municipality."""
-    from pedgrowth.indicators.indicators.catalog import INDICATORS
+    from pedgrowth.indicators.definitions import INDICATORS
 
     values: dict[str, set[str]] = {}
     for data in SAMPLES.values():

@@ -260,7 +260,7 @@ class Projection:
                         continue
                     records, _ = to_records(messages[:1])
                     if records:
-                        found[tp] = not self.rm.facts.is_new(records[0])
+                        found[tp] = not self.rm.is_new(records[0])
                 elif (highwater := consumer.highwater(tp)) is not None and highwater <= offsets[tp]:
                     pending.discard(tp)
                     found[tp] = False
