@@ -186,8 +186,11 @@ async def test_the_stream_replayed_through_the_service_gives_the_hand_worked_num
         assert (rows["category_share"]["value"], rows["category_share"]["status"]) == (0.2, "behind")
         assert (rows["teacher_readiness"]["value"], rows["teacher_readiness"]["reported"],
                 rows["teacher_readiness"]["method"]) == (0.8, True, "survey")
-        persisted = await eventually(lambda: read_model.store.values("municipality:rec-mun-a"), timeout=20)
-        by_key = {(v.indicator, v.year): v for v in persisted}
+        async def refreshed():  # the yearly values are refreshed periodically: wait for one after the last event
+            rows = {(v.indicator, v.year): v for v in await read_model.store.values("municipality:rec-mun-a")}
+            row = rows.get(("training_coverage", 2024))
+            return rows if row is not None and row.denominator else None
+        by_key = await eventually(refreshed, timeout=20)
         assert (by_key[("training_coverage", 2024)].numerator, by_key[("training_coverage", 2024)].denominator,
                 by_key[("training_coverage", 2024)].target) == (14, 30, 0.45)
         metrics = (await client.get("/metrics")).text
