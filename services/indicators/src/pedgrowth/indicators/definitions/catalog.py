@@ -33,9 +33,15 @@ class Indicator:
     scopes: tuple[str, ...] = ALL_SCOPES
     denominator_adds: str | None = None  # another indicator's numerator added below the line
     seed: str = ""  # where §4.1's indicators come from
+    above_one: bool = False  # a ratio whose numerator is not part of its denominator (reserve_ratio)
 
     def applies_to(self, scope_kind: str) -> bool:
         return scope_kind in self.scopes
+
+    @property
+    def most(self) -> float | None:
+        """The largest value the indicator can take: 1 for a share of its denominator, else unbounded."""
+        return 1.0 if self.unit == "share" and not self.above_one else None
 
 
 def _staff(*kinds: str) -> tuple[str, ...]:
@@ -87,7 +93,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("young_retention_3y", "Сохранность молодых педагогов через 3 года", "share",
               "young_3y_before", "in_staff", _staff(), YOUNG),
     Indicator("reserve_ratio", "Кадровый резерв руководителей к числу руководителей", "share",
-              "heads", "reserve", _staff("reserve_enrolled", "reserve_left"), scopes=WIDE_SCOPES),
+              "heads", "reserve", _staff("reserve_enrolled", "reserve_left"), scopes=WIDE_SCOPES, above_one=True),
     Indicator("community_coverage", "Доля педагогов — членов профессиональных сообществ и МО", "share",
               "staff", "community", _staff("community_joined", "community_left"), PEOPLE),
     Indicator("profile_education_share", "Доля педагогов с образованием по профилю преподаваемого предмета",

@@ -71,6 +71,9 @@ class Plan(Aggregate):
         computed indicator and only dimensions that apply to it."""
         for index, target in enumerate(targets):
             check_year(target["year"], period_start, period_end, f"data.targets.{index}.year")
+            check_value(target["indicator"], target["value"], f"data.targets.{index}.value")
+        for index, baseline in enumerate(baselines or ()):
+            check_value(baseline["indicator"], baseline["value"], f"data.baselines.{index}.value")
         for index, choice in enumerate(definitions or ()):
             check_definition(choice, period_start, f"data.definitions.{index}")
         return cls(plan_id=plan_id, municipality_id=municipality_id, title=title, period_start=period_start,
@@ -80,6 +83,7 @@ class Plan(Aggregate):
     def set_target(self, indicator: str, year: int, value: float) -> None:
         """Set or change the target of an indicator for a year of the plan's period."""
         check_year(year, self.period_start, self.period_end, "data.year")
+        check_value(indicator, value, "data.value")
         self.target_set(plan_id=self.plan_id, indicator=indicator, year=year, value=value)
 
     @event("TargetSet")
@@ -141,6 +145,15 @@ def check_definition(choice: dict, period_start: date, field: str) -> None:
         indicator.default.choose(chosen, period_start)
     except BadVariant as error:
         raise RuleViolation(str(error), f"{field}.{error.field}") from error
+
+
+def check_value(code: str, value: float, field: str) -> None:
+    """A target or base value within what the indicator can reach: a share of its denominator is at most 1
+    (50 % is 0.5); survey indicators are shares too."""
+    indicator = BY_CODE.get(code)
+    most = indicator.most if indicator is not None else 1.0
+    if most is not None and value > most:
+        raise RuleViolation(f"{code} is a share (0.5 = 50 %): {value} is above {most:g}", field)
 
 
 def check_year(year: int, start: date, end: date, field: str) -> None:
