@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from pedgrowth.runner.demo import demo_events, publish
 from pedgrowth.training.bootstrap import build as build_training
 from pedgrowth.training.config import TrainingSettings
 from tests.support.infra import free_port
-from tests.support.services import running, settings_for, token
+from tests.support.services import running, served_http, settings_for, token
 
 CHROMIUM = "/usr/bin/chromium"
 AS_OF = "2024-12-31"
@@ -38,22 +37,6 @@ pytestmark = [
 ]
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 uvicorn = pytest.importorskip("uvicorn")
-
-
-@contextlib.asynccontextmanager
-async def served(app, port: int):
-    """The indicators app on a real port (its lifespan runs inside uvicorn), for the browser."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 30)
 
 
 async def settled(read_model, at_least: int = 1, timeout: float = 300.0, quiet: float = 4.0) -> int:
@@ -93,8 +76,8 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
     registry_port = free_port()
     indicators = build_indicators(settings_for(IndicatorsSettings, kafka, tmp_path / "indicators",
                                                registry_url=f"http://127.0.0.1:{registry_port}"))
-    async with served(registry, registry_port), running(training), running(mentoring), \
-            served(indicators, port) as url:
+    async with served_http(registry, registry_port), running(training), running(mentoring), \
+            served_http(indicators, port) as url:
         published = await publish(kafka[0], kafka[2], demo_events(schools=3))
         await settled(indicators.state.read_model, at_least=published)
         expected = await api_answers(url, admin, SCOPE)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
 
@@ -15,29 +14,11 @@ from pedgrowth.kit.auth import Role
 from pedgrowth.registry.bootstrap import build
 from pedgrowth.registry.config import RegistrySettings
 from pedgrowth.runner.cli import main as cli_main
-from tests.support.infra import free_port
 from tests.support.kafka import eventually, produce, read_topic, values
-from tests.support.services import auth, cloud_event, settings_for, token
+from tests.support.services import auth, cloud_event, served_http, settings_for, token
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
 uvicorn = pytest.importorskip("uvicorn")
-
-
-@contextlib.asynccontextmanager
-async def served(app):
-    """The service on a real port (its lifespan inside uvicorn), as the operator's CLI reaches it."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 30)
 
 
 async def cli(capsys, *argv: str) -> tuple[int, str]:
@@ -57,7 +38,7 @@ async def test_a_letter_for_a_missing_organisation_is_replayed_after_it_is_regis
         org_id=org, name="МБОУ СОШ №5", kind="school", municipality_id=mun, municipality_name="Котовск",
         region_id="reg-68", region_name="Тамбовская область"))
     settings = settings_for(RegistrySettings, kafka, tmp_path, waiting_max_age_seconds=0.5, waiting_sweep_seconds=0.2)
-    async with served(build(settings)) as url:
+    async with served_http(build(settings)) as url:
         await produce(kafka[0], REGISTRY_INBOX, [json.dumps(hire).encode()])
         await read_topic(kafka[0], REGISTRY_DLQ, timeout=30, until=lambda rs: any(hire["id"].encode() in r.value
                                                                                   for r in rs))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from pathlib import Path
 
 import httpx
@@ -17,8 +15,7 @@ from pedgrowth.registry.bootstrap import build as build_registry
 from pedgrowth.registry.config import RegistrySettings
 from pedgrowth.training.bootstrap import build as build_training
 from pedgrowth.training.config import TrainingSettings
-from tests.support.infra import free_port
-from tests.support.services import SECRET
+from tests.support.services import SECRET, served_http
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -46,28 +43,12 @@ async def test_the_docs_pages_name_only_the_service_s_own_assets(name, tmp_path)
         assert (await client.get("/docs/assets/LICENSE.redoc")).status_code == 404
 
 
-@contextlib.asynccontextmanager
-async def served(app, port: int):
-    uvicorn = pytest.importorskip("uvicorn")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 30)
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)")
 async def test_swagger_ui_and_redoc_render_in_a_browser_with_no_internet(tmp_path):
     playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
     app = app_of("training", tmp_path)
-    async with served(app, free_port()) as url, playwright_api.async_playwright() as playwright:
+    async with served_http(app, lifespan="off") as url, playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = await browser.new_context()

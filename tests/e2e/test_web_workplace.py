@@ -25,9 +25,9 @@ from pedgrowth.registry.config import RegistrySettings
 from pedgrowth.runner.demo import demo_events, publish
 from pedgrowth.training.bootstrap import build as build_training
 from pedgrowth.training.config import TrainingSettings
-from tests.e2e.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, served, settled
+from tests.e2e.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, settled
 from tests.support.infra import free_port
-from tests.support.services import settings_for, token
+from tests.support.services import served_http, settings_for, token
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.broker, pytest.mark.slow,
@@ -102,8 +102,8 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
         training_url=nobody, mentoring_url=nobody))
     upload = tmp_path / "сотрудники.xlsx"
     upload.write_bytes(staff_file())
-    async with served(registry, ports["registry"]), served(training, free_port()), \
-            served(mentoring, free_port()), served(indicators, ports["indicators"]) as url:
+    async with served_http(registry, ports["registry"]), served_http(training, free_port()), \
+            served_http(mentoring, free_port()), served_http(indicators, ports["indicators"]) as url:
         published = await publish(kafka[0], kafka[2], demo_events(schools=3))
         await settled(indicators.state.read_model, at_least=published)
         async with playwright_api.async_playwright() as playwright:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -11,6 +12,8 @@ from fastapi import FastAPI
 
 from pedgrowth.contracts import EventData, new_event
 from pedgrowth.kit.auth import Role, Tokens
+
+from .infra import free_port
 
 SECRET = "test-secret-not-for-production-use-only"
 
@@ -47,3 +50,23 @@ def cloud_event(data: EventData, source: str = "/school/sch-1/hr", **kw) -> dict
     """A CloudEvent as a school system would send it (JSON-ready dict)."""
     event = new_event(data, source=source, id=kw.pop("id", None) or str(uuid.uuid4()), **kw)
     return event.model_dump(mode="json", exclude_none=True)
+
+
+@contextlib.asynccontextmanager
+async def served_http(app: FastAPI, port: int | None = None, lifespan: str = "on") -> AsyncIterator[str]:
+    """The app on a real port of 127.0.0.1 (uvicorn, its lifespan inside), for browsers and CLIs; yields its URL."""
+    import uvicorn
+
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
+
