@@ -46,10 +46,10 @@ class Opening:
 class Spans:
     """Starts and ends of a repeatable interval: active on t when the latest start ≤ t has no end in [it, t]."""
 
-    starts: list[Opening] = field(default_factory=list)
+    starts: list[Opening] | list[Start] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
 
-    def start_at(self, t: int) -> Opening | None:
+    def start_at(self, t: int) -> Opening | Start | None:
         latest = None
         for s in self.starts:
             if s.on <= t and (latest is None or (s.on, s.order) > (latest.on, latest.order)):
@@ -63,21 +63,10 @@ class Spans:
 
 
 @dataclass(slots=True)
-class Job:
-    """One person's employments at one organisation, with the position changes there."""
+class Job(Spans):
+    """One person's employments at one organisation (its starts are ``Start``s), with the position changes there."""
 
-    starts: list[Start] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
-
-    def start_at(self, t: int) -> Start | None:
-        latest = None
-        for s in self.starts:
-            if s.on <= t and (latest is None or (s.on, s.order) > (latest.on, latest.order)):
-                latest = s
-        if latest is None or any(latest.on <= end <= t for end in self.ends):
-            return None
-        return latest
 
     def position_at(self, start: Start, t: int) -> str:
         best = None
