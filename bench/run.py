@@ -159,9 +159,8 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
             out["freshness_what"] = (
                 "time.time() just before AIOKafkaProducer.send of a course_completed CloudEvent to training.inbox "
                 "(acks=all, linger 0) → time.time() when a read-only poll (every 10 ms) of the indicators "
-                "read-model store (SQLite rm_event) first shows it. The projection commits that row and adds it "
-                "to the in-memory index in the same step, so the API computes with it from then on; an answer "
-                "already cached may be served up to INDICATORS_ANSWERS_MAX_AGE_SECONDS (0.5 s) longer. "
+                "read-model store (SQLite rm_event) first shows it. The projection commits that row and feeds its "
+                "batch to the engine; answers are looked up in the engine's sums, with no answer cache. "
                 "Path: training inbox consumer → training event store → relay → training.events → projection.")
             out["freshness_p99_ms"] = out["freshness"]["1000"]["p99_ms"]
             out["freshness_p99_ms_by_rate"] = {rate: f["p99_ms"] for rate, f in out["freshness"].items()}
