@@ -4,7 +4,9 @@ School "sch-1" is in municipality "mun-1" of region "reg-1". Teacher "p-1" (a yo
 teacher since 2021) is mentored by "m-1", who is staff member "p-2"; "p-4" went from the
 managers' reserve to a post and "p-5" retired. Programme "prog-1" of provider "prov-1"
 addresses deficit "D-METH-01" that diagnostics "diag-1" found for "p-1"; plan "plan-1"
-of "mun-1" has measure "meas-1".
+of "mun-1" has measure "meas-1". "p-1" asked for methodical PD ("req-1"), met by "prog-1", and took part in
+the project «Стартуем вместе» ("proj-1"); "p-2" sat on the attestation commission ("role-1"), was in the
+municipal methodical asset and was the mentoring curator of "sch-1".
 """
 
 from datetime import UTC, datetime
@@ -133,6 +135,18 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "qualification": "Учитель математики (7-й уровень квалификации)",
         "passed_on": "2023-04-11",
     },
+    "pedgrowth.training.pd_request_submitted.v1": {
+        "request_id": "req-1",
+        "person_id": "p-1",
+        "direction": "methodical",
+        "topic": "Формирующее оценивание на уроках математики",
+        "submitted_on": "2023-09-05",
+    },
+    "pedgrowth.training.pd_request_met.v1": {
+        "request_id": "req-1",
+        "met_on": "2023-11-24",
+        "program_id": "prog-1",
+    },
     # mentoring
     "pedgrowth.mentoring.mentor_registered.v1": {
         "mentor_id": "m-1",
@@ -171,6 +185,51 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "event_name": "Школа молодого педагога: первое родительское собрание",
         "kind": "young_teacher_school",
         "attended_on": "2024-03-21",
+    },
+    "pedgrowth.mentoring.expert_role_started.v1": {
+        "person_id": "p-2",
+        "role_id": "role-1",
+        "role": "attestation_commission",
+        "level": "municipal",
+        "started_on": "2023-01-10",
+    },
+    "pedgrowth.mentoring.expert_role_ended.v1": {
+        "person_id": "p-2",
+        "role_id": "role-1",
+        "ended_on": "2024-12-31",
+    },
+    "pedgrowth.mentoring.asset_joined.v1": {
+        "person_id": "p-2",
+        "municipality_id": "mun-1",
+        "joined_on": "2022-09-01",
+        "role": "Руководитель городского МО учителей математики",
+    },
+    "pedgrowth.mentoring.asset_left.v1": {
+        "person_id": "p-2",
+        "municipality_id": "mun-1",
+        "left_on": "2024-08-31",
+    },
+    "pedgrowth.mentoring.project_enrolled.v1": {
+        "person_id": "p-1",
+        "project_id": "proj-1",
+        "project_name": "Стартуем вместе",
+        "enrolled_on": "2021-09-15",
+    },
+    "pedgrowth.mentoring.project_left.v1": {
+        "person_id": "p-1",
+        "project_id": "proj-1",
+        "left_on": "2024-06-30",
+        "outcome": "completed",
+    },
+    "pedgrowth.mentoring.curator_appointed.v1": {
+        "org_id": "sch-1",
+        "person_id": "p-2",
+        "appointed_on": "2021-09-01",
+    },
+    "pedgrowth.mentoring.curator_released.v1": {
+        "org_id": "sch-1",
+        "person_id": "p-2",
+        "released_on": "2024-08-31",
     },
     # indicators
     "pedgrowth.indicators.plan_adopted.v1": {

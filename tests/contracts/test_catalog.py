@@ -13,10 +13,13 @@ EXPECTED_TYPES = {
         "provider_registered", "program_published", "course_completed",
         "diagnostics_completed", "route_started", "route_completed",
         "attestation_passed", "competition_participated", "independent_assessment_passed",
+        "pd_request_submitted", "pd_request_met",
     ],
     "mentoring": [
         "mentor_registered", "pair_assigned", "pair_ended",
         "community_joined", "community_left", "support_event_attended",
+        "expert_role_started", "expert_role_ended", "asset_joined", "asset_left",
+        "project_enrolled", "project_left", "curator_appointed", "curator_released",
     ],
     "indicators": ["plan_adopted", "target_set", "value_reported", "measure_completed"],
 }
@@ -34,16 +37,20 @@ EXPECTED_SUBJECTS = {
     "target_set": "plan_id",
     "measure_completed": "plan_id",
     "value_reported": "municipality_id",
+    "pd_request_submitted": "request_id",
+    "pd_request_met": "request_id",
+    "curator_appointed": "org_id",
+    "curator_released": "org_id",
 }
 
 
-def test_the_28_event_types_have_exact_type_strings():
+def test_the_38_event_types_have_exact_type_strings():
     expected = {
         f"pedgrowth.{service}.{name}.v1"
         for service, names in EXPECTED_TYPES.items()
         for name in names
     }
-    assert len(expected) == 28
+    assert len(expected) == 38
     assert set(EVENT_MODELS) == expected
 
 

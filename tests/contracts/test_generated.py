@@ -26,7 +26,7 @@ def validator(event_type: str) -> Draft202012Validator:
 def test_checked_in_files_equal_what_the_models_generate(tmp_path):
     assert main(["--out", str(tmp_path)]) == 0
     generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert len(generated) == 29
+    assert len(generated) == len(EVENT_MODELS) + 1  # and asyncapi.yaml
     for path in generated:
         assert (CONTRACTS / path).read_text(encoding="utf-8") == (tmp_path / path).read_text(
             encoding="utf-8"

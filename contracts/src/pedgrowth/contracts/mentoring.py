@@ -1,4 +1,5 @@
-"""Events of the mentoring service: mentors, pairs, communities, support events."""
+"""Events of the mentoring service: mentors, pairs, communities, support events, expert roles, the methodical
+asset, municipal projects and schools' mentoring curators."""
 
 from enum import StrEnum
 from typing import ClassVar
@@ -55,6 +56,39 @@ class SupportEventKind(StrEnum):
     BURNOUT_PREVENTION = "burnout_prevention"
     CONSULTATION = "consultation"
     OTHER = "other"
+
+
+class SupportRole(StrEnum):
+    """How a person took part in a support event; absent means participant."""
+
+    PARTICIPANT = "participant"
+    SPEAKER = "speaker"
+
+
+class ExpertRole(StrEnum):
+    """Kinds of expert work a pedagogue is involved in (seed 002 «экспертная деятельность»)."""
+
+    ATTESTATION_COMMISSION = "attestation_commission"
+    COMPETITION_JURY = "competition_jury"
+    EXAM_EXPERT = "exam_expert"
+    PROGRAM_REVIEWER = "program_reviewer"
+    OTHER = "other"
+
+
+class ExpertLevel(StrEnum):
+    """The level an expert role is held at."""
+
+    INSTITUTIONAL = "institutional"
+    MUNICIPAL = "municipal"
+    REGIONAL = "regional"
+    FEDERAL = "federal"
+
+
+class ProjectOutcome(StrEnum):
+    """How a participant left a municipal project."""
+
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
 
 
 class MentoringEvent(EventData):
@@ -157,6 +191,102 @@ class SupportEventAttended(MentoringEvent):
     event_name: Text
     kind: SupportEventKind
     attended_on: Day
+    role: SupportRole | None = Field(
+        default=None, description="participant (the default when absent) or speaker: presenting one's experience."
+    )
+
+
+class ExpertRoleStarted(MentoringEvent):
+    """A person took up an expert role (a commission, a jury, an exam expert, a reviewer)."""
+
+    type_suffix = "expert_role_started"
+    subject_field = "person_id"
+
+    person_id: Id
+    role_id: Id
+    role: ExpertRole
+    level: ExpertLevel
+    started_on: Day
+
+
+class ExpertRoleEnded(MentoringEvent):
+    """A person's expert role ended."""
+
+    type_suffix = "expert_role_ended"
+    subject_field = "person_id"
+
+    person_id: Id
+    role_id: Id
+    ended_on: Day
+
+
+class AssetJoined(MentoringEvent):
+    """A person joined the methodical asset of a municipality (seed 002 «методический актив»)."""
+
+    type_suffix = "asset_joined"
+    subject_field = "person_id"
+
+    person_id: Id
+    municipality_id: Id
+    joined_on: Day
+    role: Text | None = Field(default=None, description="What the person does in the asset, in words.")
+
+
+class AssetLeft(MentoringEvent):
+    """A person left the methodical asset of a municipality."""
+
+    type_suffix = "asset_left"
+    subject_field = "person_id"
+
+    person_id: Id
+    municipality_id: Id
+    left_on: Day
+
+
+class ProjectEnrolled(MentoringEvent):
+    """A person was enrolled in a municipal project cohort («Стартуем вместе», «Академия молодого педагога»)."""
+
+    type_suffix = "project_enrolled"
+    subject_field = "person_id"
+
+    person_id: Id
+    project_id: Id
+    project_name: Text
+    enrolled_on: Day
+
+
+class ProjectLeft(MentoringEvent):
+    """A person left a municipal project: completed it or withdrew."""
+
+    type_suffix = "project_left"
+    subject_field = "person_id"
+
+    person_id: Id
+    project_id: Id
+    left_on: Day
+    outcome: ProjectOutcome
+
+
+class CuratorAppointed(MentoringEvent):
+    """A school's mentoring curator was appointed (seed 004); one per organisation at a time."""
+
+    type_suffix = "curator_appointed"
+    subject_field = "org_id"
+
+    org_id: Id
+    person_id: Id
+    appointed_on: Day
+
+
+class CuratorReleased(MentoringEvent):
+    """A school's mentoring curator was released."""
+
+    type_suffix = "curator_released"
+    subject_field = "org_id"
+
+    org_id: Id
+    person_id: Id
+    released_on: Day
 
 
 EVENTS: tuple[type[MentoringEvent], ...] = (
@@ -166,4 +296,12 @@ EVENTS: tuple[type[MentoringEvent], ...] = (
     CommunityJoined,
     CommunityLeft,
     SupportEventAttended,
+    ExpertRoleStarted,
+    ExpertRoleEnded,
+    AssetJoined,
+    AssetLeft,
+    ProjectEnrolled,
+    ProjectLeft,
+    CuratorAppointed,
+    CuratorReleased,
 )

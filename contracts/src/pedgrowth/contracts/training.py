@@ -1,4 +1,4 @@
-"""Events of the training service: providers, programmes, courses, diagnostics, routes, attestation."""
+"""Events of the training service: providers, programmes, courses, diagnostics, routes, attestation, PD requests."""
 
 from datetime import date
 from enum import StrEnum
@@ -90,6 +90,18 @@ def _hours_rules() -> dict:
             for kind, hours in MIN_HOURS.items()
         ]
     }
+
+
+class PdDirection(StrEnum):
+    """Directions of professional development a teacher may request (seed 002 item 4)."""
+
+    SUBJECT = "subject"
+    METHODICAL = "methodical"
+    PSYCHOLOGICAL_PEDAGOGICAL = "psychological_pedagogical"
+    COMMUNICATIVE = "communicative"
+    DIGITAL = "digital"
+    MANAGEMENT = "management"
+    OTHER = "other"
 
 
 class TrainingEvent(EventData):
@@ -264,6 +276,30 @@ class IndependentAssessmentPassed(TrainingEvent):
     passed_on: Day
 
 
+class PdRequestSubmitted(TrainingEvent):
+    """A teacher asked for professional development in a direction (seed 002 item 4)."""
+
+    type_suffix = "pd_request_submitted"
+    subject_field = "request_id"
+
+    request_id: Id
+    person_id: Id
+    direction: PdDirection
+    topic: Text | None = None
+    submitted_on: Day
+
+
+class PdRequestMet(TrainingEvent):
+    """A teacher's PD request was met, once, on or after the day it was submitted (the service checks)."""
+
+    type_suffix = "pd_request_met"
+    subject_field = "request_id"
+
+    request_id: Id
+    met_on: Day
+    program_id: Id | None = Field(default=None, description="The programme that met the request, if one did.")
+
+
 EVENTS: tuple[type[TrainingEvent], ...] = (
     ProviderRegistered,
     ProgramPublished,
@@ -274,4 +310,6 @@ EVENTS: tuple[type[TrainingEvent], ...] = (
     AttestationPassed,
     CompetitionParticipated,
     IndependentAssessmentPassed,
+    PdRequestSubmitted,
+    PdRequestMet,
 )
