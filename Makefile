@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PACKAGES := contracts services/kit services/registry services/training services/mentoring services/indicators deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench schemas clean
+.PHONY: install run test bench bench-national schemas clean
 
 install: $(STAMP)
 
@@ -27,6 +27,9 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+bench-national: install
+	$(BIN)/python -m bench.national
 
 schemas: install
 	$(BIN)/python -m pedgrowth.contracts.generate

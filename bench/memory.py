@@ -18,25 +18,25 @@ from datetime import date
 from .util import memory_mb
 
 
-def probe(staff: int, years: int, end: date) -> dict:
-    import os
+def feed(staff: int, years: int, end: date | None, progress=None) -> tuple[object, int, float]:
+    """An engine fed the generated region's events in batches of 2,000, as the projection feeds it.
 
-    from pedgrowth.contracts.scope import Scope
+    The events are streamed from the generator, so only the engine stays in memory, as in the
+    service. Returns the engine, the number of events and the seconds it took (generation included).
+    """
     from pedgrowth.indicators.engine import Engine
-    from pedgrowth.indicators.indicators.answers import Answers
     from pedgrowth.indicators.records import Record
 
     from .events import event_id, event_time, source_of
     from .region import Region
 
-    before = memory_mb(os.getpid())["VmRSS"]
     started = time.perf_counter()
     region = Region(staff, years, end)
     engine = Engine()
     count = 0
     seqs: dict[str, int] = {}
     batch: list = []
-    for item in region.items():  # streamed: only the engine stays in memory, as in the service
+    for item in region.items():
         seq = seqs[item.service] = seqs.get(item.service, 0) + 1
         batch.append(Record(source_of(item.service), event_id(item.service, seq),
                             f"pedgrowth.{item.service}.{item.suffix}.v1", event_time(item, seq).isoformat(), item.data))
@@ -44,12 +44,24 @@ def probe(staff: int, years: int, end: date) -> dict:
         if len(batch) >= 2000:
             engine.apply(batch)
             batch = []
+            if progress is not None:
+                progress(count, time.perf_counter() - started)
     engine.apply(batch)
-    del region
+    return engine, count, time.perf_counter() - started
+
+
+def probe(staff: int, years: int, end: date) -> dict:
+    import os
+
+    from pedgrowth.contracts.scope import Scope
+    from pedgrowth.indicators.indicators.answers import Answers
+
+    before = memory_mb(os.getpid())["VmRSS"]
+    engine, count, seconds = feed(staff, years, end)
     Answers(engine).indicators(Scope("region", "reg-bench"), date.today())
     mem = memory_mb(os.getpid())
     return {"staff": staff, "events": count, "rss_mb": mem["VmRSS"], "peak_rss_mb": mem["VmHWM"],
-            "interpreter_mb": before, "seconds": round(time.perf_counter() - started, 1)}
+            "interpreter_mb": before, "seconds": round(seconds, 1)}
 
 
 def run_probe(staff: int, years: int, end: date) -> dict:

@@ -4,8 +4,10 @@
 1. projection throughput against the raw consume-and-decode baseline, same run, same topics;
 2. rebuild of the read model from the topics;
 3. freshness: training.inbox → indicators read model, at 200 and 1,000 events/s;
-4. dashboard API latency under 50 concurrent clients;
-5. peak memory of the indicators service, and an extrapolation to national scale.
+4. dashboard API latency under 50 concurrent clients (as ratios to the `/health` floor), then a restart;
+5. peak memory of the indicators service, and an extrapolation to national scale
+   (`make bench-national` measures the engine at national scale instead: bench/national.py);
+6. one answer of every indicator for the region, from the engine and from the oracle, same events.
 Results: bench/results/latest.json and latest.md (``--quick``: quick.json / quick.md, not kept in git).
 """
 
@@ -29,7 +31,7 @@ from . import broker as kafka
 from . import services as svc
 from .events import encode, in_relay_order
 from .memory import fit, run_probe
-from .region import Region
+from .region import Region, evaluation
 from .report import goals, markdown
 from .throughput import breakdown, compute_times, project, rebuild
 from .util import machine, memory_mb
@@ -178,10 +180,23 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
             out["read_p99_ms_paced_by_class"] = {k: v["p99_ms"] for k, v in out["reads_paced"]["by_class"].items()}
             out["read_p99_worst_class"] = {"class": worst[0], "p99_ms": worst[1]["p99_ms"]}
             say(f"reads: {out['reads']['all']} worst {out['read_p99_worst_class']}")
+            out.update(read_ratios(out["reads"], out["reads_paced"], out["read_floor_health"]))
             rss_end = svc.rss(indicators)
             out["indicators_rss_mb"] = {"after_load": rss_loaded, "after_freshness": rss_after_writes,
                                         "at_end": rss_end}
             out["peak_rss_mb"] = rss_end["VmHWM"]
+
+            # a restart on the store the service has kept all along: stop it, start it, time the first answer
+            indicators.stop()
+            children.remove(indicators)
+            indicators = svc.start_service("indicators", b, work, {"INDICATORS_READ_MODEL_URL": f"sqlite:///{rm_path}"})
+            children.insert(0, indicators)
+            out["restart_s"] = round(await svc.wait_loaded(indicators, shape), 2)
+            out["restart"] = {"seconds": out["restart_s"], "rss_mb_after": svc.rss(indicators),
+                              "what": "SIGTERM of the indicators process, then a new process on the same store "
+                                      f"({expected} events and the freshness events): process start → first 200 "
+                                      "from /api/v1/indicators for the region"}
+            say(f"restart: answers after {out['restart_s']} s")
         except Exception as error:  # noqa: BLE001 - keep what was measured, say what failed
             out.setdefault("errors", []).append(f"services phase: {error!r}")
             say(f"services phase failed: {error!r}")
@@ -206,7 +221,23 @@ async def run(args: argparse.Namespace, work: Path) -> dict:
                f"{', '.join(map(str, sizes))} staff, each in its own process) times the missing staff"}
     out["peak_rss_mb_national_extrapolated"] = round(national)
     say(f"memory: {slope * 1000:.2f} MiB per 1000 staff (R² {r2:.4f}); national ≈ {national / 1024:.1f} GiB")
+    if not args.skip_eval:
+        say("region evaluation: the engine and the oracle on the same generated events")
+        figures = await asyncio.to_thread(evaluation, args.staff, args.years)
+        out.update({"region_eval_ms": figures["region_eval_ms"], "old_eval_ms": figures["old_eval_ms"],
+                    "region_eval": figures})
+        say(f"region answer {figures['region_eval_ms']} ms; the oracle {figures['old_eval_ms']} ms")
     return out
+
+
+def read_ratios(closed: dict, paced: dict, floor: dict) -> dict:
+    """The read goals as ratios to the `/health` floor of the same run, with the same clients."""
+    def ratio(a, b):
+        return round(a / b, 3) if a is not None and b else None
+
+    return {"read_closed_ratio": ratio(closed["requests_per_s"], floor["requests_per_s"]),
+            "read_closed_p99_ratio": ratio(closed["all"]["p99_ms"], floor["p99_ms"]),
+            "read_paced_p99_ms": paced["all"]["p99_ms"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain-timeout", type=float, default=240.0)
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=None)
     parser.add_argument("--skip-services", action="store_true", help="phases 0-2 only")
+    parser.add_argument("--skip-eval", action="store_true", help="no region evaluation against the oracle")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, service logs)")
     parser.add_argument("--out", type=Path, default=None, help="results file stem (default bench/results/latest)")
     args = parser.parse_args(argv)

@@ -35,3 +35,25 @@ def test_a_tiny_bench_run_writes_its_results(tmp_path):
     assert results["projection"]["read"] == results["events"] == results["baseline"]["read"]
     assert results["rebuild"]["stored"] == results["events"]
     assert "## Goals" in stem.with_suffix(".md").read_text()
+
+
+def test_a_tiny_national_run_writes_its_results(tmp_path):
+    out = tmp_path / "national.json"
+    done = subprocess.run([sys.executable, "-m", "bench.national", "--staff", "200", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text())
+    for key in ("staff", "events", "build_s", "peak_rss_mb", "region_eval_ms"):
+        assert results[key] is not None, key
+    assert results["staff"] == 200 and results["events"] > 200 * 10
+    assert set(results["goals"]) == {"peak_rss_mb", "build_s", "region_eval_ms"}
+
+
+def test_the_read_goals_are_ratios_to_the_floor_of_the_same_run():
+    from bench.run import read_ratios
+
+    closed = {"requests_per_s": 450.0, "all": {"p99_ms": 150.0}}
+    paced = {"all": {"p99_ms": 12.5}}
+    floor = {"requests_per_s": 500.0, "p99_ms": 100.0}
+    assert read_ratios(closed, paced, floor) == {"read_closed_ratio": 0.9, "read_closed_p99_ratio": 1.5,
+                                                 "read_paced_p99_ms": 12.5}
