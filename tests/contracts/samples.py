@@ -272,6 +272,49 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "completed_on": "2024-01-18",
         "evidence": "Приказ управления образования № 12 от 18.01.2024",
     },
+    "pedgrowth.indicators.recommendation_issued.v1": {
+        "recommendation_id": "rec-1",
+        "municipality_id": "mun-1",
+        "org_id": "sch-1",
+        "indicators": ["young_mentoring_coverage"],
+        "text": "Закрепить наставников за всеми молодыми педагогами школы",
+        "issued_on": "2024-03-25",
+        "due_on": "2024-09-01",
+    },
+    "pedgrowth.indicators.recommendation_completed.v1": {
+        "recommendation_id": "rec-1",
+        "completed_on": "2024-08-30",
+        "evidence": "Приказ по школе № 45 о закреплении наставников",
+    },
+    "pedgrowth.indicators.decision_recorded.v1": {
+        "decision_id": "dec-1",
+        "municipality_id": "mun-1",
+        "title": "О развитии наставничества в общеобразовательных организациях",
+        "document": "Приказ управления образования № 88 от 10.04.2024",
+        "decided_on": "2024-04-10",
+        "indicators": ["young_mentoring_coverage", "mentors_count"],
+        "measure_ids": ["meas-1"],
+    },
+    "pedgrowth.indicators.effectiveness_reviewed.v1": {
+        "review_id": "rev-2024",
+        "municipality_id": "mun-1",
+        "year": 2024,
+        "reviewed_on": "2024-08-28",
+        "findings": [
+            {"indicator": "young_mentoring_coverage", "assessment": "effective"},
+            {"indicator": "training_coverage", "assessment": "partly_effective",
+             "comment": "Охват вырос, но цель года не достигнута"},
+        ],
+    },
+    "pedgrowth.indicators.monitoring_submitted.v1": {
+        "submission_id": "mon-mun-1-2023",
+        "municipality_id": "mun-1",
+        "year": 2023,
+        "as_of": "2023-12-31",
+        "submitted_on": "2024-01-18",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "positions": {"registry.events": {"0": 120, "1": 98, "2": 110}, "training.events": {"0": 40}},
+    },
 }
 
 SOURCE = "/schools/sch-1/hr"

@@ -185,3 +185,52 @@ def test_data_is_immutable():
     data = accepted(EMPLOYMENT)
     with pytest.raises(ValueError):
         data.person_id = "p-9"
+
+
+RECOMMENDATION = "pedgrowth.indicators.recommendation_issued.v1"
+SUBMISSION = "pedgrowth.indicators.monitoring_submitted.v1"
+REVIEW = "pedgrowth.indicators.effectiveness_reviewed.v1"
+
+
+def test_recommendation_may_not_be_due_before_it_is_issued():
+    error = rejected(RECOMMENDATION, issued_on="2024-03-25", due_on="2024-03-24")
+    assert error.field == "data.due_on"
+    assert "before issued_on" in error.message
+
+
+def test_recommendation_names_at_least_one_indicator():
+    assert rejected(RECOMMENDATION, indicators=[]).field == "data.indicators"
+
+
+def test_monitoring_is_not_submitted_before_its_as_of_date():
+    error = rejected(SUBMISSION, as_of="2023-12-31", submitted_on="2023-12-30")
+    assert error.field == "data.submitted_on"
+
+
+def test_monitoring_sha256_is_lowercase_hex_of_64_digits():
+    assert rejected(SUBMISSION, sha256="ABC").field == "data.sha256"
+
+
+def test_monitoring_positions_name_partitions_by_number():
+    assert rejected(SUBMISSION, positions={"registry.events": {"zero": 1}}).field.startswith("data.positions")
+    assert rejected(SUBMISSION, positions={"registry.events": {"0": -1}}).field.startswith("data.positions")
+
+
+def test_review_assesses_each_indicator_once():
+    twice = [{"indicator": "training_coverage", "assessment": "effective"},
+             {"indicator": "training_coverage", "assessment": "not_effective"}]
+    assert rejected(REVIEW, findings=twice).field == "data.findings"
+    assert rejected(REVIEW, findings=[{"indicator": "x", "assessment": "great"}]).field == "data.findings.0.assessment"
+
+
+def test_plan_may_choose_a_project_cohort_and_speaking():
+    choice = {"indicator": "young_retention_3y", "cohort": "project:startuem-vmeste"}
+    speaking = {"indicator": "competition_share", "competition": "competitions_and_speaking"}
+    data = accepted(PLAN, definitions=[choice, speaking])
+    assert data.definitions[0].cohort == "project:startuem-vmeste"
+    assert rejected(PLAN, definitions=[{"indicator": "young_retention_3y", "cohort": "graduates"}]).field \
+        == "data.definitions.0.cohort"
+
+
+def test_measure_may_be_completed_by_one_school():
+    assert accepted("pedgrowth.indicators.measure_completed.v1", org_id="sch-1").org_id == "sch-1"

@@ -2,12 +2,12 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from .base import Amount, ContractModel, Day, EventData, Id, Share, Text, Year
+from .base import Amount, ContractModel, Day, EventData, Id, Share, Text, Year, check_identifier
 
 
 class ReportMethod(StrEnum):
@@ -63,23 +63,24 @@ class Young(StrEnum):
     AGE_UNDER_35_AND_EXPERIENCE_UNDER_3Y = "age_under_35_and_experience_under_3y"
 
 
-class Support(StrEnum):
-    """Which forms of support young_support_share counts (SPEC §4.2)."""
+PROJECT_PREFIX = "project:"
+"""`project:<project_id>`: a dimension value naming a project cohort (SPEC §4.2, mentoring's project_enrolled)."""
 
-    SUPPORT_EVENTS = "support_events"
-    ANY_SUPPORT = "any_support"
+Support = Annotated[str, StringConstraints(pattern=r"^(support_events|any_support|project:.+)$", max_length=208),
+                    AfterValidator(check_identifier)]
+"""Which forms of support young_support_share counts (SPEC §4.2): support_events, any_support, project:<id>."""
 
 
 class Competition(StrEnum):
     """What the competition shares count (SPEC §4.2)."""
 
     COMPETITIONS = "competitions"
+    COMPETITIONS_AND_SPEAKING = "competitions_and_speaking"
 
 
-class Cohort(StrEnum):
-    """Whom the young shares are counted among (SPEC §4.2)."""
-
-    ALL_YOUNG = "all_young"
+Cohort = Annotated[str, StringConstraints(pattern=r"^(all_young|project:.+)$", max_length=208),
+                   AfterValidator(check_identifier)]
+"""Whom the young shares are counted among (SPEC §4.2): all_young, or project:<id> (that project's participants)."""
 
 
 class DefinitionChoice(ContractModel):
@@ -212,7 +213,7 @@ class ValueReported(IndicatorsEvent):
 
 
 class MeasureCompleted(IndicatorsEvent):
-    """A roadmap measure of a plan was carried out."""
+    """A roadmap measure of a plan was carried out (by one school when org_id is given)."""
 
     type_suffix = "measure_completed"
     subject_field = "plan_id"
@@ -221,6 +222,133 @@ class MeasureCompleted(IndicatorsEvent):
     measure_id: Id
     completed_on: Day
     evidence: Text | None = None
+    org_id: Id | None = Field(default=None, description="The school that did it («во всех ОО»); absent: the "
+                                                        "measure as a whole.")
 
 
-EVENTS: tuple[type[IndicatorsEvent], ...] = (PlanAdopted, TargetSet, ValueReported, MeasureCompleted)
+def _not_before(later: str, earlier: str):
+    """A validator: the date field ``later`` is not before ``earlier``."""
+
+    def check(cls, value: date, info: ValidationInfo) -> date:
+        first = info.data.get(earlier)
+        if first is not None and value < first:
+            raise PydanticCustomError("date_order", "{later} {value} is before {earlier} {first}",
+                                      {"later": later, "value": value.isoformat(), "earlier": earlier,
+                                       "first": first.isoformat()})
+        return value
+
+    return field_validator(later)(classmethod(check))
+
+
+Indicators = Annotated[list[Id], Field(min_length=1, max_length=100)]
+"""The indicators a cycle step is about (codes, computed or surveyed)."""
+
+
+class RecommendationIssued(IndicatorsEvent):
+    """«Адресные рекомендации» after the yearly analysis (SPEC §5.1 step 2, seed 002: by 30 March)."""
+
+    type_suffix = "recommendation_issued"
+    subject_field = "recommendation_id"
+
+    recommendation_id: Id
+    municipality_id: Id
+    org_id: Id | None = Field(default=None, description="The school it is addressed to; absent: every school.")
+    indicators: Indicators
+    text: Text
+    issued_on: Day
+    due_on: Day
+
+    _due_after_issue = _not_before("due_on", "issued_on")
+
+
+class RecommendationCompleted(IndicatorsEvent):
+    """A recommendation was carried out."""
+
+    type_suffix = "recommendation_completed"
+    subject_field = "recommendation_id"
+
+    recommendation_id: Id
+    completed_on: Day
+    evidence: Text | None = None
+
+
+class DecisionRecorded(IndicatorsEvent):
+    """«Управленческое решение» of the municipality (SPEC §5.1 step 3), tied to indicators and measures."""
+
+    type_suffix = "decision_recorded"
+    subject_field = "decision_id"
+
+    decision_id: Id
+    municipality_id: Id
+    title: Text
+    document: Text | None = Field(default=None, description="The order or other document, e.g. «Приказ № 12 от …».")
+    decided_on: Day
+    indicators: Indicators
+    measure_ids: list[Id] | None = None
+
+
+class Assessment(StrEnum):
+    """How effective the measures were for an indicator."""
+
+    EFFECTIVE = "effective"
+    PARTLY_EFFECTIVE = "partly_effective"
+    NOT_EFFECTIVE = "not_effective"
+
+
+class Finding(ContractModel):
+    """The effectiveness review's assessment of one indicator."""
+
+    indicator: Id
+    assessment: Assessment
+    comment: Text | None = None
+
+
+class EffectivenessReviewed(IndicatorsEvent):
+    """The yearly effectiveness review of the measures (SPEC §5.1 step 4, seed 002: by 31 August)."""
+
+    type_suffix = "effectiveness_reviewed"
+    subject_field = "review_id"
+
+    review_id: Id
+    municipality_id: Id
+    year: Year
+    reviewed_on: Day
+    findings: list[Finding] = Field(min_length=1, max_length=200)
+
+    @field_validator("findings")
+    @classmethod
+    def _one_finding_per_indicator(cls, findings: list[Finding]) -> list[Finding]:
+        twice = _first_duplicate([f.indicator for f in findings])
+        if twice is not None:
+            raise PydanticCustomError("duplicate", "two findings for {indicator}", {"indicator": twice})
+        return findings
+
+
+Offset = Annotated[int, Field(strict=True, ge=0)]
+Positions = dict[Annotated[str, StringConstraints(min_length=1, max_length=249)],
+                 dict[Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}$")], Offset]]
+"""topic → partition (as a string, JSON keys are strings) → the next offset the report was computed before."""
+
+
+class MonitoringSubmitted(IndicatorsEvent):
+    """The official yearly monitoring report, frozen (SPEC §5.1 step 1: by 20 January of the next year)."""
+
+    type_suffix = "monitoring_submitted"
+    subject_field = "submission_id"
+
+    submission_id: Id
+    municipality_id: Id
+    year: Year
+    as_of: Day
+    submitted_on: Day
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="SHA-256 of the frozen XLSX, lowercase hex.")
+    positions: Positions = Field(description="The bus positions the report was computed at.")
+
+    _submitted_after_as_of = _not_before("submitted_on", "as_of")
+
+
+EVENTS: tuple[type[IndicatorsEvent], ...] = (
+    PlanAdopted, TargetSet, ValueReported, MeasureCompleted, RecommendationIssued, RecommendationCompleted,
+    DecisionRecorded, EffectivenessReviewed, MonitoringSubmitted,
+)

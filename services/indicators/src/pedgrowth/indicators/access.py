@@ -9,8 +9,10 @@ The same shape in every service (`<service>/access.py`, class ``Access``): ``aut
 - The members of an indicator (person ids) are person-level: admins, operators and school
   systems within their scope; regional analysts get aggregates only. Indicators keeps no
   person record of its own: a member list is a list of the day (the persons in the scope then).
-- Plans: written by admins and by a municipality's operators for its own plans; read by the
-  municipality's operators and schools, its region's analysts and admins.
+- Plans and the yearly cycle (recommendations, decisions, reviews, monitoring submissions): written by
+  admins and by a municipality's operators for their own municipality; read by the municipality's
+  operators, its region's analysts and admins; a school reads its municipality's plan and cycle and the
+  recommendations addressed to it (or to every school), never another school's.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ class Access:
         reason = scope_of_fields(principal, data)
         if reason or getattr(data, "municipality_id", None) is not None:
             return reason
-        owner = self.app.plan_municipality(data.plan_id)
+        if hasattr(data, "plan_id"):
+            owner, field = self.app.plan_municipality(data.plan_id), "plan_id"
+        else:  # recommendation_completed names only its recommendation
+            owner, field = self.app.recommendation_municipality(data.recommendation_id), "recommendation_id"
         if owner is not None and owner != principal.municipality_id:
-            return f"data.plan_id: plan {data.plan_id} belongs to municipality {owner}"
+            return f"data.{field}: {getattr(data, field)} belongs to municipality {owner}"
         return None
 
     @staticmethod

@@ -12,7 +12,9 @@ from pedgrowth.contracts import indicators as contract
 from pedgrowth.kit.recording import RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
-from .domain.errors import Conflict, UnknownReference
+from .domain.cycle import (Decision, Recommendation, Review, Submission, decision_id_of, recommendation_id_of,
+                           review_id_of, submission_id_of)
+from .domain.errors import Conflict, RuleViolation, UnknownReference
 from .domain.plan import Plan, ReportedValues, measure_status, plan_id_of, reports_id_of
 
 
@@ -23,12 +25,20 @@ PLAN = Reference(
 )
 """A target or a completed measure may come before its plan's adoption."""
 
+RECOMMENDATION = Reference(
+    kind="recommendation", aggregate_id=recommendation_id_of,
+    waits={"recommendation_completed": "recommendation_id"},
+    recorded_by={"recommendation_issued": "recommendation_id"},
+    missing_en="recommendation {key} has not been issued", missing_ru="рекомендация {key} не выдана",
+)
+"""A completion may come before the recommendation it completes."""
+
 
 class IndicatorsApplication(RecordingApplication):
     """Use cases of the indicators service; one `on_<event name>` per contract event type."""
 
     name = "indicators"
-    references = (PLAN,)
+    references = (PLAN, RECOMMENDATION)
 
     def on_plan_adopted(self, data: contract.PlanAdopted) -> Sequence[Aggregate]:
         """A municipality adopts a plan once; its targets must fall within its period."""
@@ -53,8 +63,71 @@ class IndicatorsApplication(RecordingApplication):
     def on_measure_completed(self, data: contract.MeasureCompleted) -> Sequence[Aggregate]:
         """A measure of an adopted plan is completed, once."""
         plan = self.adopted_plan(data.plan_id)
-        plan.complete_measure(data.measure_id, data.completed_on, data.evidence)
+        plan.complete_measure(data.measure_id, data.completed_on, data.evidence, data.org_id)
         return [plan]
+
+    def on_recommendation_issued(self, data: contract.RecommendationIssued) -> Sequence[Aggregate]:
+        """A recommendation is issued once under its id."""
+        if self.exists(recommendation_id_of(data.recommendation_id)):
+            raise Conflict(f"recommendation {data.recommendation_id} is already issued", "data.recommendation_id")
+        return [Recommendation(
+            recommendation_id=data.recommendation_id, municipality_id=data.municipality_id, org_id=data.org_id,
+            indicators=list(data.indicators), text=data.text, issued_on=data.issued_on, due_on=data.due_on)]
+
+    def on_recommendation_completed(self, data: contract.RecommendationCompleted) -> Sequence[Aggregate]:
+        """An issued recommendation is carried out, once."""
+        recommendation = self.get_or_none(recommendation_id_of(data.recommendation_id))
+        if recommendation is None:
+            raise UnknownReference(f"recommendation {data.recommendation_id} has not been issued",
+                                   "data.recommendation_id")
+        recommendation.complete(data.completed_on, data.evidence)
+        return [recommendation]
+
+    def on_decision_recorded(self, data: contract.DecisionRecorded) -> Sequence[Aggregate]:
+        """A decision is recorded once; the measures it names are measures of the municipality's plans."""
+        if self.exists(decision_id_of(data.decision_id)):
+            raise Conflict(f"decision {data.decision_id} is already recorded", "data.decision_id")
+        known = {m for plan in self.plans_of(data.municipality_id) for m in plan.measures}
+        for index, measure_id in enumerate(data.measure_ids or ()):
+            if measure_id not in known:
+                raise UnknownReference(f"no plan of {data.municipality_id} has measure {measure_id}",
+                                       f"data.measure_ids.{index}")
+        return [Decision(decision_id=data.decision_id, municipality_id=data.municipality_id, title=data.title,
+                         document=data.document, decided_on=data.decided_on, indicators=list(data.indicators),
+                         measure_ids=list(data.measure_ids or ()) or None)]
+
+    def on_effectiveness_reviewed(self, data: contract.EffectivenessReviewed) -> Sequence[Aggregate]:
+        """One review per municipality and year, made in that year or later."""
+        review = self.get_or_none(review_id_of(data.municipality_id, data.year))
+        if review is not None:
+            raise Conflict(f"the effectiveness of {data.year} in {data.municipality_id} was reviewed on "
+                           f"{review.reviewed_on} ({review.review_id})", "data.year")
+        if data.reviewed_on.year < data.year:
+            raise RuleViolation(f"reviewed_on {data.reviewed_on} is before the reviewed year {data.year}",
+                                "data.reviewed_on")
+        return [Review(review_id=data.review_id, municipality_id=data.municipality_id, year=data.year,
+                       reviewed_on=data.reviewed_on, findings=[f.model_dump(mode="json") for f in data.findings])]
+
+    def on_monitoring_submitted(self, data: contract.MonitoringSubmitted) -> Sequence[Aggregate]:
+        """Only the service freezes a report (``submit_monitoring``): a posted submission has no file behind it."""
+        self.check_not_submitted(data.municipality_id, data.year)
+        raise RuleViolation("a monitoring report is submitted with POST /api/v1/monitoring/{municipality}/{year}/"
+                            "submit, which freezes the report this SHA-256 is of", "data.sha256")
+
+    def submit_monitoring(self, data: contract.MonitoringSubmitted, file: bytes) -> None:
+        """Freeze a year's report once: the XLSX and its SHA-256, the as-of date and the bus positions."""
+        with self.batch():  # one at a time: the second of two submissions meets the first
+            self.check_not_submitted(data.municipality_id, data.year)
+            self.save(Submission.freeze(
+                submission_id=data.submission_id, municipality_id=data.municipality_id, year=data.year,
+                as_of=data.as_of, submitted_on=data.submitted_on, sha256=data.sha256, positions=data.positions,
+                file=file))
+
+    def check_not_submitted(self, municipality_id: str, year: int) -> None:
+        done = self.get_or_none(submission_id_of(municipality_id, year))
+        if done is not None:
+            raise Conflict(f"the monitoring of {year} in {municipality_id} was submitted on {done.submitted_on} "
+                           f"(SHA-256 {done.sha256}); the frozen report stands", "year")
 
     def on_value_reported(self, data: contract.ValueReported) -> Sequence[Aggregate]:
         """A municipality reports a survey indicator's value for a year (a later report corrects it)."""
@@ -81,6 +154,16 @@ class IndicatorsApplication(RecordingApplication):
         plan = self.get_or_none(plan_id_of(plan_id))
         return None if plan is None else plan.municipality_id
 
+    def recommendation_municipality(self, recommendation_id: str) -> str | None:
+        """The municipality a recommendation belongs to, or None when no such recommendation was issued."""
+        found = self.get_or_none(recommendation_id_of(recommendation_id))
+        return None if found is None else found.municipality_id
+
+    def plans_of(self, municipality_id: str) -> list[Plan]:
+        """The adopted plans of a municipality."""
+        found = [self.get_or_none(plan_id_of(plan_id)) for plan_id in self.adopted_plan_ids()]
+        return [plan for plan in found if plan is not None and plan.municipality_id == municipality_id]
+
     def plans(self, municipality_id: str | None = None) -> list[dict]:
         """Summaries of the adopted plans, of one municipality when given."""
         found = []
@@ -92,13 +175,47 @@ class IndicatorsApplication(RecordingApplication):
 
     def adopted_plan_ids(self) -> list[str]:
         """Plan ids from the notification log (plans are few; the log is the index)."""
-        ids, start, topics = [], 1, (get_topic(Plan.Adopted),)
+        return [e.plan_id for e in self.logged(Plan.Adopted)]
+
+    def logged(self, event_class: type) -> list:
+        """Every recorded domain event of one class, in the order recorded (the log is the index of the
+        cycle's few facts: plans, recommendations, decisions)."""
+        found, start, topics = [], 1, (get_topic(event_class),)
         while True:
             page = self.recorder.select_notifications(start, 500, topics=topics)
             if not page:
-                return ids
-            ids.extend(self.mapper.to_domain_event(n).plan_id for n in page)
+                return found
+            found.extend(self.mapper.to_domain_event(n) for n in page)
             start = page[-1].id + 1
+
+    def recommendations(self, municipality_id: str, year: int | None = None, org_id: str | None = None) -> list[dict]:
+        """A municipality's recommendations (issued in a year; to one school: its own and those to every school)."""
+        found = []
+        for issued in self.logged(Recommendation.Issued):
+            if issued.municipality_id != municipality_id or (year is not None and issued.issued_on.year != year):
+                continue
+            if org_id is not None and issued.org_id not in (None, org_id):
+                continue
+            found.append(recommendation_view(self.repository.get(recommendation_id_of(issued.recommendation_id))))
+        return sorted(found, key=lambda r: (r["issued_on"], r["recommendation_id"]))
+
+    def decisions(self, municipality_id: str, year: int) -> list[dict]:
+        """The decisions a municipality recorded in a year."""
+        return sorted(({"decision_id": e.decision_id, "title": e.title, "document": e.document,
+                        "decided_on": e.decided_on, "indicators": list(e.indicators),
+                        "measure_ids": list(e.measure_ids or ())}
+                       for e in self.logged(Decision.Recorded)
+                       if e.municipality_id == municipality_id and e.decided_on.year == year),
+                      key=lambda d: (d["decided_on"], d["decision_id"]))
+
+    def review(self, municipality_id: str, year: int) -> dict | None:
+        review = self.get_or_none(review_id_of(municipality_id, year))
+        return None if review is None else {"review_id": review.review_id, "year": review.year,
+                                            "reviewed_on": review.reviewed_on, "findings": review.findings}
+
+    def submission(self, municipality_id: str, year: int) -> Submission | None:
+        """The frozen monitoring report of a year, or None when it was not submitted."""
+        return self.get_or_none(submission_id_of(municipality_id, year))
 
     def reported_values(self, municipality_id: str) -> list[dict]:
         """Survey values a municipality reported, per indicator and year."""
@@ -107,6 +224,12 @@ class IndicatorsApplication(RecordingApplication):
             return []
         return [{"indicator": indicator, "year": year, **entry}
                 for (indicator, year), entry in sorted(reports.values.items())]
+
+
+def recommendation_view(r: Recommendation) -> dict:
+    return {"recommendation_id": r.recommendation_id, "org_id": r.org_id, "indicators": list(r.indicators),
+            "text": r.text, "issued_on": r.issued_on, "due_on": r.due_on, "completed_on": r.completed_on,
+            "evidence": r.evidence}
 
 
 def plan_summary(plan: Plan) -> dict:
@@ -127,6 +250,8 @@ def plan_view(plan: Plan, as_of: date) -> dict:
             "completed_on": completed_on if completed_on and completed_on <= as_of else None,
             "evidence": done["evidence"] if done and completed_on <= as_of else None,
             "status": measure_status(measure["due_on"], completed_on, as_of),
+            "done_by": sorted(org for org, done in plan.done_by.get(measure["measure_id"], {}).items()
+                              if done["completed_on"] <= as_of),
         })
     definitions = [{"indicator": code, **choice} for code, choice in sorted(plan.definitions.items())]
     baselines = [{"indicator": indicator, "year": year, "value": value}

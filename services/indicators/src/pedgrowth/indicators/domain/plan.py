@@ -58,6 +58,7 @@ class Plan(Aggregate):
         self.targets: dict[tuple[str, int], float] = {(t["indicator"], t["year"]): t["value"] for t in targets}
         self.measures: dict[str, dict] = {m["measure_id"]: dict(m) for m in measures}
         self.completed: dict[str, dict] = {}
+        self.done_by: dict[str, dict[str, dict]] = {}  # measure → school → completion («во всех ОО»)
 
     @staticmethod
     def create_id(plan_id: str) -> UUID:
@@ -90,20 +91,29 @@ class Plan(Aggregate):
     def target_set(self, plan_id: str, indicator: str, year: int, value: float) -> None:
         self.targets[(indicator, year)] = value
 
-    def complete_measure(self, measure_id: str, completed_on: date, evidence: str | None) -> None:
-        """Mark a roadmap measure of this plan done; a measure is completed once."""
+    def complete_measure(self, measure_id: str, completed_on: date, evidence: str | None,
+                         org_id: str | None = None) -> None:
+        """Mark a roadmap measure of this plan done, once; or done by one school (``org_id``), once per school.
+
+        A school's completion does not complete the measure: the plan's operator says when it is done."""
         if measure_id not in self.measures:
             raise UnknownReference(f"plan {self.plan_id} has no measure {measure_id}", "data.measure_id")
-        if measure_id in self.completed:
-            done = self.completed[measure_id]["completed_on"]
-            raise Conflict(f"measure {measure_id} of plan {self.plan_id} was completed on {done}",
-                           "data.measure_id")
+        done = self.done_by.get(measure_id, {}).get(org_id) if org_id else self.completed.get(measure_id)
+        if done is not None:
+            who = f" by {org_id}" if org_id else ""
+            raise Conflict(f"measure {measure_id} of plan {self.plan_id} was completed{who} on "
+                           f"{done['completed_on']}", "data.org_id" if org_id else "data.measure_id")
         self.measure_completed(plan_id=self.plan_id, measure_id=measure_id, completed_on=completed_on,
-                               evidence=evidence)
+                               evidence=evidence, org_id=org_id)
 
     @event("MeasureCompleted")
-    def measure_completed(self, plan_id: str, measure_id: str, completed_on: date, evidence: str | None) -> None:
-        self.completed[measure_id] = {"completed_on": completed_on, "evidence": evidence}
+    def measure_completed(self, plan_id: str, measure_id: str, completed_on: date, evidence: str | None,
+                          org_id: str | None = None) -> None:
+        completion = {"completed_on": completed_on, "evidence": evidence}
+        if org_id:
+            self.done_by.setdefault(measure_id, {})[org_id] = completion
+        else:
+            self.completed[measure_id] = completion
 
 
 class ReportedValues(Aggregate):
