@@ -80,3 +80,12 @@ def recorded(app: TrainingApplication, event_class: type | None = None) -> list:
     """The domain events in the store, in order, optionally of one class."""
     events = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 100_000)]
     return [e for e in events if event_class is None or isinstance(e, event_class)]
+
+
+def pd_request(request_id="req-1", person_id="p-1", direction="methodical", topic=None, submitted_on="2023-09-05"):
+    return c.PdRequestSubmitted(request_id=request_id, person_id=person_id, direction=direction, topic=topic,
+                                submitted_on=submitted_on)
+
+
+def pd_request_met(request_id="req-1", met_on="2023-11-24", program_id=None):
+    return c.PdRequestMet(request_id=request_id, met_on=met_on, program_id=program_id)

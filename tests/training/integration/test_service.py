@@ -176,3 +176,34 @@ def event_id(record) -> str | None:
         return json.loads(record.value).get("id")
     except (ValueError, AttributeError):
         return None
+
+
+async def test_pd_requests_and_their_being_met_go_from_http_and_the_inbox_to_training_events(kafka, tmp_path):
+    by_http, by_inbox = unique("req"), unique("req")
+    person = unique("p")
+    app = build(settings_for(TrainingSettings, kafka, tmp_path))
+    async with running(app) as client:
+        submitted = facts.pd_request(request_id=by_http, person_id=person, topic="Функциональная грамотность",
+                                     submitted_on="2024-02-01")
+        met = facts.pd_request_met(request_id=by_http, met_on="2024-03-29", program_id="prog-1")
+        assert (await client.post("/api/v1/events", json=cloud_event(submitted), headers=auth())).status_code == 202
+        early = await client.post("/api/v1/events", json=cloud_event(facts.pd_request_met(
+            request_id=by_http, met_on="2024-01-31")), headers=auth())
+        assert (await client.post("/api/v1/events", json=cloud_event(met), headers=auth())).status_code == 202
+        again = await client.post("/api/v1/events", json=cloud_event(facts.pd_request_met(
+            request_id=by_http, met_on="2024-04-15")), headers=auth())
+        # on the inbox the meeting comes first: it waits for its request, then both are recorded in order
+        late_met = facts.pd_request_met(request_id=by_inbox, met_on="2024-05-20")
+        late_request = facts.pd_request(request_id=by_inbox, person_id=person, direction="digital",
+                                        submitted_on="2024-04-01")
+        await produce(kafka[0], TRAINING_INBOX, [json.dumps(cloud_event(d)).encode() for d in (late_met, late_request)],
+                      key=by_inbox.encode())
+        out = await published(kafka, {by_http, by_inbox}, expect=4)
+    assert early.status_code == 422
+    assert early.json()["detail"][0]["loc"] == ["body", "data", "met_on"]
+    assert again.status_code == 409
+    assert again.json()["detail"][0]["loc"] == ["body", "data", "request_id"]
+    assert [(f.subject, f.type.split(".")[2]) for f in out if f.subject == by_http] == [
+        (by_http, "pd_request_submitted"), (by_http, "pd_request_met")]
+    assert [f.data for f in out if f.subject == by_http] == [submitted, met]
+    assert [f.data for f in out if f.subject == by_inbox] == [late_request, late_met]

@@ -1,18 +1,13 @@
 """Every domain event is published as its contract event, with every field."""
 
-import pytest
-
 from pedgrowth.contracts import EVENT_MODELS, SERVICE_EVENT_TYPES, new_event
-from pedgrowth.kit.recording import NotHandled
 from pedgrowth.training.translation import to_contract
 from tests.contracts.samples import SAMPLES
 from tests.training.facts import memory_app, record, recorded
 
 ORDER = ["provider_registered", "program_published", "diagnostics_completed", "course_completed",
          "route_started", "route_completed", "attestation_passed", "competition_participated",
-         "independent_assessment_passed"]
-NOT_RECORDED_YET = ["pd_request_submitted", "pd_request_met"]
-"""In the contract (SPEC §3 additions) before training records them (issue 12): refused as not handled."""
+         "independent_assessment_passed", "pd_request_submitted", "pd_request_met"]
 
 
 def canonical(data) -> dict:
@@ -22,8 +17,7 @@ def canonical(data) -> dict:
 def test_each_training_type_round_trips_through_the_store_to_the_same_contract_data():
     app = memory_app()
     types = [f"pedgrowth.training.{suffix}.v1" for suffix in ORDER]
-    later = [f"pedgrowth.training.{suffix}.v1" for suffix in NOT_RECORDED_YET]
-    assert sorted(types + later) == sorted(SERVICE_EVENT_TYPES["training"])
+    assert sorted(types) == sorted(SERVICE_EVENT_TYPES["training"])
     sent = [EVENT_MODELS[t].model_validate(SAMPLES[t]) for t in types]
     for data in sent:
         assert record(app, data) == "accepted"
@@ -39,10 +33,3 @@ def test_internal_events_are_not_published():
     assert [type(e).__qualname__ for e in recorded(app) if to_contract(e) is None] == ["Learner.Opened",
                                                                                         "Receipt.Created"]
 
-
-def test_types_of_the_contract_training_does_not_record_yet_are_refused_naming_the_type():
-    app = memory_app()
-    for suffix in NOT_RECORDED_YET:
-        event_type = f"pedgrowth.training.{suffix}.v1"
-        with pytest.raises(NotHandled, match=f"{event_type} is not recorded by this service yet"):
-            record(app, EVENT_MODELS[event_type].model_validate(SAMPLES[event_type]))

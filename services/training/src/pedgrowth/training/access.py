@@ -10,6 +10,10 @@ The same shape in every service (`<service>/access.py`, class ``Access``): ``aut
 - A person fact (a course, diagnostics, a route, attestation, a competition, an independent
   assessment) is written by admins, or by a school system / municipal operator for a person
   employed at an organisation within its scope on the fact's day or now.
+- A PD request is written like a person fact about its teacher; its being met (pd_request_met, which
+  names only the request) about the teacher of the request as training has it. A met for a request
+  training does not know yet is for admins only over HTTP (the teacher cannot be checked); on
+  training.inbox it waits for the request like other facts before their reference.
 - Person-level data (a transcript, the expiring categories) is for admins, and for operators
   and school systems about persons currently employed within their scope; a regional analyst
   sees aggregates only (the provider report of its region's municipalities).
@@ -21,6 +25,7 @@ from collections.abc import Callable
 from datetime import date
 
 from pedgrowth.contracts import EventData
+from pedgrowth.contracts import training as contract
 from pedgrowth.kit.access import PersonAccess, fact_day, require_person_reader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
 from pedgrowth.kit.service import scope_of_fields
@@ -44,9 +49,11 @@ def require_importer(principal: CurrentPrincipal) -> Principal:
 class Access:
     """Training's access rules over its workplaces index."""
 
-    def __init__(self, workplaces: Workplaces, today: Callable[[], date] = date.today):
+    def __init__(self, workplaces: Workplaces, today: Callable[[], date] = date.today,
+                 request_person: Callable[[str], str | None] = lambda request_id: None):
         self.workplaces = workplaces
         self.persons = PersonAccess(workplaces, today)
+        self.request_person = request_person
 
     def authorize_write(self, principal: Principal, data: EventData) -> str | None:
         """The write check of POST /api/v1/events and of every imported row; None when allowed."""
@@ -58,10 +65,20 @@ class Access:
             if principal.role not in CATALOGUE_EDITORS:
                 return f"role {principal.role.value} may not change the programme catalogue"
             return scope_of_fields(principal, data)
+        if isinstance(data, contract.PdRequestMet):
+            return self.request_met_check(principal, data)
         person_id = getattr(data, "person_id", None)
         if person_id is None:
             return scope_of_fields(principal, data)
         return self.persons.may_state(principal, person_id, fact_day(data), "data.person_id")
+
+    def request_met_check(self, principal: Principal, data: contract.PdRequestMet) -> str | None:
+        """A request is met by a writer of its teacher, on the day it is met or now."""
+        person_id = self.request_person(data.request_id)
+        if person_id is None:
+            return (f"data.request_id: PD request {data.request_id} is not known to training, so its teacher "
+                    "cannot be checked; send the request first")
+        return self.persons.may_state(principal, person_id, data.met_on, "data.request_id")
 
     def can_read_person(self, principal: Principal, person_id: str) -> bool:
         return self.persons.can_read_person(principal, person_id)

@@ -18,6 +18,7 @@ from .adapters.workplaces import Scope, Workplaces
 from .domain.catalogue import Programme, Provider, catalogue_id
 from .domain.errors import UnknownReference
 from .domain.learner import Learner, learner_id
+from .domain.request import PdRequest, request_key
 
 
 PROGRAMME = Reference(
@@ -27,12 +28,19 @@ PROGRAMME = Reference(
 )
 """A completion may come before its programme is published (another key, another partition)."""
 
+REQUEST = Reference(
+    kind="pd_request", aggregate_id=request_key,
+    waits={"pd_request_met": "request_id"}, recorded_by={"pd_request_submitted": "request_id"},
+    missing_en="PD request {key} is not known to training", missing_ru="запрос на ПК {key} не поступал",
+)
+"""A request may be reported met before it arrives itself (the methodical centre and the school publish apart)."""
+
 
 class TrainingApplication(RecordingApplication):
     """Use cases of the training service (one ``on_<event>`` per contract type) and its queries."""
 
     name = "training"
-    references = (PROGRAMME,)
+    references = (PROGRAMME, REQUEST)
 
     def __init__(self, env: dict | None = None, workplaces: Workplaces | None = None):
         super().__init__(env)
@@ -113,10 +121,37 @@ class TrainingApplication(RecordingApplication):
         learner.pass_assessment(data.qualification, data.passed_on)
         return [learner]
 
+    # --- requests for professional development -------------------------------------------
+
+    def on_pd_request_submitted(self, data: contract.PdRequestSubmitted) -> Sequence[Aggregate]:
+        """A teacher's request for a PD direction; the same request restated changes nothing."""
+        details = dict(person_id=data.person_id, direction=data.direction.value, topic=data.topic,
+                       submitted_on=data.submitted_on)
+        request = self.get_or_none(request_key(data.request_id))
+        if request is None:
+            return [PdRequest(request_id=data.request_id, **details)]
+        request.confirm(**details)
+        return [request]
+
+    def on_pd_request_met(self, data: contract.PdRequestMet) -> Sequence[Aggregate]:
+        """A submitted request is met, once, not before it was submitted (an unknown one waits: REQUEST)."""
+        request = self.get_or_none(request_key(data.request_id))
+        if request is None:
+            raise UnknownReference(f"PD request {data.request_id} is not known to training", "data.request_id")
+        request.meet(data.met_on, data.program_id)
+        return [request]
+
+    def request_person(self, request_id: str) -> str | None:
+        """The person who submitted a request, when training has it."""
+        request = self.get_or_none(request_key(request_id))
+        return None if request is None else request.person_id
+
     def place_of(self, data) -> tuple[str | None, str | None]:
         """A fact about a person belongs to where registry.events says they work (for access)."""
         org_id, municipality_id = super().place_of(data)
         person_id = getattr(data, "person_id", None)
+        if person_id is None and isinstance(data, contract.PdRequestMet):
+            person_id = self.request_person(data.request_id)
         if org_id is None and person_id:
             places = self.workplaces.places_of(person_id)
             if places:

@@ -30,7 +30,7 @@ def build(settings: TrainingSettings | None = None, application: TrainingApplica
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
         application = TrainingApplication(env=env)
-    access = Access(application.workplaces)
+    access = Access(application.workplaces, request_person=application.request_person)
     metrics = Metrics()
     background = []
     if settings.follow_registry:

@@ -7,6 +7,7 @@ from pedgrowth.contracts import training as contract
 
 from .domain.catalogue import Programme, Provider
 from .domain.learner import Learner
+from .domain.request import PdRequest
 
 
 def to_contract(domain_event: object) -> EventData | None:
@@ -62,6 +63,15 @@ def independent_assessment_passed(e: Learner.IndependentAssessmentPassed) -> Eve
                                                 passed_on=e.passed_on)
 
 
+def pd_request_submitted(e: PdRequest.Submitted) -> EventData:
+    return contract.PdRequestSubmitted(request_id=e.request_id, person_id=e.person_id, direction=e.direction,
+                                       topic=e.topic, submitted_on=e.submitted_on)
+
+
+def pd_request_met(e: PdRequest.Met) -> EventData:
+    return contract.PdRequestMet(request_id=e.request_id, met_on=e.met_on, program_id=e.program_id)
+
+
 TRANSLATIONS = {
     Provider.Registered: provider_registered,
     Programme.Published: program_published,
@@ -72,4 +82,6 @@ TRANSLATIONS = {
     Learner.AttestationPassed: attestation_passed,
     Learner.CompetitionParticipated: competition_participated,
     Learner.IndependentAssessmentPassed: independent_assessment_passed,
+    PdRequest.Submitted: pd_request_submitted,
+    PdRequest.Met: pd_request_met,
 }
