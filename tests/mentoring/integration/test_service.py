@@ -102,3 +102,52 @@ async def test_the_inbox_records_good_facts_and_dead_letters_the_end_of_an_unkno
     assert letters[0]["pedgrowth-field"] == b"data.pair_id"
     assert f"pair {orphan.pair_id} is not assigned".encode() in letters[0]["pedgrowth-reason"]
     assert [f.data for f in published(records, {person, orphan.pair_id})] == [joined]
+
+
+async def test_roles_asset_projects_curators_and_speakers_go_from_the_inbox_and_http_to_mentoring_events(
+        kafka, tmp_path):
+    expert_person, young, school = unique("p"), unique("p"), unique("sch")
+    role_id, project = unique("role"), unique("proj")
+    by_inbox = [
+        m.ExpertRoleStarted(person_id=expert_person, role_id=role_id, role="competition_jury", level="regional",
+                            started_on="2024-01-15"),
+        m.ExpertRoleEnded(person_id=expert_person, role_id=role_id, ended_on="2024-03-01"),
+        m.AssetJoined(person_id=expert_person, municipality_id="mun-1", joined_on="2023-09-01",
+                      role="Руководитель ГМО учителей физики"),
+        m.AssetLeft(person_id=expert_person, municipality_id="mun-1", left_on="2024-08-31"),
+        m.SupportEventAttended(person_id=expert_person, event_id=unique("ev"), event_name="Августовская конференция",
+                               kind="conference", attended_on="2024-08-27", role="speaker"),
+    ]
+    overlapping = m.ExpertRoleStarted(person_id=expert_person, role_id=role_id, role="competition_jury",
+                                      level="regional", started_on="2024-02-01")
+    by_http = [
+        m.ProjectEnrolled(person_id=young, project_id=project, project_name="Академия молодого педагога",
+                          enrolled_on="2024-09-15"),
+        m.ProjectLeft(person_id=young, project_id=project, left_on="2025-05-31", outcome="completed"),
+        m.CuratorAppointed(org_id=school, person_id=expert_person, appointed_on="2024-09-01"),
+        m.CuratorReleased(org_id=school, person_id=expert_person, released_on="2025-08-31"),
+    ]
+    second_curator = m.CuratorAppointed(org_id=school, person_id=young, appointed_on="2025-01-10")
+    app = build(settings_for(MentoringSettings, kafka, tmp_path))
+    async with running(app) as client:
+        # one key: the role's start, end and the overlapping start arrive in this order
+        messages = [cloud_event(d) for d in (*by_inbox[:2], overlapping, *by_inbox[2:])]
+        await produce(kafka[0], MENTORING_INBOX, [json.dumps(e).encode() for e in messages],
+                      key=expert_person.encode())
+        for data in by_http[:3]:
+            assert (await client.post("/api/v1/events", json=cloud_event(data), headers=auth())).status_code == 202
+        refused = await client.post("/api/v1/events", json=cloud_event(second_curator), headers=auth())
+        assert (await client.post("/api/v1/events", json=cloud_event(by_http[3]), headers=auth())).status_code == 202
+        overlap_id = messages[2]["id"].encode()
+        dead = await read_until(kafka[0], MENTORING_DLQ, lambda rs: any(overlap_id in x.value for x in rs))
+        subjects = {expert_person, young, school}
+        wanted = len(by_inbox) + len(by_http)
+        records = await read_until(kafka[0], MENTORING_EVENTS, lambda rs: len(published(rs, subjects)) == wanted)
+    assert refused.status_code == 409 and refused.json()["detail"][0]["loc"] == ["body", "data", "org_id"]
+    letters = [dict(d.headers) for d in dead if overlap_id in d.value]
+    assert [(x["pedgrowth-reason-code"], x["pedgrowth-field"]) for x in letters] == [(b"business_rule",
+                                                                                    b"data.role_id")]
+    out = published(records, subjects)
+    assert [f.data for f in out if f.subject == expert_person] == by_inbox
+    assert [f.data for f in out if f.subject in (young, school)] == by_http
+    assert [f.subject for f in out if f.type.endswith("curator_appointed.v1")] == [school]

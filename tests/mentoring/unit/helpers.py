@@ -48,6 +48,38 @@ def attended(person="p-1", event="ev-1", on="2023-03-01"):
                                   kind="young_teacher_school", attended_on=on)
 
 
+def expert(person="p-2", role_id="role-1", role="attestation_commission", level="municipal", on="2023-01-10"):
+    return m.ExpertRoleStarted(person_id=person, role_id=role_id, role=role, level=level, started_on=on)
+
+
+def expert_end(person="p-2", role_id="role-1", on="2023-12-31"):
+    return m.ExpertRoleEnded(person_id=person, role_id=role_id, ended_on=on)
+
+
+def asset_in(person="p-2", municipality="mun-1", on="2022-09-01", role=None):
+    return m.AssetJoined(person_id=person, municipality_id=municipality, joined_on=on, role=role)
+
+
+def asset_out(person="p-2", municipality="mun-1", on="2024-08-31"):
+    return m.AssetLeft(person_id=person, municipality_id=municipality, left_on=on)
+
+
+def enrolled(person="p-1", project="proj-1", on="2023-09-15", name="Стартуем вместе"):
+    return m.ProjectEnrolled(person_id=person, project_id=project, project_name=name, enrolled_on=on)
+
+
+def unenrolled(person="p-1", project="proj-1", on="2024-06-30", outcome="completed"):
+    return m.ProjectLeft(person_id=person, project_id=project, left_on=on, outcome=outcome)
+
+
+def appointed(org_id="sch-1", person="p-2", on="2021-09-01"):
+    return m.CuratorAppointed(org_id=org_id, person_id=person, appointed_on=on)
+
+
+def released(org_id="sch-1", person="p-2", on="2024-08-31"):
+    return m.CuratorReleased(org_id=org_id, person_id=person, released_on=on)
+
+
 def day(text: str) -> date:
     return date.fromisoformat(text)
 

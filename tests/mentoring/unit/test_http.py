@@ -89,7 +89,7 @@ async def test_an_attendance_list_is_imported_through_http(client):
                                  headers=auth(**OPERATOR))
     assert response.json()["accepted"] == 1
     listed = await client.get("/api/v1/support-events/sem-1/attendance", headers=auth(**OPERATOR))
-    assert listed.json()["attendees"] == [{"person_id": "p-1", "attended_on": "2024-11-01"}]
+    assert listed.json()["attendees"] == [{"person_id": "p-1", "attended_on": "2024-11-01", "role": "participant"}]
 
 
 async def test_an_analyst_cannot_import(client):

@@ -9,7 +9,12 @@ The same shape in every service (`<service>/access.py`, class ``Access``): ``aut
   mentor, both the mentee and the mentor's person of a pair, the member, the attendee. An
   enterprise mentor (no person_id) is no one's staff: any writer may register one, and a pair
   with one is checked on its mentee. A pair is ended by a writer of the mentee's or the
-  mentor's side.
+  mentor's side. Expert roles and project enrolments are facts about their person.
+- A school's mentoring curator (curator_appointed / curator_released) is written for an
+  organisation within the writer's scope (a school system: its own), about a person employed
+  within that scope on the day or now.
+- The methodical asset is the municipality's: written by admins and the municipal operators of
+  that municipality (municipality_id), about persons employed within it; not by school systems.
 - Person lists and records (bases, a person's history, member and attendance lists) are for
   admins, operators and school systems; regional analysts get aggregates only (the counts
   of /communities and /support-events).
@@ -55,6 +60,15 @@ class Access:
                     or self.mentor_check(principal, data.mentor_id, day))
         if isinstance(data, contract.PairEnded):
             return self.pair_end_check(principal, data, day)
+        if isinstance(data, (contract.CuratorAppointed, contract.CuratorReleased)):
+            if not self.can_read_org(principal, data.org_id):
+                return f"data.org_id: organisation {data.org_id} is not within the caller's scope"
+        if isinstance(data, (contract.AssetJoined, contract.AssetLeft)):
+            if principal.role is not Role.MUNICIPAL_OPERATOR:
+                return (f"role {principal.role.value} may not change the methodical asset of a municipality: "
+                        "its municipal operator keeps it")
+            if data.municipality_id != principal.municipality_id:
+                return f"data.municipality_id: {data.municipality_id} is not the caller's municipality"
         person_id = getattr(data, "person_id", None)
         if person_id is None:
             return None  # an enterprise mentor: no one's staff

@@ -12,6 +12,7 @@ from pedgrowth.contracts import mentoring as contract
 from pedgrowth.kit.recording import RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
+from .domain.curator import Curatorship, curatorship_key
 from .domain.errors import Conflict, UnknownReference
 from .domain.mentor import Mentor, mentor_key
 from .domain.pair import Pair, pair_key
@@ -91,8 +92,61 @@ class MentoringApplication(RecordingApplication):
     def on_support_event_attended(self, data: contract.SupportEventAttended) -> Sequence[Aggregate]:
         """A person attended a support event (seminar, «Школа молодого педагога»…)."""
         person = self.person(data.person_id)
-        person.attend(data.event_id, data.event_name, data.kind.value, data.attended_on)
+        person.attend(data.event_id, data.event_name, data.kind.value, data.attended_on,
+                      data.role.value if data.role else None)
         return [person]
+
+    def on_expert_role_started(self, data: contract.ExpertRoleStarted) -> Sequence[Aggregate]:
+        """A person takes up an expert role (a commission, a jury…); one role_id's spells do not overlap."""
+        person = self.person(data.person_id)
+        person.start_expert_role(data.role_id, data.role.value, data.level.value, data.started_on)
+        return [person]
+
+    def on_expert_role_ended(self, data: contract.ExpertRoleEnded) -> Sequence[Aggregate]:
+        """A person's expert role ends, after it began, once."""
+        person = self.person(data.person_id)
+        person.end_expert_role(data.role_id, data.ended_on)
+        return [person]
+
+    def on_asset_joined(self, data: contract.AssetJoined) -> Sequence[Aggregate]:
+        """A person joins a municipality's methodical asset."""
+        person = self.person(data.person_id)
+        person.join_asset(data.municipality_id, data.joined_on, data.role)
+        return [person]
+
+    def on_asset_left(self, data: contract.AssetLeft) -> Sequence[Aggregate]:
+        """A person leaves a municipality's methodical asset, after joining it, once."""
+        person = self.person(data.person_id)
+        person.leave_asset(data.municipality_id, data.left_on)
+        return [person]
+
+    def on_project_enrolled(self, data: contract.ProjectEnrolled) -> Sequence[Aggregate]:
+        """A person is enrolled in a municipal project cohort."""
+        person = self.person(data.person_id)
+        person.enrol(data.project_id, data.project_name, data.enrolled_on)
+        return [person]
+
+    def on_project_left(self, data: contract.ProjectLeft) -> Sequence[Aggregate]:
+        """A person leaves a project, completed or withdrawn, after enrolling, once."""
+        person = self.person(data.person_id)
+        person.leave_project(data.project_id, data.left_on, data.outcome.value)
+        return [person]
+
+    def on_curator_appointed(self, data: contract.CuratorAppointed) -> Sequence[Aggregate]:
+        """An organisation's mentoring curator is appointed, when no other is in office."""
+        curatorship = self.curatorship(data.org_id)
+        curatorship.appoint(data.person_id, data.appointed_on)
+        return [curatorship]
+
+    def on_curator_released(self, data: contract.CuratorReleased) -> Sequence[Aggregate]:
+        """The curator in office is released."""
+        curatorship = self.curatorship(data.org_id)
+        curatorship.release(data.person_id, data.released_on)
+        return [curatorship]
+
+    def curatorship(self, org_id: str) -> Curatorship:
+        """The organisation's succession of curators, opened on first use."""
+        return self.get_or_none(curatorship_key(org_id)) or Curatorship(org_id=org_id)
 
     def person(self, person_id: str) -> Person:
         """The person's mentoring record, opened on first use."""

@@ -68,10 +68,27 @@ def person_history(rm: ReadModel, person_id: str) -> dict:
                  for m in rm.mentors_of_person(person_id)]
     memberships = sorted(({**rm.communities[m["community_id"]], "joined_on": m["joined_on"], "left_on": m["left_on"]}
                           for m in rm.memberships_of(person_id)), key=lambda m: m["joined_on"])
-    attended = sorted(({**rm.support_events[a["event_id"]], "attended_on": a["attended_on"]}
+    attended = sorted(({**rm.support_events[a["event_id"]], "attended_on": a["attended_on"], "role": a["role"]}
                        for a in rm.attendances if a["person_id"] == person_id), key=lambda a: a["attended_on"])
     return {"person_id": person_id, "as_mentee": [pair_row(rm, p) for p in rm.pairs_of_mentee(person_id)],
-            "as_mentor": as_mentor, "communities": memberships, "support_events": attended}
+            "as_mentor": as_mentor, "communities": memberships, "support_events": attended,
+            "expert_roles": [spell_row(s) for s in sorted(rm.expert_roles.get(person_id, []), key=since)],
+            "methodical_asset": [spell_row(s) for spells in rm.asset.values() for s in sorted(spells, key=since)
+                                 if s["person_id"] == person_id],
+            "projects": [spell_row({**rm.projects[s["project_id"]], **s}) for spells in rm.participants.values()
+                         for s in sorted(spells, key=since) if s["person_id"] == person_id],
+            "curator_of": [spell_row(t) for terms in rm.curators.values() for t in sorted(terms, key=since)
+                           if t["person_id"] == person_id]}
+
+
+def since(spell: dict) -> date:
+    return spell["from"]
+
+
+def spell_row(spell: dict) -> dict:
+    """A spell as the API shows it: ``started_on`` / ``ended_on`` for its ``from`` / ``to``."""
+    row = {k: v for k, v in spell.items() if k not in ("from", "to")}
+    return {**row, "started_on": spell["from"], "ended_on": spell["to"]}
 
 
 def community(rm: ReadModel, community_id: str, day: date) -> dict | None:
@@ -87,5 +104,6 @@ def support_event(rm: ReadModel, event_id: str) -> dict | None:
     """A support event with its attendance list."""
     if event_id not in rm.support_events:
         return None
-    attendees = [{"person_id": a["person_id"], "attended_on": a["attended_on"]} for a in rm.attendance(event_id)]
+    attendees = [{"person_id": a["person_id"], "attended_on": a["attended_on"], "role": a["role"]}
+                 for a in rm.attendance(event_id)]
     return {**rm.support_events[event_id], "attendees": attendees}

@@ -9,12 +9,13 @@ from pedgrowth.contracts import EventData
 from pedgrowth.contracts import mentoring as contract
 
 from .domain.intervals import active_on
-from .domain.person import close_membership
+from .domain.person import close_membership, close_spell
 
 
 @dataclass
 class ReadModel:
-    """Mentors, pairs, memberships and attendances; ``position`` is the last notification applied."""
+    """Mentors, pairs, memberships, attendances, expert roles, the methodical asset, project participants and
+    curators; ``position`` is the last notification applied. Spells are dicts with ``from`` and ``to``."""
 
     position: int = 0
     mentors: dict[str, dict] = field(default_factory=dict)
@@ -27,6 +28,11 @@ class ReadModel:
     by_mentor: dict[str, list[str]] = field(default_factory=dict)
     by_person: dict[str, list[dict]] = field(default_factory=dict)
     by_event: dict[str, list[dict]] = field(default_factory=dict)
+    expert_roles: dict[str, list[dict]] = field(default_factory=dict)
+    asset: dict[str, list[dict]] = field(default_factory=dict)
+    projects: dict[str, dict] = field(default_factory=dict)
+    participants: dict[str, list[dict]] = field(default_factory=dict)
+    curators: dict[str, list[dict]] = field(default_factory=dict)
 
     def apply(self, data: EventData) -> None:
         """Take one recorded fact into account."""
@@ -59,9 +65,45 @@ class ReadModel:
     def on_support_event_attended(self, d: contract.SupportEventAttended) -> None:
         self.support_events[d.event_id] = {"event_id": d.event_id, "event_name": d.event_name,
                                            "kind": d.kind.value}
-        visit = {"person_id": d.person_id, "event_id": d.event_id, "attended_on": d.attended_on}
+        visit = {"person_id": d.person_id, "event_id": d.event_id, "attended_on": d.attended_on,
+                 "role": d.role.value if d.role else "participant"}
         self.attendances.append(visit)
         self.by_event.setdefault(d.event_id, []).append(visit)
+
+    def on_expert_role_started(self, d: contract.ExpertRoleStarted) -> None:
+        self.expert_roles.setdefault(d.person_id, []).append(
+            {"person_id": d.person_id, "role_id": d.role_id, "role": d.role.value, "level": d.level.value,
+             "from": d.started_on, "to": None})
+
+    def on_expert_role_ended(self, d: contract.ExpertRoleEnded) -> None:
+        close_spell([s for s in self.expert_roles.get(d.person_id, []) if s["role_id"] == d.role_id], d.ended_on)
+
+    def on_asset_joined(self, d: contract.AssetJoined) -> None:
+        self.asset.setdefault(d.municipality_id, []).append(
+            {"person_id": d.person_id, "municipality_id": d.municipality_id, "role": d.role, "from": d.joined_on,
+             "to": None})
+
+    def on_asset_left(self, d: contract.AssetLeft) -> None:
+        close_spell([s for s in self.asset.get(d.municipality_id, []) if s["person_id"] == d.person_id], d.left_on)
+
+    def on_project_enrolled(self, d: contract.ProjectEnrolled) -> None:
+        self.projects[d.project_id] = {"project_id": d.project_id, "project_name": d.project_name}
+        self.participants.setdefault(d.project_id, []).append(
+            {"person_id": d.person_id, "project_id": d.project_id, "from": d.enrolled_on, "to": None,
+             "outcome": None})
+
+    def on_project_left(self, d: contract.ProjectLeft) -> None:
+        closed = close_spell([s for s in self.participants.get(d.project_id, []) if s["person_id"] == d.person_id],
+                             d.left_on)
+        if closed is not None:
+            closed["outcome"] = d.outcome.value
+
+    def on_curator_appointed(self, d: contract.CuratorAppointed) -> None:
+        self.curators.setdefault(d.org_id, []).append(
+            {"org_id": d.org_id, "person_id": d.person_id, "from": d.appointed_on, "to": None})
+
+    def on_curator_released(self, d: contract.CuratorReleased) -> None:
+        close_spell([t for t in self.curators.get(d.org_id, []) if t["person_id"] == d.person_id], d.released_on)
 
     # questions
 

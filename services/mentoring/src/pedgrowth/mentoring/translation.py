@@ -5,6 +5,7 @@ from __future__ import annotations
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import mentoring as contract
 
+from .domain.curator import Curatorship
 from .domain.mentor import Mentor
 from .domain.pair import Pair
 from .domain.person import Person
@@ -42,7 +43,43 @@ def community_left(e: Person.CommunityLeft) -> EventData:
 
 def support_event_attended(e: Person.SupportEventAttended) -> EventData:
     return contract.SupportEventAttended(person_id=e.person_id, event_id=e.event_id, event_name=e.event_name,
-                                         kind=e.kind, attended_on=e.attended_on)
+                                         kind=e.kind, attended_on=e.attended_on, role=getattr(e, "role", None))
+
+
+def expert_role_started(e: Person.ExpertRoleStarted) -> EventData:
+    return contract.ExpertRoleStarted(person_id=e.person_id, role_id=e.role_id, role=e.role, level=e.level,
+                                      started_on=e.started_on)
+
+
+def expert_role_ended(e: Person.ExpertRoleEnded) -> EventData:
+    return contract.ExpertRoleEnded(person_id=e.person_id, role_id=e.role_id, ended_on=e.ended_on)
+
+
+def asset_joined(e: Person.AssetJoined) -> EventData:
+    return contract.AssetJoined(person_id=e.person_id, municipality_id=e.municipality_id, joined_on=e.joined_on,
+                                role=e.role)
+
+
+def asset_left(e: Person.AssetLeft) -> EventData:
+    return contract.AssetLeft(person_id=e.person_id, municipality_id=e.municipality_id, left_on=e.left_on)
+
+
+def project_enrolled(e: Person.ProjectEnrolled) -> EventData:
+    return contract.ProjectEnrolled(person_id=e.person_id, project_id=e.project_id, project_name=e.project_name,
+                                    enrolled_on=e.enrolled_on)
+
+
+def project_left(e: Person.ProjectLeft) -> EventData:
+    return contract.ProjectLeft(person_id=e.person_id, project_id=e.project_id, left_on=e.left_on,
+                                outcome=e.outcome)
+
+
+def curator_appointed(e: Curatorship.CuratorAppointed) -> EventData:
+    return contract.CuratorAppointed(org_id=e.org_id, person_id=e.person_id, appointed_on=e.appointed_on)
+
+
+def curator_released(e: Curatorship.CuratorReleased) -> EventData:
+    return contract.CuratorReleased(org_id=e.org_id, person_id=e.person_id, released_on=e.released_on)
 
 
 TRANSLATIONS = {
@@ -52,4 +89,12 @@ TRANSLATIONS = {
     Person.CommunityJoined: community_joined,
     Person.CommunityLeft: community_left,
     Person.SupportEventAttended: support_event_attended,
+    Person.ExpertRoleStarted: expert_role_started,
+    Person.ExpertRoleEnded: expert_role_ended,
+    Person.AssetJoined: asset_joined,
+    Person.AssetLeft: asset_left,
+    Person.ProjectEnrolled: project_enrolled,
+    Person.ProjectLeft: project_left,
+    Curatorship.CuratorAppointed: curator_appointed,
+    Curatorship.CuratorReleased: curator_released,
 }

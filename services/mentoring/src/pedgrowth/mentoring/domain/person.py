@@ -1,4 +1,5 @@
-"""A person as mentoring knows them: pairs as a mentee, community memberships, support events attended."""
+"""A person as mentoring knows them: pairs as a mentee, community memberships, support events attended,
+expert roles, places in a municipality's methodical asset, enrolments in municipal projects."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from .errors import Conflict, RuleViolation, UnknownReference
-from .intervals import active_on
+from .intervals import active_on, check_begin, spell_to_end
 
 
 def person_key(person_id: str) -> UUID:
@@ -25,6 +26,9 @@ class Person(Aggregate):
         self.pairs: dict[str, dict] = {}
         self.memberships: list[dict] = []
         self.attended: dict[str, dict] = {}
+        self.expert_roles: list[dict] = []
+        self.asset: list[dict] = []
+        self.projects: list[dict] = []
 
     @staticmethod
     def create_id(person_id: str) -> UUID:
@@ -100,18 +104,115 @@ class Person(Aggregate):
 
     # support events
 
-    def attend(self, event_id: str, event_name: str, kind: str, attended_on: date) -> None:
-        """Record attendance of a support event: once per person and event."""
+    def attend(self, event_id: str, event_name: str, kind: str, attended_on: date, role: str | None = None) -> None:
+        """Record attendance of a support event (as a participant, or a speaker): once per person and event."""
         if event_id in self.attended:
             raise Conflict(f"person {self.person_id} is already recorded at event {event_id} "
                            f"(on {self.attended[event_id]['attended_on']})", "data.event_id")
         self.support_event_attended(person_id=self.person_id, event_id=event_id, event_name=event_name,
-                                    kind=kind, attended_on=attended_on)
+                                    kind=kind, attended_on=attended_on, role=role)
 
     @event("SupportEventAttended")
     def support_event_attended(self, person_id: str, event_id: str, event_name: str, kind: str,
-                               attended_on: date) -> None:
-        self.attended[event_id] = {"event_name": event_name, "kind": kind, "attended_on": attended_on}
+                               attended_on: date, role: str | None = None) -> None:
+        # role: None in events stored before it existed, and when the publisher left it out (a participant)
+        self.attended[event_id] = {"event_name": event_name, "kind": kind, "attended_on": attended_on, "role": role}
+
+    # expert roles
+
+    def start_expert_role(self, role_id: str, role: str, level: str, started_on: date) -> None:
+        """Take up an expert role: spells of one role_id do not overlap; the same start again changes nothing."""
+        spells = [s for s in self.expert_roles if s["role_id"] == role_id]
+        if check_begin(spells, started_on, {"role": role, "level": level},
+                       f"expert role {role_id} of person {self.person_id}", "data.role_id"):
+            self.expert_role_started(person_id=self.person_id, role_id=role_id, role=role, level=level,
+                                     started_on=started_on)
+
+    @event("ExpertRoleStarted")
+    def expert_role_started(self, person_id: str, role_id: str, role: str, level: str, started_on: date) -> None:
+        self.expert_roles.append({"role_id": role_id, "role": role, "level": level, "from": started_on, "to": None})
+
+    def end_expert_role(self, role_id: str, ended_on: date) -> None:
+        """End the expert role begun on or before ``ended_on``: only after it began, once."""
+        spells = [s for s in self.expert_roles if s["role_id"] == role_id]
+        if spell_to_end(spells, ended_on, f"expert role {role_id} of person {self.person_id}", "data.role_id",
+                        "ended_on") is not None:
+            self.expert_role_ended(person_id=self.person_id, role_id=role_id, ended_on=ended_on)
+
+    @event("ExpertRoleEnded")
+    def expert_role_ended(self, person_id: str, role_id: str, ended_on: date) -> None:
+        close_spell([s for s in self.expert_roles if s["role_id"] == role_id], ended_on)
+
+    # the methodical asset of a municipality
+
+    def join_asset(self, municipality_id: str, joined_on: date, role: str | None) -> None:
+        """Join the municipality's methodical asset: not while already in it; the same join again changes nothing."""
+        spells = [s for s in self.asset if s["municipality_id"] == municipality_id]
+        if check_begin(spells, joined_on, {"role": role},
+                       f"person {self.person_id}'s place in the methodical asset of {municipality_id}",
+                       "data.municipality_id"):
+            self.asset_joined(person_id=self.person_id, municipality_id=municipality_id, joined_on=joined_on,
+                              role=role)
+
+    @event("AssetJoined")
+    def asset_joined(self, person_id: str, municipality_id: str, joined_on: date, role: str | None) -> None:
+        self.asset.append({"municipality_id": municipality_id, "role": role, "from": joined_on, "to": None})
+
+    def leave_asset(self, municipality_id: str, left_on: date) -> None:
+        """Leave the municipality's methodical asset: only after joining it, once."""
+        spells = [s for s in self.asset if s["municipality_id"] == municipality_id]
+        if spell_to_end(spells, left_on, f"person {self.person_id}'s place in the methodical asset of "
+                        f"{municipality_id}", "data.municipality_id", "left_on") is not None:
+            self.asset_left(person_id=self.person_id, municipality_id=municipality_id, left_on=left_on)
+
+    @event("AssetLeft")
+    def asset_left(self, person_id: str, municipality_id: str, left_on: date) -> None:
+        close_spell([s for s in self.asset if s["municipality_id"] == municipality_id], left_on)
+
+    # municipal projects
+
+    def enrol(self, project_id: str, project_name: str, enrolled_on: date) -> None:
+        """Enrol in a municipal project: not while enrolled in it; the same enrolment again changes nothing."""
+        spells = [s for s in self.projects if s["project_id"] == project_id]
+        if check_begin(spells, enrolled_on, {"project_name": project_name},
+                       f"enrolment of person {self.person_id} in project {project_id}", "data.project_id"):
+            self.project_enrolled(person_id=self.person_id, project_id=project_id, project_name=project_name,
+                                  enrolled_on=enrolled_on)
+
+    @event("ProjectEnrolled")
+    def project_enrolled(self, person_id: str, project_id: str, project_name: str, enrolled_on: date) -> None:
+        self.projects.append({"project_id": project_id, "project_name": project_name, "from": enrolled_on,
+                              "to": None, "outcome": None})
+
+    def leave_project(self, project_id: str, left_on: date, outcome: str) -> None:
+        """Leave a project (completed or withdrawn): only after enrolling, once."""
+        spells = [s for s in self.projects if s["project_id"] == project_id]
+        spell = spell_to_end(spells, left_on, f"enrolment of person {self.person_id} in project {project_id}",
+                             "data.project_id", "left_on")
+        if spell is None:
+            ended = next(s for s in spells if s["to"] == left_on)
+            if ended["outcome"] != outcome:
+                raise Conflict(f"person {self.person_id} left project {project_id} on {left_on} "
+                               f"with outcome {ended['outcome']}, not {outcome}", "data.outcome")
+            return
+        self.project_left(person_id=self.person_id, project_id=project_id, left_on=left_on, outcome=outcome)
+
+    @event("ProjectLeft")
+    def project_left(self, person_id: str, project_id: str, left_on: date, outcome: str) -> None:
+        spells = [s for s in self.projects if s["project_id"] == project_id]
+        closed = close_spell(spells, left_on)
+        if closed is not None:
+            closed["outcome"] = outcome
+
+
+def close_spell(spells: list[dict], ended_on: date) -> dict | None:
+    """Close the latest open spell that began on or before ``ended_on``; the spell closed, if any."""
+    open_ones = [s for s in spells if s["to"] is None and s["from"] <= ended_on]
+    if not open_ones:
+        return None
+    spell = max(open_ones, key=lambda s: s["from"])
+    spell["to"] = ended_on
+    return spell
 
 
 def close_membership(memberships: list[dict], left_on: date) -> None:
