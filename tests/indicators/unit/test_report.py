@@ -74,3 +74,39 @@ def test_an_unknown_municipality_is_404_and_a_year_with_no_data_or_in_the_future
 def test_a_municipality_with_a_plan_but_no_school_yet_has_a_report():
     made = build_report(Answers(ROWS), {}, True, "michurinsk", 2024, date(2026, 12, 1))
     assert made.name == "michurinsk"
+
+
+CYCLE = {
+    "year": 2024, "as_of": date(2024, 12, 31), "behind": [
+        {"indicator": "training_coverage", "name": ROWS[0]["name"], "unit": "share", "value": 0.4, "target": 0.5,
+         "recommended": True}],
+    "recommendations": [{"text": "Направить на курсы", "due_on": date(2024, 6, 1), "state": "done",
+                         "completed_on": date(2024, 5, 30), "org_id": "sch-1", "org_name": "Школа № 1"}],
+    "steps": [
+        {"step": "monitoring", "name": "Мониторинг", "deadline": date(2024, 1, 20), "state": "done", "late": True,
+         "done_on": date(2024, 1, 22)},
+        {"step": "analysis", "name": "Анализ", "deadline": date(2024, 3, 30), "state": "done", "late": False,
+         "done_on": date(2024, 3, 1)},
+        {"step": "review", "name": "Эффективность", "deadline": date(2024, 8, 31), "state": "overdue", "late": False,
+         "done_on": None, "review": None},
+        {"step": "decisions", "name": "Решения", "deadline": date(2024, 12, 31), "state": "due", "late": False,
+         "done_on": None}],
+}
+
+
+def test_the_xlsx_has_a_sheet_for_the_cycle_and_one_per_school():
+    from pedgrowth.indicators.entrypoints.report import School
+
+    schools = [School("sch-1", "МБОУ «Средняя общеобразовательная школа № 1 имени Героя»", ROWS[:2],
+                      CYCLE["recommendations"]), School("sch-2", "Школа: № 2 [филиал]", ROWS[:1], [])]
+    book = load_workbook(io.BytesIO(to_xlsx(Report("michurinsk", "г. Мичуринск", 2024, date(2024, 12, 31), ROWS,
+                                                   CYCLE, schools))))
+    assert [s.title for s in book.worksheets] == ["Мониторинг 2024", "Управленческий цикл",
+                                                  "1. МБОУ «Средняя общеобразовате", "2. Школа  № 2  филиал"]
+    cycle = [line for line in book.worksheets[1].iter_rows(values_only=True)]
+    assert cycle[2] == ("Мониторинг", "20.01.2024", "выполнено (с опозданием)", "22.01.2024", None)
+    assert cycle[4][:3] == ("Эффективность", "31.08.2024", "просрочено")
+    assert ("Направить на курсы", "01.06.2024", "выполнено", "30.05.2024", "Школа № 1") in cycle
+    school = list(book.worksheets[2].iter_rows(values_only=True))
+    assert school[1] == HEADERS and school[2][1] == ROWS[0]["name"]
+    assert (None, "Направить на курсы", "01.06.2024", "выполнено") in [line[:4] for line in school]

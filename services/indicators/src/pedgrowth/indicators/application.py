@@ -114,14 +114,14 @@ class IndicatorsApplication(RecordingApplication):
         raise RuleViolation("a monitoring report is submitted with POST /api/v1/monitoring/{municipality}/{year}/"
                             "submit, which freezes the report this SHA-256 is of", "data.sha256")
 
-    def submit_monitoring(self, data: contract.MonitoringSubmitted, file: bytes) -> None:
+    def submit_monitoring(self, data: contract.MonitoringSubmitted, file: bytes, values: list[dict] = ()) -> None:
         """Freeze a year's report once: the XLSX and its SHA-256, the as-of date and the bus positions."""
         with self.batch():  # one at a time: the second of two submissions meets the first
             self.check_not_submitted(data.municipality_id, data.year)
             self.save(Submission.freeze(
                 submission_id=data.submission_id, municipality_id=data.municipality_id, year=data.year,
                 as_of=data.as_of, submitted_on=data.submitted_on, sha256=data.sha256, positions=data.positions,
-                file=file))
+                file=file, values=[dict(v) for v in values]))
 
     def check_not_submitted(self, municipality_id: str, year: int) -> None:
         done = self.get_or_none(submission_id_of(municipality_id, year))

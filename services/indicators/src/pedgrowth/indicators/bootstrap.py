@@ -13,7 +13,7 @@ from .access import Access
 from .application import IndicatorsApplication
 from .config import IndicatorsSettings
 from .domain.errors import Conflict, RuleViolation, UnknownReference
-from .entrypoints import api, dashboard, members, pages, planning, plans, uploads
+from .entrypoints import api, cycle, dashboard, members, pages, planning, plans, uploads
 from .projection.wiring import projection_parts
 from .translation import to_contract
 
@@ -32,7 +32,7 @@ def build(settings: IndicatorsSettings | None = None, application: IndicatorsApp
     read_model, background = projection_parts(settings, metrics.registry)
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
-        routers=[plans.router, pages.router, uploads.router, planning.router, members.router, dashboard.router,
+        routers=[plans.router, cycle.router, pages.router, uploads.router, planning.router, members.router, dashboard.router,
                  api.router(read_model)],
         authorize_write=access.authorize_write, background=background,
         title="pedgrowth indicators",

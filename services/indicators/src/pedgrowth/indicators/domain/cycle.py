@@ -127,7 +127,7 @@ class Submission(Aggregate):
 
     @event("Submitted")
     def __init__(self, submission_id: str, municipality_id: str, year: int, as_of: date, submitted_on: date,
-                 sha256: str, positions: dict[str, dict[str, int]], xlsx: str):
+                 sha256: str, positions: dict[str, dict[str, int]], xlsx: str, values: list[dict]):
         self.submission_id = submission_id
         self.municipality_id = municipality_id
         self.year = year
@@ -136,6 +136,7 @@ class Submission(Aggregate):
         self.sha256 = sha256
         self.positions = positions
         self.xlsx = xlsx  # base64: the event store keeps JSON
+        self.values = values  # per indicator: code, name, unit, value, numerator, denominator (as reported)
 
     @staticmethod
     def create_id(municipality_id: str, year: int) -> UUID:
@@ -147,7 +148,7 @@ class Submission(Aggregate):
 
     @classmethod
     def freeze(cls, submission_id: str, municipality_id: str, year: int, as_of: date, submitted_on: date,
-               sha256: str, positions: dict[str, dict[str, int]], file: bytes) -> Submission:
+               sha256: str, positions: dict[str, dict[str, int]], file: bytes, values: list[dict]) -> Submission:
         """The report of a year that has begun, submitted on or after its as-of date."""
         if as_of.year != year:
             raise RuleViolation(f"as_of {as_of} is not in the reported year {year}", "data.as_of")
@@ -155,4 +156,4 @@ class Submission(Aggregate):
             raise RuleViolation(f"submitted_on {submitted_on} is before as_of {as_of}", "data.submitted_on")
         return cls(submission_id=submission_id, municipality_id=municipality_id, year=year, as_of=as_of,
                    submitted_on=submitted_on, sha256=sha256, positions=positions,
-                   xlsx=base64.b64encode(file).decode())
+                   xlsx=base64.b64encode(file).decode(), values=values)

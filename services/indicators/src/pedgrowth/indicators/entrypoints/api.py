@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pedgrowth.contracts import Day
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, forbid
 
@@ -156,18 +156,16 @@ def router(rm: ReadModel) -> APIRouter:
              response_class=Response, responses={
                  200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the report (Russian, for people)"},
                  404: {"description": "unknown municipality"}, 422: {"description": "a year with no data"}})
-    async def monitoring(principal: CurrentPrincipal,
+    async def monitoring(principal: CurrentPrincipal, request: Request,
                          municipality: Annotated[str, Query(min_length=1, max_length=200)],
                          year: Annotated[int, Query(ge=1990, le=2100)],
                          format: Literal["csv", "xlsx"] = "csv") -> Response:
         await ready()
         where = Scope("municipality", municipality)
         authorize(principal, where, rm)
-        names = rm.answers.names()
-        has_plan = bool(rm.answers.engine.plans.target_years(municipality))
         try:
-            made = await asyncio.to_thread(report.build_report, rm.answers, names, has_plan, municipality, year,
-                                           date.today())
+            made = await asyncio.to_thread(report.yearly_report, request.app.state.service.app, rm.answers,
+                                           municipality, year, date.today())
         except report.NoReport as missing:
             if missing.status == status.HTTP_404_NOT_FOUND:
                 raise HTTPException(missing.status, str(missing)) from missing

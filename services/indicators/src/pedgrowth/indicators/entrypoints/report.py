@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pedgrowth.contracts.scope import Scope
 
+from ..application import IndicatorsApplication
+from ..cycle import cycle_of
 from ..indicators.answers import Answers, year_end
+from .dashboard import natural
 
 STATUS_TEXT = {"met": "выполнено", "behind": "отстаёт", "no_target": "цель не задана", "no_data": "нет данных",
                "not_applicable": "не применяется"}
@@ -23,6 +27,16 @@ HEADERS = ("№", "Показатель", "Единица", "Значение", 
            "Источник данных", "Определение")
 WIDTHS = (5, 70, 11, 11, 11, 12, 16, 16, 22, 30)
 PERCENT = "0.0%"
+
+
+@dataclass(frozen=True)
+class School:
+    """One school's sheet: its indicators and the recommendations addressed to it."""
+
+    org_id: str
+    name: str
+    rows: list[dict]
+    recommendations: list[dict]
 
 
 class NoReport(LookupError):
@@ -43,6 +57,8 @@ class Report:
     year: int
     as_of: date
     rows: list[dict]
+    cycle: dict | None = None  # the yearly cycle of the report's year (cycle.cycle_of)
+    schools: list[School] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -68,6 +84,19 @@ def build_report(answers: Answers, names: dict[str, str], has_plan: bool, munici
     if all(row["value"] is None and not row["denominator"] for row in rows):
         raise NoReport(422, "year", f"за {year} год нет данных (no data for {year} in {municipality})")
     return Report(municipality, names.get(str(scope), municipality), year, as_of, rows)
+
+
+def yearly_report(app: IndicatorsApplication, answers: Answers, municipality: str, year: int, today: date) -> Report:
+    """The report with the cycle of its year and a sheet per organisation of the municipality, or NoReport."""
+    names = answers.names()
+    has_plan = bool(answers.engine.plans.target_years(municipality))
+    made = build_report(answers, names, has_plan, municipality, year, today)
+    cycle = cycle_of(app, answers, municipality, year, made.as_of)
+    orgs = sorted((o for o in answers.organizations() if o["municipality_id"] == municipality),
+                  key=lambda o: natural(o["name"]))
+    schools = [School(o["org_id"], o["name"], answers.indicators(Scope("organization", o["org_id"]), made.as_of),
+                      [r for r in cycle["recommendations"] if r["org_id"] in (None, o["org_id"])]) for o in orgs]
+    return replace(made, cycle=cycle, schools=schools)
 
 
 def source(row: dict) -> str:
@@ -137,6 +166,83 @@ def to_xlsx(report: Report) -> bytes:
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "C3"
+    if report.cycle is not None:
+        cycle_sheet(book.create_sheet("Управленческий цикл"), report.cycle)
+    taken = {sheet.title for sheet in book.worksheets}
+    for number, school in enumerate(report.schools, start=1):
+        school_sheet(book.create_sheet(sheet_title(number, school.name, taken)), school, report)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+CYCLE_STATE_TEXT = {"done": "выполнено", "due": "в работе", "overdue": "просрочено"}
+ASSESSMENT_TEXT = {"effective": "эффективно", "partly_effective": "частично эффективно",
+                   "not_effective": "неэффективно"}
+
+
+def ru_day(day) -> str:
+    return "" if day is None else date.fromisoformat(str(day)).strftime("%d.%m.%Y")
+
+
+def cycle_sheet(sheet, cycle: dict) -> None:
+    """The cycle of the year: each step's deadline, state and day done; what is behind; the recommendations."""
+    from openpyxl.styles import Font
+
+    sheet.append([f"Управленческий цикл {cycle['year']} года (на {ru_day(cycle['as_of'])})"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(["Этап", "Срок", "Состояние", "Выполнено"])
+    for item in cycle["steps"]:
+        state = CYCLE_STATE_TEXT[item["state"]] + (" (с опозданием)" if item["late"] else "")
+        sheet.append([item["name"], ru_day(item["deadline"]), state, ru_day(item["done_on"])])
+    sheet.append([])
+    sheet.append(["Показатели, отстающие от цели", "Значение", "Цель", "Рекомендация выдана"])
+    for item in cycle["behind"]:
+        sheet.append([item["name"], item["value"], item["target"], "да" if item["recommended"] else "нет"])
+        if item["unit"] == "share":
+            for column in ("B", "C"):
+                sheet[f"{column}{sheet.max_row}"].number_format = PERCENT
+    sheet.append([])
+    sheet.append(["Рекомендация", "Срок", "Состояние", "Выполнено", "Организация"])
+    for item in cycle["recommendations"]:
+        sheet.append([item["text"], ru_day(item["due_on"]), CYCLE_STATE_TEXT[item["state"]],
+                      ru_day(item["completed_on"]), item["org_name"] or "все организации"])
+    review = next(s["review"] for s in cycle["steps"] if s["step"] == "review")
+    if review:
+        sheet.append([])
+        sheet.append(["Оценка эффективности", "До мер", "После мер", "Оценка", "Комментарий"])
+        for finding in review["findings"]:
+            sheet.append([finding["name"], finding.get("value_before"), finding.get("value_after"),
+                          ASSESSMENT_TEXT[finding["assessment"]], finding.get("comment") or ""])
+    for column, width in zip("ABCDE", (70, 14, 16, 14, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+def school_sheet(sheet, school: School, report: Report) -> None:
+    """One school: its indicators as of the report's day, then the recommendations addressed to it."""
+    from openpyxl.styles import Font
+
+    sheet.append([f"{school.name}: показатели на {report.as_of:%d.%m.%Y}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(list(HEADERS))
+    for number, row in enumerate(school.rows, start=1):
+        sheet.append(cells(number, row))
+        if row["unit"] == "share":
+            for column in ("D", "G"):
+                sheet[f"{column}{sheet.max_row}"].number_format = PERCENT
+    if school.recommendations:
+        sheet.append([])
+        sheet.append(["", "Рекомендации", "Срок", "Состояние"])
+        for item in school.recommendations:
+            sheet.append(["", item["text"], ru_day(item["due_on"]), CYCLE_STATE_TEXT[item["state"]]])
+    for index, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+
+def sheet_title(number: int, name: str, taken: set[str]) -> str:
+    """A worksheet title Excel accepts: at most 31 characters, none of []:*?/\\, unique in the book."""
+    title = re.sub(r"[\[\]:*?/\\]", " ", f"{number}. {name}")[:31].strip()
+    while title in taken:
+        title = title[:28] + f"~{number}"
+    taken.add(title)
+    return title

@@ -101,7 +101,7 @@ class Projection:
                 keys.add(key)
                 new.append(record)
         await self.rm.store.write(new, positions, self.rm.generation)
-        await self.rm.add(new)
+        await self.rm.add(new, positions)
         m = self.rm.metrics
         m.events.labels("applied").inc(len(new))
         m.events.labels("duplicate").inc(len(records) - len(new))

@@ -29,6 +29,7 @@ class ReadModel:
         self.answers = Answers(self.engine, survey_names=self.survey_names)
         self.generation: str | None = None
         self.loaded = asyncio.Event()
+        self.positions: dict[tuple[str, int], int] = {}  # the bus positions the engine's facts reach
 
     async def load(self) -> int:
         """Open the store and feed every fact it holds into a fresh engine, then answer from it."""
@@ -41,6 +42,7 @@ class ReadModel:
         await asyncio.to_thread(loader.finish)  # every entity evaluated once, the sums published once
         self.engine = engine
         self.answers = Answers(engine, survey_names=self.survey_names)
+        self.positions = await self.store.positions()
         self.generation = await self.store.generation()
         self.metrics.held.set(count)
         self.loaded.set()
@@ -58,9 +60,12 @@ class ReadModel:
     def is_new(self, record) -> bool:
         return self.engine.is_new(record)
 
-    async def add(self, records: list) -> None:
-        """Feed a batch to the engine in a worker thread (readers keep answering from the published sums)."""
+    async def add(self, records: list, positions: dict[tuple[str, int], int] | None = None) -> None:
+        """Feed a batch to the engine in a worker thread (readers keep answering from the published sums);
+        ``positions``: where on the bus the batch ends (a frozen report names them)."""
         await asyncio.to_thread(self.engine.apply, records)
+        if positions:
+            self.positions = {**self.positions, **positions}  # replaced, never changed: readers copy nothing
 
     async def refresh_values(self, today: date | None = None, years_back: int = 5) -> int:
         """Recompute the persisted yearly values of every municipality and region, and the gauges."""

@@ -186,6 +186,7 @@ async function refresh() {
   renderDownloads();
   renderCards();
   sparklines(run);
+  loadCycle(run);
   if (state.selected) await showDetail(state.selected);
 }
 
@@ -407,6 +408,49 @@ function renderPlan(plan) {
   $("measures").replaceChildren(...ordered.map((m) => el("tr", { class: m.status, "data-measure": m.measure_id },
     el("td", {}, m.measure_id), el("td", {}, m.title), el("td", {}, ruDate(m.due_on)), el("td", {}, m.responsible),
     el("td", { class: "st" }, MEASURE_TEXT[m.status] + (m.completed_on ? " " + ruDate(m.completed_on) : "")))));
+}
+
+// --- the yearly management cycle (SPEC §5.1) ------------------------------------------------------
+
+function indicatorName(code) {
+  const found = state.indicators.find((i) => i.code === code);
+  return found ? found.name : code;
+}
+
+async function loadCycle(run) {
+  $("cycle").hidden = true;
+  const municipality = municipalityOfScope();
+  if (!municipality) return;
+  const year = asOf().slice(0, 4);
+  let cycle;
+  try {
+    cycle = await api("/api/v1/cycle/" + encodeURIComponent(municipality) + "/" + year);
+  } catch (error) {
+    if (error.status !== 403) say(explain(error));
+    return;
+  }
+  if (run !== state.run) return;
+  renderCycle(cycle);
+}
+
+function renderCycle(cycle) {
+  $("cycle").hidden = false;
+  $("cycle-year").textContent = cycle.year;
+  const late = cycle.steps.filter((s) => s.state === "overdue").map((s) => "«" + s.name + "»");
+  $("cycle-summary").textContent = late.length ? "Просрочено: " + late.join(", ") + "." : "Просроченных этапов нет.";
+  $("cycle-steps").replaceChildren(...cycle.steps.map((s) => el("tr", { class: s.state, "data-step": s.step },
+    el("td", {}, s.name), el("td", {}, ruDate(s.deadline)),
+    el("td", { class: "st" }, MEASURE_TEXT[s.state] + (s.late ? " (с опозданием)" : "")),
+    el("td", {}, ruDate(s.done_on)))));
+  $("cycle-behind").replaceChildren(...(cycle.behind.length ? cycle.behind.map((b) => el("li", {},
+    `${b.name}: ${formatValue(b.value, b.unit)} при цели ${formatValue(b.target, b.unit)}` +
+    (b.recommended ? "" : " — рекомендаций нет"))) : [el("li", {}, "нет")]));
+  const org = $("organization").value;
+  const shown = cycle.recommendations.filter((r) => !org || !r.org_id || r.org_id === org);
+  $("recommendations").replaceChildren(...shown.map((r) => el("tr", { class: r.state, "data-recommendation": r.recommendation_id },
+    el("td", {}, r.org_name || "все организации"), el("td", {}, r.indicators.map(indicatorName).join("; ")),
+    el("td", {}, r.text), el("td", {}, ruDate(r.due_on)),
+    el("td", { class: "st" }, MEASURE_TEXT[r.state] + (r.completed_on ? " " + ruDate(r.completed_on) : "")))));
 }
 
 // --- start ---------------------------------------------------------------------------------------
