@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 from datetime import date
 from pathlib import Path
@@ -225,3 +226,64 @@ async def read_school_view(browser, url: str, school: str) -> dict:
     shown_cards = await cards(page)
     assert errors == []
     return shown_cards
+
+
+async def test_signing_out_while_the_page_still_asks_sends_nothing_without_the_session(own_kafka, tmp_path):
+    """«Выйти» with the page's requests in flight: none goes out after the cookie is cleared (each would be a 401).
+
+    The page's requests are held in the browser and «Вход» is held at the server, so the page stays on screen,
+    signed out, while they are let go: what the page does then is what a slow network makes it do.
+    """
+    kafka = own_kafka
+    for name in ("registry", "training", "mentoring", "indicators"):
+        (tmp_path / name).mkdir()
+    registry = build_registry(settings_for(RegistrySettings, kafka, tmp_path / "registry"))
+    training = build_training(settings_for(TrainingSettings, kafka, tmp_path / "training"))
+    mentoring = build_mentoring(settings_for(MentoringSettings, kafka, tmp_path / "mentoring"))
+    indicators = build_indicators(settings_for(IndicatorsSettings, kafka, tmp_path / "indicators"))
+    login_asked, login_open = asyncio.Event(), asyncio.Event()
+
+    @indicators.middleware("http")
+    async def slow_login(request, call_next):
+        if request.method == "GET" and request.url.path == "/login" and signing_out:
+            login_asked.set()
+            await login_open.wait()
+        return await call_next(request)
+
+    signing_out = False
+    async with running(registry), running(training), running(mentoring), served_http(indicators) as url:
+        published = await publish(kafka[0], kafka[2], demo_events(schools=2))
+        await settled(indicators.state.read_model, at_least=published)
+        async with playwright_api.async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page, errors = await open_at(browser, url, token())
+                held = []
+
+                async def hold(route):
+                    held.append(route)
+                await page.route("**/api/v1/**", hold)
+                await page.click('.card[data-code="training_coverage"]')
+                await page.fill("#as-of", "31.12.2023")
+                await page.dispatch_event("#as-of", "change")
+                while not held:
+                    await asyncio.sleep(0.05)
+                await page.unroute("**/api/v1/**")
+                signing_out = True
+                await page.click("#logout", no_wait_after=True)
+                await login_asked.wait()  # the cookie is cleared; the page is still the dashboard
+                sent = []
+                page.on("request", lambda request: sent.append(request.url) if "/api/" in request.url else None)
+                for route in held:
+                    with contextlib.suppress(playwright_api.Error):
+                        await route.continue_()
+                for route in held:
+                    with contextlib.suppress(playwright_api.Error):
+                        await route.request.response()
+                login_open.set()
+                await page.wait_for_url("**/login")
+            finally:
+                login_open.set()
+                await browser.close()
+    assert errors == [], "no request went out without the session"
+    assert sent == [], "the page asked nothing after «Выйти»"

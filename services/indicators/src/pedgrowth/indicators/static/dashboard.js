@@ -15,16 +15,37 @@ class ApiError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
 
+// «Выйти» (or a lapsed session) ends the page's work: the requests in flight are aborted and none is started
+// after, so none goes out once the session cookie is cleared (each would be answered 401, an error in the
+// console). Their callers are left waiting for the page to go, with nothing more to show.
+const leaving = new AbortController();
+const gone = () => new Promise(() => {});
+
+function leave() { leaving.abort(); }
+
+async function request(path) {
+  if (leaving.signal.aborted) return gone();
+  let response;
+  try {
+    response = await fetch(path, { credentials: "same-origin", signal: leaving.signal });
+  } catch (error) { if (leaving.signal.aborted) return gone(); throw error; }
+  if (response.status === 401) { leave(); window.location.assign("/login"); return gone(); }
+  return response;
+}
+
+async function body(response, read) {
+  try { return await response[read](); } catch (error) { if (leaving.signal.aborted) return gone(); throw error; }
+}
+
 async function api(path, params) {
   const query = params ? "?" + new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null)) : "";
-  const response = await fetch(path + query, { credentials: "same-origin" });
-  if (response.status === 401) { window.location.assign("/login"); throw new ApiError(401, "вход не выполнен"); }
+  const response = await request(path + query);
   if (!response.ok) {
     let detail = response.statusText;
-    try { const body = await response.json(); detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail); } catch (e) { /* not JSON */ }
+    try { const answer = await response.json(); detail = typeof answer.detail === "string" ? answer.detail : JSON.stringify(answer.detail); } catch (e) { /* not JSON */ }
     throw new ApiError(response.status, detail);
   }
-  return response.json();
+  return body(response, "json");
 }
 
 function say(text) { $("message").textContent = text || ""; }
@@ -364,9 +385,8 @@ function chart(series, unit) {
 async function showMembers() {
   if (!state.selected) return;
   const query = new URLSearchParams({ scope: scope(), as_of: asOf() });
-  const response = await fetch("/members/" + encodeURIComponent(state.selected) + "?" + query, { credentials: "same-origin" });
-  if (response.status === 401) { window.location.assign("/login"); return; }
-  $("members").innerHTML = await response.text();  // server-rendered, escaped by the template
+  const response = await request("/members/" + encodeURIComponent(state.selected) + "?" + query);
+  $("members").innerHTML = await body(response, "text");  // server-rendered, escaped by the template
 }
 
 // --- the plan's measures -------------------------------------------------------------------------
@@ -462,6 +482,7 @@ function start() {
   $("organization").addEventListener("change", refresh);
   $("as-of").addEventListener("change", refresh);
   if ($("members-button")) $("members-button").addEventListener("click", showMembers);
+  $("logout").form.addEventListener("submit", leave);
   loadScopes();
 }
 
