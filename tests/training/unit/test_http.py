@@ -113,3 +113,21 @@ async def test_an_import_missing_a_column_is_422_naming_it(client):
     files = {"file": ("list.csv", csv_bytes([["Идентификатор педагога"], ["p-1"]]), "text/csv")}
     response = await client.post("/api/v1/imports/course-completions", files=files, headers=OPERATOR)
     assert response.status_code == 422 and "«Код программы»" in response.json()["detail"][0]["msg"]
+
+
+async def test_pd_requests_are_imported_by_an_operator_and_met_through_http(client):
+    from tests.training.facts import pd_request_met
+
+    requests = csv_bytes([["Номер запроса", "Идентификатор педагога", "Направление", "Дата подачи"],
+                          ["req-1", "p-1", "методическое", "05.09.2023"], ["req-2", "p-2", "цифровое", "05.09.2023"]])
+    response = await client.post("/api/v1/imports/pd-requests", files={"file": ("requests.csv", requests)},
+                                 headers=OPERATOR)
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert [(r["request_id"], r["outcome"]) for r in rows] == [("req-1", "accepted"), ("req-2", "rejected")]
+    assert rows[1]["reason_code"] == "forbidden"  # p-2 works nowhere in mun-1
+    assert (await post(client, pd_request_met(met_on="2023-11-24"), SCHOOL)).status_code == 202
+    other = await post(client, pd_request_met(met_on="2023-11-24"), OTHER_OPERATOR)
+    assert other.status_code == 403 and "data.request_id" in other.text
+    unknown = await post(client, pd_request_met(request_id="req-9"), OPERATOR)
+    assert unknown.status_code == 403 and "PD request req-9 is not known to training" in unknown.text

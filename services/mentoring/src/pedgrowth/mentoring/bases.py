@@ -1,10 +1,11 @@
-"""The mentor and mentee bases («базы наставников и наставляемых»), histories and lists, as plain data."""
+"""The mentor, mentee, curator and project-participant bases, histories and lists, as plain data."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from .adapters.directory import Directory, Scope
+from .domain.intervals import active_on
 from .readmodel import ReadModel, pair_active
 
 
@@ -59,6 +60,49 @@ def mentor_base(rm: ReadModel, directory: Directory, scope: Scope, day: date) ->
             "past_pairs": [pair_row(rm, p) for p in pairs if not pair_active(p, day)],
             "pairs_total": len(pairs), "pairs_completed": sum(p["outcome"] == "completed" for p in pairs),
         })
+    return rows
+
+
+def curator_base(rm: ReadModel, directory: Directory, scope: Scope, day: date) -> list[dict]:
+    """Every organisation of the scope with its mentoring curator on ``day`` (None when none is appointed) and the
+    curators before."""
+    orgs = sorted({o for o in (*directory.orgs, *rm.curators) if directory.org_in(o, scope)})
+    rows = []
+    for org_id in orgs:
+        terms = sorted((t for t in rm.curators.get(org_id, []) if t["from"] <= day), key=since)
+        current = next((t for t in terms if active_on(t["from"], t["to"], day)), None)
+        person_id = current["person_id"] if current else None
+        rows.append({
+            "org_id": org_id, "organization_name": directory.org_names([org_id]),
+            "curator_person_id": person_id, "appointed_on": current["from"] if current else None,
+            "curator_works_here": person_id is not None and org_id in directory.workplaces(person_id, day),
+            "past_curators": [spell_row(t) for t in terms if t is not current],
+        })
+    return rows
+
+
+def project_participants(rm: ReadModel, directory: Directory, scope: Scope, day: date,
+                         project_id: str | None = None) -> list[dict]:
+    """Participations in municipal projects begun by ``day`` of staff working in the scope that day, with the state
+    on that day: taking part, or left (completed or withdrawn)."""
+    staff = directory.staff(scope, day)
+    rows = []
+    for key in sorted(rm.participants):
+        if project_id is not None and key != project_id:
+            continue
+        for spell in sorted(rm.participants[key], key=lambda s: (s["from"], s["person_id"])):
+            person_id = spell["person_id"]
+            if spell["from"] > day or person_id not in staff:
+                continue
+            left = spell["to"] is not None and spell["to"] <= day
+            rows.append({
+                "person_id": person_id, "organizations": staff[person_id],
+                "organization_names": directory.org_names(staff[person_id]),
+                "young": directory.is_young(person_id, day), "project_id": key,
+                "project_name": rm.projects[key]["project_name"], "enrolled_on": spell["from"],
+                "left_on": spell["to"] if left else None, "outcome": spell["outcome"] if left else None,
+                "active": not left,
+            })
     return rows
 
 

@@ -1,4 +1,5 @@
-"""Bulk import of attendance lists and pair assignments: table rows become contract facts, one report line each.
+"""Bulk import of attendance lists, pair assignments, expert roles and project participants: table rows become
+contract facts, one report line each.
 
 Idempotent: each row's CloudEvent id is derived from its content, so importing the
 same file again reports every row as a duplicate and records nothing twice.
@@ -17,7 +18,9 @@ from pedgrowth.contracts import EventData, Fact, new_event
 from pedgrowth.contracts import mentoring as contract
 from pedgrowth.kit.tables import Limits, TableError, parse_day, read_table
 
-from .labels import FORM_SYNONYMS, FORMS, KIND_SYNONYMS, SUPPORT_EVENT_KINDS, code_of, normalise
+from .labels import (EXPERT_ROLE_SYNONYMS, EXPERT_ROLES, FORM_SYNONYMS, FORMS, KIND_SYNONYMS, LEVEL_SYNONYMS, LEVELS,
+                     PROJECT_OUTCOME_SYNONYMS, PROJECT_OUTCOMES, SUPPORT_EVENT_KINDS, SUPPORT_ROLE_SYNONYMS, SUPPORT_ROLES,
+                     code_of, normalise)
 
 IMPORT_SOURCE = "/pedgrowth/mentoring/import"
 
@@ -46,17 +49,20 @@ class Layout:
     codes: dict[str, Callable[[str], str]]
 
 
+PERSON = Column("Код педагога", "person_id", aliases=("Педагог", "Участник"))
 ATTENDANCE = Layout(
     name="attendance", model=contract.SupportEventAttended,
     columns=(
-        Column("Код педагога", "person_id", aliases=("Педагог", "Участник")),
+        PERSON,
         Column("Код мероприятия", "event_id"),
         Column("Название мероприятия", "event_name", aliases=("Мероприятие",)),
         Column("Вид мероприятия", "kind"),
         Column("Дата посещения", "attended_on", aliases=("Дата",)),
+        Column("Форма участия", "role", required=False, aliases=("Роль",)),
     ),
     dates=("attended_on",),
-    codes={"kind": lambda v: code_of(v, SUPPORT_EVENT_KINDS, KIND_SYNONYMS)},
+    codes={"kind": lambda v: code_of(v, SUPPORT_EVENT_KINDS, KIND_SYNONYMS),
+           "role": lambda v: code_of(v, SUPPORT_ROLES, SUPPORT_ROLE_SYNONYMS)},
 )
 PAIRS = Layout(
     name="pairs", model=contract.PairAssigned,
@@ -71,7 +77,49 @@ PAIRS = Layout(
     dates=("started_on",),
     codes={"form": lambda v: code_of(v, FORMS, FORM_SYNONYMS)},
 )
-LAYOUTS = {layout.name: layout for layout in (ATTENDANCE, PAIRS)}
+ROLE_ID = Column("Код роли", "role_id", aliases=("Код экспертной роли",))
+EXPERT_ROLES_STARTED = Layout(
+    name="expert-roles", model=contract.ExpertRoleStarted,
+    columns=(
+        PERSON,
+        ROLE_ID,
+        Column("Вид экспертной деятельности", "role", aliases=("Роль", "Экспертная роль")),
+        Column("Уровень", "level"),
+        Column("Дата начала", "started_on", aliases=("Дата назначения",)),
+    ),
+    dates=("started_on",),
+    codes={"role": lambda v: code_of(v, EXPERT_ROLES, EXPERT_ROLE_SYNONYMS),
+           "level": lambda v: code_of(v, LEVELS, LEVEL_SYNONYMS)},
+)
+EXPERT_ROLES_ENDED = Layout(
+    name="expert-roles-ended", model=contract.ExpertRoleEnded,
+    columns=(PERSON, ROLE_ID, Column("Дата окончания", "ended_on", aliases=("Дата завершения",))),
+    dates=("ended_on",), codes={},
+)
+PROJECT = Column("Код проекта", "project_id")
+PROJECT_PARTICIPANTS = Layout(
+    name="project-participants", model=contract.ProjectEnrolled,
+    columns=(
+        PERSON,
+        PROJECT,
+        Column("Название проекта", "project_name", aliases=("Проект",)),
+        Column("Дата включения", "enrolled_on", aliases=("Дата зачисления",)),
+    ),
+    dates=("enrolled_on",), codes={},
+)
+PROJECT_LEAVERS = Layout(
+    name="project-participants-left", model=contract.ProjectLeft,
+    columns=(
+        PERSON,
+        PROJECT,
+        Column("Дата выхода", "left_on", aliases=("Дата окончания",)),
+        Column("Итог", "outcome", aliases=("Итог участия",)),
+    ),
+    dates=("left_on",),
+    codes={"outcome": lambda v: code_of(v, PROJECT_OUTCOMES, PROJECT_OUTCOME_SYNONYMS)},
+)
+LAYOUTS = {layout.name: layout for layout in (ATTENDANCE, PAIRS, EXPERT_ROLES_STARTED, EXPERT_ROLES_ENDED,
+                                              PROJECT_PARTICIPANTS, PROJECT_LEAVERS)}
 
 
 class BadRow(ValueError):

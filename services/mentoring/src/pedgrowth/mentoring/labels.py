@@ -33,7 +33,36 @@ KIND_SYNONYMS = {
     "шмп": "young_teacher_school",
     "иное": "other",
 }
+SUPPORT_ROLES = {"participant": "участник", "speaker": "выступающий"}
+SUPPORT_ROLE_SYNONYMS = {"спикер": "speaker", "докладчик": "speaker", "выступление": "speaker",
+                         "представление опыта": "speaker", "слушатель": "participant"}
 OUTCOMES = {"completed": "завершена", "terminated": "прекращена досрочно"}
+EXPERT_ROLES = {
+    "attestation_commission": "аттестационная комиссия",
+    "competition_jury": "жюри конкурса",
+    "exam_expert": "эксперт предметной комиссии ГИА",
+    "program_reviewer": "эксперт (рецензент) программ",
+    "other": "другое",
+}
+EXPERT_ROLE_SYNONYMS = {
+    "член аттестационной комиссии": "attestation_commission", "аттестация": "attestation_commission",
+    "жюри": "competition_jury", "член жюри": "competition_jury",
+    "эксперт гиа": "exam_expert", "эксперт егэ": "exam_expert", "эксперт огэ": "exam_expert",
+    "рецензент": "program_reviewer", "эксперт программ": "program_reviewer",
+    "иное": "other",
+}
+LEVELS = {
+    "institutional": "институциональный",
+    "municipal": "муниципальный",
+    "regional": "региональный",
+    "federal": "федеральный",
+}
+LEVEL_SYNONYMS = {"школьный": "institutional", "уровень оо": "institutional", "всероссийский": "federal"}
+PROJECT_OUTCOMES = {"completed": "завершил участие", "withdrawn": "выбыл"}
+PROJECT_OUTCOME_SYNONYMS = {"завершил": "completed", "завершила": "completed", "завершено": "completed",
+                            "окончил": "completed", "выбыла": "withdrawn", "выбыл досрочно": "withdrawn",
+                            "отчислен": "withdrawn"}
+TAKING_PART = "участвует"
 YES, NO, NOBODY = "да", "нет", "нет"
 
 

@@ -1,4 +1,5 @@
-"""Bulk import of providers' completion lists and attestation orders: table rows become contract facts.
+"""Bulk import of providers' completion lists, attestation orders and teachers' PD requests (submitted, met):
+table rows become contract facts.
 
 Each row is turned into the contract event a school system would have sent, with
 an id derived from the row's content, and recorded through the inbox like any
@@ -40,6 +41,28 @@ CATEGORY_NAMES = {
 def parse_category(value: object) -> object:
     """A category by its Russian name or its contract code."""
     return CATEGORY_NAMES.get(normalise(value), str(value).strip())
+
+
+DIRECTION_NAMES = {
+    "предметное": "subject",
+    "предметная область": "subject",
+    "методическое": "methodical",
+    "психолого-педагогическое": "psychological_pedagogical",
+    "коммуникативное": "communicative",
+    "цифровое": "digital",
+    "цифровые компетенции": "digital",
+    "икт": "digital",
+    "управленческое": "management",
+    "управление": "management",
+    "другое": "other",
+    "иное": "other",
+}
+"""Directions of a PD request by their Russian names (the contract codes are accepted as well)."""
+
+
+def parse_direction(value: object) -> object:
+    """A PD direction by its Russian name or its contract code."""
+    return DIRECTION_NAMES.get(normalise(value), str(value).strip())
 
 
 def parse_codes(value: object) -> list[str]:
@@ -103,7 +126,23 @@ ATTESTATIONS = ImportKind("attestations", contract.AttestationPassed, (
     Column("valid_until", ("Действует до", "Срок действия до"), required=False, parse=parse_day),
 ))
 
-KINDS = {kind.name: kind for kind in (COURSE_COMPLETIONS, ATTESTATIONS)}
+REQUEST = Column("request_id", ("Номер запроса", "Код запроса"))
+
+PD_REQUESTS = ImportKind("pd-requests", contract.PdRequestSubmitted, (
+    REQUEST,
+    PERSON,
+    Column("direction", ("Направление", "Направление ПК"), parse=parse_direction),
+    Column("topic", ("Тема", "Тема запроса"), required=False),
+    Column("submitted_on", ("Дата подачи", "Дата запроса"), parse=parse_day),
+))
+
+PD_REQUESTS_MET = ImportKind("pd-requests-met", contract.PdRequestMet, (
+    REQUEST,
+    Column("met_on", ("Дата удовлетворения", "Дата исполнения"), parse=parse_day),
+    Column("program_id", ("Код программы",), required=False),
+))
+
+KINDS = {kind.name: kind for kind in (COURSE_COMPLETIONS, ATTESTATIONS, PD_REQUESTS, PD_REQUESTS_MET)}
 
 
 @dataclass(frozen=True)
@@ -184,13 +223,15 @@ def import_row(inbox: Inbox, layout: Layout, number: int, values: dict, authoriz
         return row_entry(layout, number, result, refused.column)
     forbidden = authorize(fact.data)
     if forbidden:
-        result = Result(Outcome.REJECTED, reason_code=FORBIDDEN, reason=forbidden, field="data.person_id")
+        field = "data.request_id" if forbidden.startswith("data.request_id") else "data.person_id"
+        result = Result(Outcome.REJECTED, reason_code=FORBIDDEN, reason=forbidden, field=field)
         inbox.count(result, "import")
-        return row_entry(layout, number, result, layout.kind.column(result.field), fact.data.person_id)
+        return row_entry(layout, number, result, layout.kind.column(result.field), fact.data)
     result = inbox.record(fact)
     inbox.count(result, "import")
-    entry = row_entry(layout, number, result, layout.kind.column(result.field), fact.data.person_id)
-    if result.outcome is Outcome.WAITING or (result.outcome is Outcome.REJECTED and result.field == "data.program_id"):
+    entry = row_entry(layout, number, result, layout.kind.column(result.field), fact.data)
+    if isinstance(fact.data, contract.CourseCompleted) and (
+            result.outcome is Outcome.WAITING or (result.outcome is Outcome.REJECTED and result.field == "data.program_id")):
         entry["unknown_program"] = fact.data.program_id
     return entry
 
@@ -226,10 +267,11 @@ def row_id(kind: ImportKind, model: EventData) -> str:
 
 
 def row_entry(layout: Layout, number: int, result: Result, column: Column | None,
-              person_id: str | None = None) -> dict:
+              data: EventData | None = None) -> dict:
     entry = {"row": number, "outcome": result.outcome.value}
-    if person_id:
-        entry["person_id"] = person_id
+    for name in ("person_id", "request_id"):
+        if getattr(data, name, None):
+            entry[name] = getattr(data, name)
     if result.id and result.outcome is not Outcome.REJECTED:
         entry["id"] = result.id
     if result.outcome is Outcome.REJECTED:

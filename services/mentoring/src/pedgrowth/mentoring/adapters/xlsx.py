@@ -1,4 +1,5 @@
-"""The mentor and mentee bases as XLSX workbooks (Russian headers), for the methodical centre."""
+"""The mentor, mentee, curator and project-participant bases as XLSX workbooks (Russian headers), for the
+methodical centre."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..labels import FORMS, NO, NOBODY, YES
+from ..labels import FORMS, NO, NOBODY, PROJECT_OUTCOMES, TAKING_PART, YES
 
 MENTEE_HEADERS = ["Код педагога", "Организация", "Педагогический стаж с", "Молодой педагог", "Наставник",
                   "Форма наставничества", "Начало пары", "Программа", "Завершённых пар"]
 MENTOR_HEADERS = ["Код наставника", "Код педагога", "Организация-работодатель", "Дата регистрации",
                   "Место работы", "Активных наставляемых", "Наставляемые", "Формы наставничества",
                   "Всего пар", "Завершено успешно"]
+
+CURATOR_HEADERS = ["Код ОО", "Организация", "Куратор наставничества (код педагога)", "Назначен",
+                   "Работает в ОО на дату", "Прежние кураторы"]
+PROJECT_HEADERS = ["Код педагога", "Организация", "Молодой педагог", "Код проекта", "Проект", "Дата включения",
+                   "Дата выхода", "Статус на дату"]
 
 
 def who_mentors(pair: dict) -> str:
@@ -51,6 +57,21 @@ def mentor_rows(rows: list[dict]) -> list[list]:
     ] for r in rows]
 
 
+def curator_rows(rows: list[dict]) -> list[list]:
+    return [[
+        r["org_id"], r["organization_name"], r["curator_person_id"] or NOBODY, r["appointed_on"],
+        (YES if r["curator_works_here"] else NO) if r["curator_person_id"] else None,
+        joined(f"{t['person_id']} ({t['started_on']:%d.%m.%Y}–{t['ended_on']:%d.%m.%Y})" for t in r["past_curators"]),
+    ] for r in rows]
+
+
+def project_rows(rows: list[dict]) -> list[list]:
+    return [[
+        r["person_id"], r["organization_names"], YES if r["young"] else NO, r["project_id"], r["project_name"],
+        r["enrolled_on"], r["left_on"], TAKING_PART if r["active"] else PROJECT_OUTCOMES[r["outcome"]],
+    ] for r in rows]
+
+
 def workbook(title: str, caption: str, headers: list[str], rows: list[list]) -> bytes:
     """One sheet: a caption line, the headers, the rows; dates as Excel dates."""
     book = Workbook()
@@ -82,3 +103,13 @@ def mentor_base_xlsx(rows: list[dict], scope: str, day: date) -> bytes:
                     mentor_rows(rows))
 
 
+
+
+def curator_base_xlsx(rows: list[dict], scope: str, day: date) -> bytes:
+    return workbook("Кураторы", f"Кураторы наставничества в ОО: {scope} на {day:%d.%m.%Y}", CURATOR_HEADERS,
+                    curator_rows(rows))
+
+
+def project_participants_xlsx(rows: list[dict], scope: str, day: date) -> bytes:
+    return workbook("Участники проектов", f"Участники муниципальных проектов: {scope} на {day:%d.%m.%Y}",
+                    PROJECT_HEADERS, project_rows(rows))

@@ -1,4 +1,5 @@
 """Mentoring resources over HTTP (besides the shared POST /api/v1/events): bases, histories, lists, imports."""
+# The bases of curators and project participants declare their response models; the older routes still answer dicts.
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from functools import partial
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile, status
+from pydantic import BaseModel
 
 from pedgrowth.contracts import Day
 from pedgrowth.kit.access import PersonReader
@@ -109,6 +111,97 @@ async def mentor_base_xlsx(request: Request, principal: PersonReader, scope: Sco
     return spreadsheet(xlsx.mentor_base_xlsx(rows, str(where), day), file_name("mentor-base", where, day))
 
 
+class Term(BaseModel):
+    """A past term of a curator."""
+
+    org_id: str
+    person_id: str
+    started_on: date
+    ended_on: date | None
+
+
+class CuratorRow(BaseModel):
+    """An organisation of the scope and its mentoring curator on the day (none: null)."""
+
+    org_id: str
+    organization_name: str
+    curator_person_id: str | None
+    appointed_on: date | None
+    curator_works_here: bool
+    past_curators: list[Term]
+
+
+class CuratorBase(BaseModel):
+    scope: str
+    as_of: date
+    curators: list[CuratorRow]
+
+
+class ParticipantRow(BaseModel):
+    """A participation in a municipal project begun by the day, and its state on the day."""
+
+    person_id: str
+    organizations: list[str]
+    organization_names: str
+    young: bool
+    project_id: str
+    project_name: str
+    enrolled_on: date
+    left_on: date | None
+    outcome: str | None
+    active: bool
+
+
+class ProjectParticipants(BaseModel):
+    scope: str
+    as_of: date
+    project_id: str | None
+    participants: list[ParticipantRow]
+
+
+ProjectId = Annotated[str | None, Query(max_length=200, description="Only this project's participants.")]
+
+
+@router.get("/curator-base", response_model=CuratorBase,
+            summary="Кураторы наставничества: each organisation of a scope and its curator")
+async def curator_base(request: Request, principal: PersonReader, scope: ScopeText = None,
+                       as_of: AsOf = None) -> dict:
+    """Every organisation in the scope with the curator in office on the day (or none) and the curators before."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.curator_base(rm, d, where, day))
+    return {"scope": str(where), "as_of": day, "curators": rows}
+
+
+@router.get("/curator-base.xlsx", summary="Кураторы наставничества as XLSX", response_class=Response)
+async def curator_base_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
+                            as_of: AsOf = None) -> Response:
+    """The curator base as a workbook: one row per organisation, «нет» where no curator is appointed."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.curator_base(rm, d, where, day))
+    return spreadsheet(xlsx.curator_base_xlsx(rows, str(where), day), file_name("curator-base", where, day))
+
+
+@router.get("/project-participants", response_model=ProjectParticipants,
+            summary="Участники муниципальных проектов of a scope")
+async def project_participants(request: Request, principal: PersonReader, scope: ScopeText = None,
+                               as_of: AsOf = None, project_id: ProjectId = None) -> dict:
+    """Participations begun by the day of staff working in the scope that day: taking part, completed or withdrawn."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.project_participants(rm, d, where, day, project_id))
+    return {"scope": str(where), "as_of": day, "project_id": project_id, "participants": rows}
+
+
+@router.get("/project-participants.xlsx", summary="Участники муниципальных проектов as XLSX",
+            response_class=Response)
+async def project_participants_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
+                                    as_of: AsOf = None, project_id: ProjectId = None) -> Response:
+    """The project participants as a workbook: one row per participation, its state on the day."""
+    where, day = resolve_scope(request, principal, scope), as_of or date.today()
+    rows = await ask(request, lambda rm, d: bases.project_participants(rm, d, where, day, project_id))
+    return spreadsheet(xlsx.project_participants_xlsx(rows, str(where), day),
+                       file_name("project-participants", where, day))
+
+
 @router.get("/persons/{person_id}/mentoring", summary="A person's mentoring history")
 async def person_history(person_id: str, request: Request, principal: PersonReader) -> dict:
     """Pairs as mentee and as mentor, communities and support events of one person employed within the scope now."""
@@ -193,8 +286,9 @@ IMPORT_PATH = "/api/v1/imports/{kind}"
 
 
 @router.post(IMPORT_PATH.removeprefix(router.prefix),
-             summary="Bulk import of attendance lists or pair assignments (CSV/XLSX)")
-async def import_table(kind: Literal["attendance", "pairs"], file: UploadFile, request: Request,
+             summary="Bulk import of attendance lists, pair assignments, expert roles or project participants (CSV/XLSX)")
+async def import_table(kind: Literal["attendance", "pairs", "expert-roles", "expert-roles-ended", "project-participants",
+                                     "project-participants-left"], file: UploadFile, request: Request,
                        principal: Writer, pool: Imports, _: FormOnly) -> dict:
     """Record each row once (ids derived from the row), and report every row's outcome."""
     service = request.app.state.service

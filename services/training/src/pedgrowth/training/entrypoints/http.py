@@ -132,9 +132,9 @@ IMPORT_PATH = "/api/v1/imports/{kind}"
 
 
 @router.post(IMPORT_PATH.removeprefix(router.prefix), response_model=schemas.ImportReport, response_model_exclude_none=True,
-             summary="Import a provider's completion list or an attestation order (CSV/XLSX)")
+             summary="Import a provider's completion list, an attestation order or teachers' PD requests (CSV/XLSX)")
 async def import_file(
-    kind: Literal["course-completions", "attestations"], request: Request, access: Rules, principal: Importer,
+    kind: Literal["course-completions", "attestations", "pd-requests", "pd-requests-met"], request: Request, access: Rules, principal: Importer,
     pool: Imports, _: FormOnly,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, ';', ',' or tab) or XLSX; "
                                                  "headers in docs/training.md")],

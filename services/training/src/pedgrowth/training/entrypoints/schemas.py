@@ -157,6 +157,7 @@ class ImportRow(BaseModel):
     row: int = Field(description="the spreadsheet row number; the header is row 1")
     outcome: str = Field(description="accepted, duplicate or rejected")
     person_id: str | None = None
+    request_id: str | None = Field(None, description="the PD request of the row (PD request imports)")
     id: str | None = Field(None, description="the event id derived from the row's content")
     reason_code: str | None = None
     reason: str | None = None
@@ -171,7 +172,7 @@ class ImportReport(BaseModel):
     rows: int
     accepted: int
     duplicate: int
-    waiting: int = Field(0, description="rows whose programme is not published yet: recorded once it is")
+    waiting: int = Field(0, description="rows whose programme (or PD request) is not recorded yet: recorded once it is")
     rejected: int
     unknown_programs: list[str]
     results: list[ImportRow]
