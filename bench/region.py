@@ -380,10 +380,12 @@ def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
     Nothing is cached between answers, so a new date costs what an old one does. The oracle
     (tests/indicators/oracle.py, the person-by-person evaluation of the definitions) is timed once.
     """
+    import asyncio
+    import tempfile
     import time
+    from pathlib import Path
 
     from pedgrowth.contracts.scope import Scope
-    from pedgrowth.indicators.engine import Engine
     from pedgrowth.indicators.indicators.answers import Answers
     from pedgrowth.indicators.records import Record
 
@@ -399,11 +401,9 @@ def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
         records.append(Record(source_of(item.service), event_id(item.service, seq),
                               f"pedgrowth.{item.service}.{item.suffix}.v1", event_time(item, seq).isoformat(),
                               item.data))
-    engine = Engine()
-    started = time.perf_counter()
-    for i in range(0, len(records), 2000):
-        engine.apply(records[i:i + 2000])
-    build_s = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as data_dir:
+        build_s, restart = asyncio.run(_build_and_restart(records, Path(data_dir)))
+    engine = restart.pop("engine")
     answers, scope = Answers(engine), Scope("region", REGION_ID)
     end = region.end
     dates = {"end": end, "last_year_end": date(end.year - 1, 12, 31), "leap_day": date(2024, 2, 29),
@@ -424,13 +424,42 @@ def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
     old_ms = (time.perf_counter() - t) * 1000
     new = {n.indicator.code: (n.numerator, n.denominator) for n in engine.all_numbers(scope, end)}
     equal = new == {code: (o.numerator_count, o.denominator_count) for code, o in old.items()}
-    return {"staff": staff, "events": len(records), "engine_build_s": round(build_s, 2),
+    return {"staff": staff, "events": len(records), "engine_build_s": round(build_s, 2), **restart,
             "region_eval_ms": max(per_date.values()), "region_eval_ms_by_date": per_date,
             "old_eval_ms": round(old_ms, 1), "old_world_build_s": round(world_s, 2),
             "eval_ratio": round(old_ms / max(per_date.values()), 1), "engine_equals_oracle": equal,
             "what": "server-side answer of every indicator for the region scope (Answers.indicators: engine lookups), "
                     "worst of the dates, best of 3 each; old = tests/indicators/oracle.py on the same events, "
                     "as of the period's end"}
+
+
+async def _build_and_restart(records: list, data_dir) -> tuple[float, dict]:
+    """The projection's apply-and-write of every batch into a SQLite store (no broker), then a restart of a
+    read model on that store: seconds until it answers (``restart_s``) and until every fact is indexed."""
+    import asyncio
+    import time
+
+    from pedgrowth.indicators.projection.readmodel import ReadModel
+    from pedgrowth.indicators.readmodel.factory import store_for
+
+    live = ReadModel(store_for(None, data_dir))
+    await live.load()
+    started = time.perf_counter()
+    for i in range(0, len(records), 2000):
+        await live.add(records[i:i + 2000], {("bench", 0): i + 2000})
+    build_s = time.perf_counter() - started
+    await live.store.close()
+    again = ReadModel(store_for(None, data_dir))
+    started = time.perf_counter()
+    loading = asyncio.create_task(again.load())
+    await again.answering.wait()
+    answering_s = time.perf_counter() - started
+    await loading
+    loaded_s = time.perf_counter() - started
+    await again.store.close()
+    return build_s, {"restart_s": round(answering_s, 2), "restart_indexed_s": round(loaded_s, 2),
+                     "restart_evaluations": again.engine.evaluations, "sum_series": again.engine.sums.keys(),
+                     "engine": again.engine}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -448,7 +477,7 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(figures, ensure_ascii=False))
     results = json.loads(args.results.read_text()) if args.results.exists() else {}
     results.update({"region_eval_ms": figures["region_eval_ms"], "old_eval_ms": figures["old_eval_ms"],
-                    "region_eval": figures})
+                    "restart_s": figures["restart_s"], "region_eval": figures})
     args.results.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -83,3 +83,16 @@ async def test_a_fresh_store_promoted_replaces_the_live_one(store):
     assert await store.count() == 2
     assert await store.positions() == {("registry.events", 0): 2}
     await fresh.close()
+
+
+async def test_sums_are_written_with_the_batch_and_replaced_by_series_and_scope(store):
+    from pedgrowth.indicators.readmodel.base import SumChanges, SumRow
+
+    row = SumRow("training_coverage", '{"window":"rolling_3y"}', "num", "region:r", b"\x01\x00\x00\x00", b"\x02\x00\x00\x00")
+    await store.write([org()], {}, None, SumChanges([("training_coverage", row.definition)], [row]))
+    newer = SumRow(**{**{f: getattr(row, f) for f in row.__slots__}, "totals": b"\x03\x00\x00\x00"})
+    await store.write([], {}, None, SumChanges([], [newer]))
+    with pytest.raises(StoreReplaced):
+        await store.write([org("sch-2")], {}, "stale", SumChanges([("x", "{}")], [SumRow("x", "{}", "den", "s", b"", b"")]))
+    assert await store.series() == [("training_coverage", row.definition)]
+    assert [r async for rows in store.sums() for r in rows] == [newer]

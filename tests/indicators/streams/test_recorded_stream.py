@@ -222,7 +222,8 @@ async def test_shuffled_across_topics_with_duplicates_gives_identical_answers_an
         progress = io.StringIO()
         done = await rebuild(rebuilt_settings, topics=tuple(shuffled_topics.values()), out=progress)
         assert (done.read, done.stored) == (len(events) + len(events) // 5, len(events))
-        assert f"{done.read}/" in progress.getvalue().splitlines()[-1]
+        lines = progress.getvalue().splitlines()
+        assert f"{done.read}/" in lines[-2] and "sums" in lines[-1]
         await eventually(lambda: live.generation is not None and live.loaded.is_set()
                          and live.engine.version == len(events) and live.store.location.endswith("shuffled.sqlite"))
 

@@ -2,8 +2,9 @@
 
 ``python -m pedgrowth.indicators.rebuild`` (settings from the environment, as the service).
 The fresh store is written beside the live one (``<file>.rebuild``, schema ``<schema>_rebuild``,
-database ``<db>_rebuild``) with the offsets it reached; ``promote`` then replaces the live
-store, and a running service notices the new generation, reloads and carries on from those offsets.
+database ``<db>_rebuild``) with the offsets it reached, and the engine's sums computed from it
+(each entity evaluated once); ``promote`` then replaces the live store, and a running service
+notices the new generation, loads the sums (nothing recomputed) and carries on from those offsets.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pedgrowth.kit.kafka import as_client_options, client_options, topic_partiti
 
 from .config import IndicatorsSettings
 from .projection.consumer import to_records
+from .projection.readmodel import load_engine
 from .readmodel.base import ReadModelStore
 from .readmodel.factory import store_for
 
@@ -129,7 +131,9 @@ async def rebuild(settings: IndicatorsSettings, topics: tuple[str, ...] = PROJEC
     try:
         read, ignored = await read_all(client_options(settings), topics, fresh,
                                        max(settings.projection_batch_size, 5000), out)
-        stored = await fresh.count()
+        if out is not None:
+            out.write("rebuild: computing the indicators' sums\n")
+        stored = await load_engine(fresh)
         await fresh.promote()
         location = fresh.location
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
@@ -52,6 +53,20 @@ class Variant:
         if self.window == "since_period_start" and self.period_start is not None:
             out["period_start"] = self.period_start.isoformat()
         return out
+
+    def key(self) -> str:
+        """The variant as canonical JSON (every field that is set): how a store names it."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        if self.period_start is not None:
+            out["period_start"] = self.period_start.isoformat()
+        return json.dumps(out, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_key(cls, key: str) -> Variant:
+        found = json.loads(key)
+        if "period_start" in found:
+            found["period_start"] = date.fromisoformat(found["period_start"])
+        return cls(**found)
 
     def choose(self, chosen: dict, period_start: date | None = None, where: str = "") -> Variant:
         """This variant with some dimensions chosen; BadVariant names the field of an unknown value."""

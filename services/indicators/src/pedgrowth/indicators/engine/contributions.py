@@ -43,6 +43,7 @@ class Spec:
 
     indicator: Indicator
     variant: Variant
+    id: int = field(default=0, compare=False)  # the engine's number for it: series keys are (id, part, scope)
 
     @property
     def key(self) -> tuple[str, Variant]:

@@ -53,16 +53,34 @@ from .entities import (
     latest,
 )
 from .plans import Plans
-from .sums import Sums
+from .sums import Step, Sums
 
 log = logging.getLogger(__name__)
 
 Parts = dict[tuple, Intervals]
-"""(code, variant, part, scope) → days: one entity's whole contribution."""
+"""(spec id, part, scope) → days: one entity's whole contribution to the series of some specs."""
+
+
+class Loading(RuntimeError):
+    """Asked for what needs every fact (members, a new variant) while a load still feeds them."""
 
 
 def day(text: str | None) -> int | None:
     return date.fromisoformat(text).toordinal() if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a batch changed, for the store to hold with it: the specs it must now list, the steps of
+    (spec, part, scope) to write; ``saved`` is called once they are written."""
+
+    specs: list[Spec]
+    steps: list[tuple[Spec, str, str, Step]]
+    saved: Callable[[], None]
+
+
+Persist = Callable[[Changes], None]
+"""Writes a batch's changes with its events and offsets, in one transaction; raises when it cannot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +105,14 @@ class Batch:
         self.engine = engine
         self.kind = ""  # the kind of the event being applied
         self.plans: list[str] = []
-        self.persons: dict[str, dict[tuple, Parts]] = {}
-        self.mentors: dict[str, dict[tuple, Parts]] = {}
-        self.vacancies: dict[str, dict[tuple, Parts]] = {}
-        self.orgs: dict[str, dict[tuple, Parts]] = {}
+        self.persons: dict[str, dict[int, Parts]] = {}
+        self.mentors: dict[str, dict[int, Parts]] = {}
+        self.vacancies: dict[str, dict[int, Parts]] = {}
+        self.orgs: dict[str, dict[int, Parts]] = {}
 
     def _missing(self, touched: dict, entity_id: str, entity: str) -> list[Spec]:
         old = touched.setdefault(entity_id, {})
-        return [s for s in self.engine.relevant(entity, self.kind) if s.key not in old]
+        return [s for s in self.engine.relevant(entity, self.kind) if s.id not in old]
 
     def person(self, person_id: str) -> None:
         missing = self._missing(self.persons, person_id, "person")
@@ -130,19 +148,37 @@ class Batch:
             self.orgs[org_id].update(self.engine.org_parts(org_id, missing))
 
 
-class Loader:
-    """Batches fed as one: the facts go in as they come, the sums are computed once by ``finish``."""
+class FactsOnly(Batch):
+    """A batch that only indexes facts: the sums were loaded from the store, nothing is recomputed."""
 
-    def __init__(self, engine: Engine):
-        self.engine, self.batch, self.fresh = engine, Batch(engine), set()
+    def person(self, person_id: str) -> None:
+        pass
+
+    def mentor(self, mentor_id: str) -> None:
+        pass
+
+    def vacancy(self, vacancy_id: str) -> None:
+        pass
+
+    def org(self, org_id: str) -> None:
+        pass
+
+
+class Loader:
+    """Batches fed as one: the facts go in as they come, the sums are computed once by ``finish``
+    (or, with ``facts_only``, not at all: the store's sums are installed instead)."""
+
+    def __init__(self, engine: Engine, facts_only: bool = False):
+        self.engine, self.fresh = engine, set()
+        self.batch = FactsOnly(engine) if facts_only else Batch(engine)
 
     def feed(self, records: Iterable[Record]) -> None:
         with self.engine._write:
             self.engine._feed(self.batch, records, self.fresh)
 
-    def finish(self) -> int:
+    def finish(self, persist: Persist | None = None) -> int:
         with self.engine._write:
-            return self.engine._finish(self.batch, self.fresh)
+            return self.engine._finish(self.batch, self.fresh, persist)
 
 
 class Engine:
@@ -155,13 +191,18 @@ class Engine:
         self.seen: set[int] = set()
         self.version = 0
         self.unusable = 0
+        self.evaluations = 0  # contributions computed (one entity, one series): what a load from sums avoids
         self._write = threading.Lock()
         self._specs: dict[tuple[str, Variant], Spec] = {}
+        self._by_id: dict[int, Spec] = {}
         self._relevant: dict[tuple[str, str], list[Spec]] = {}
+        self.unsaved: set[int] = set()  # specs whose series the store does not hold whole yet
+        self.indexed = threading.Event()  # every fact is in the indexes (cleared while a load feeds them)
+        self.indexed.set()
         for indicator in INDICATORS:
-            self._specs[(indicator.code, indicator.default)] = Spec(indicator, indicator.default)
-        self._staffed = ("staffing_ratio", BY_CODE["staffing_ratio"].default, "num")
-        self._vacant = ("open_vacancies", BY_CODE["open_vacancies"].default, "num")
+            self._add_spec(indicator, indicator.default)
+        self._staffed = (self._specs[("staffing_ratio", BY_CODE["staffing_ratio"].default)].id, "num")
+        self._vacant = (self._specs[("open_vacancies", BY_CODE["open_vacancies"].default)].id, "num")
         self.handlers: dict[str, Callable[[dict, Order, Batch], None]] = {
             "organization_registered": self._on_organization_registered,
             "employment_started": self._on_employment_started,
@@ -196,17 +237,23 @@ class Engine:
     def is_new(self, record: Record) -> bool:
         return record.key not in self.seen
 
-    def apply(self, records: Iterable[Record]) -> int:
-        """Take in a batch (duplicates by (source, id) change nothing); how many were new."""
+    def apply(self, records: Iterable[Record], persist: Persist | None = None) -> int:
+        """Take in a batch (duplicates by (source, id) change nothing); how many were new.
+
+        ``persist`` is called with what changed (``Changes``) before anything is published; when it
+        raises, nothing of the batch is published and the engine is ``broken`` (its facts hold the
+        batch): load a new one from the store.
+        """
         with self._write:
             batch = Batch(self)
             fresh: set[int] = set()
             self._feed(batch, records, fresh)
-            return self._finish(batch, fresh)
+            return self._finish(batch, fresh, persist)
 
-    def loader(self) -> Loader:
-        """Feed many batches as one (a load from the store): each entity is evaluated once at the end."""
-        return Loader(self)
+    def loader(self, facts_only: bool = False) -> Loader:
+        """Feed many batches as one (a load from the store): each entity is evaluated once at the end,
+        or never with ``facts_only`` (the sums come from the store: ``restore``)."""
+        return Loader(self, facts_only)
 
     def _feed(self, batch: Batch, records: Iterable[Record], fresh: set[int]) -> None:
         for record in records:
@@ -223,28 +270,78 @@ class Engine:
                 self.unusable += 1  # validated events never get here; a bad one must not stop the projection
                 log.warning("event %s %s from %s is unusable: %r", record.type, record.id, record.source, error)
 
-    def _finish(self, batch: Batch, fresh: set[int]) -> int:
+    def _finish(self, batch: Batch, fresh: set[int], persist: Persist | None = None) -> int:
         self._settle(batch)
         for plan_id in batch.plans:
-            self._materialise_plan(plan_id)
+            self._materialise_plan(plan_id, publish=False)
+        if persist is not None:
+            try:
+                persist(self.changes(fresh))
+            except BaseException:
+                self.sums.discard()
+                self.broken = True
+                raise
+        self.sums.publish()
         self.seen |= fresh  # only now: who sees an event as held finds its effect published
         self.version += len(fresh)
         return len(fresh)
 
+    broken = False
+    """A batch's facts went in but its sums were never published (the store refused it)."""
+
     def _settle(self, batch: Batch) -> None:
-        """Apply the touched entities' differences, publish, then the organisations' (which read the sums)."""
+        """Apply the touched entities' differences, stage them, then the organisations' (which read the sums)."""
         for touched, parts_of in ((batch.persons, self.person_parts), (batch.mentors, self.mentor_parts),
                                   (batch.vacancies, self.vacancy_parts)):
             self._settle_entities(touched, parts_of)
-        self.sums.publish()
+        self.sums.stage()
         self._settle_entities(batch.orgs, self.org_parts)
-        self.sums.publish()
+        self.sums.stage()
 
-    def _settle_entities(self, touched: dict[str, dict[tuple, Parts]], parts_of) -> None:
+    def _settle_entities(self, touched: dict[str, dict[int, Parts]], parts_of) -> None:
         for entity_id, old in touched.items():
-            new = parts_of(entity_id, [self._specs[key] for key in old])
-            for key, parts in old.items():
-                self._change(parts, new.get(key, {}))
+            new = parts_of(entity_id, [self._by_id[spec_id] for spec_id in old])
+            for spec_id, parts in old.items():
+                self._change(parts, new.get(spec_id, {}))
+
+    # -- what the store keeps ------------------------------------------------------------------------
+
+    def changes(self, fresh: set[int] = frozenset()) -> Changes:
+        """What the store must hold after this batch: the changed steps, and the whole series of every
+        spec it does not hold yet (with that spec listed), so that its sums equal the engine's."""
+        steps = dict(self.sums.staged())
+        unsaved = set(self.unsaved)
+        if unsaved:
+            for key, step in self.sums.published().items():
+                if key[0] in unsaved and key not in steps:
+                    steps[key] = step
+        specs = [self._by_id[i] for i in sorted(unsaved)]
+        return Changes(specs, [(self._by_id[key[0]], key[1], key[2], step) for key, step in steps.items()],
+                       self._saved(unsaved))
+
+    def _saved(self, unsaved: set[int]) -> Callable[[], None]:
+        def saved() -> None:
+            self.unsaved -= unsaved
+        return saved
+
+    def all_changes(self) -> Changes:
+        """Every spec and every published series: what a fresh store needs."""
+        self.unsaved |= set(self._by_id)
+        return self.changes()
+
+    def restore(self, specs: Iterable[tuple[str, Variant]], series: Iterable[tuple[str, Variant, str, str, Step]]
+                ) -> None:
+        """Install the specs and published sums a store holds (nothing is recomputed)."""
+        with self._write:
+            for code, variant in specs:
+                if (code, variant) not in self._specs:
+                    self._add_spec(BY_CODE[code], variant)
+            for code, variant, part, scope, step in series:
+                spec = self._specs.get((code, variant))
+                if spec is not None:
+                    self.sums.install((spec.id, part, scope), step)
+            self.unsaved = set()
+            self._relevant = {}
 
     def _change(self, old: Parts, new: Parts) -> None:
         if old == new:
@@ -267,41 +364,41 @@ class Engine:
                                            and kind in s.indicator.depends_on]
         return found
 
-    @staticmethod
-    def _keyed(spec: Spec, out: dict) -> Parts:
-        code, variant = spec.key
-        return {(code, variant, part, scope): days for (part, scope), days in out.items()}
+    def _keyed(self, spec: Spec, out: dict) -> Parts:
+        self.evaluations += 1
+        spec_id = spec.id
+        return {(spec_id, part, scope): days for (part, scope), days in out.items()}
 
-    def person_parts(self, person_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
-        """Spec key → the person's (code, variant, part, scope) → days, for each of ``specs``."""
+    def person_parts(self, person_id: str, specs: list[Spec]) -> dict[int, Parts]:
+        """Spec id → the person's (spec id, part, scope) → days, for each of ``specs``."""
         person = self.world.persons.get(person_id)
         if person is None:
-            return {spec.key: {} for spec in specs}
+            return {spec.id: {} for spec in specs}
         view = PersonView(person_id, person, self.world)
         found = {}
         for spec in specs:
             out: dict = {}
             person_contribution(view, spec, out)
-            found[spec.key] = self._keyed(spec, out)
+            found[spec.id] = self._keyed(spec, out)
         return found
 
-    def mentor_parts(self, mentor_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
+    def mentor_parts(self, mentor_id: str, specs: list[Spec]) -> dict[int, Parts]:
         found = {}
         for spec in specs:
             out: dict = {}
             mentor_contribution(mentor_id, self.world, spec, out)
-            found[spec.key] = self._keyed(spec, out)
+            found[spec.id] = self._keyed(spec, out)
         return found
 
-    def vacancy_parts(self, vacancy_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
+    def vacancy_parts(self, vacancy_id: str, specs: list[Spec]) -> dict[int, Parts]:
         found = {}
         for spec in specs:
             out: dict = {}
             vacancy_contribution(vacancy_id, self.world, spec, out)
-            found[spec.key] = self._keyed(spec, out)
+            found[spec.id] = self._keyed(spec, out)
         return found
 
-    def org_parts(self, org_id: str, specs: list[Spec]) -> dict[tuple, Parts]:
+    def org_parts(self, org_id: str, specs: list[Spec]) -> dict[int, Parts]:
         scope = f"organization:{org_id}"
         staffed = self.sums.step((*self._staffed, scope)).positive()
         vacant = self.sums.step((*self._vacant, scope)).positive()
@@ -309,34 +406,47 @@ class Engine:
         for spec in specs:
             out: dict = {}
             org_contribution(org_id, self.world, staffed, vacant, out)
-            found[spec.key] = self._keyed(spec, out)
+            found[spec.id] = self._keyed(spec, out)
         return found
 
     def _parts_of(self, entity: str):
         return {"person": self.person_parts, "mentor": self.mentor_parts, "vacancy": self.vacancy_parts,
                 "organization": self.org_parts}[entity]
 
+    def _add_spec(self, indicator: Indicator, variant: Variant) -> Spec:
+        spec = Spec(indicator, variant, len(self._by_id) + 1)
+        self._specs[spec.key] = spec
+        self._by_id[spec.id] = spec
+        return spec
+
+    def specs(self) -> list[Spec]:
+        return list(self._by_id.values())
+
     def spec(self, indicator: Indicator, variant: Variant) -> Spec:
         """The series of an indicator under a variant, materialised from every entity the first time."""
         found = self._specs.get((indicator.code, variant))
         if found is not None:
             return found
+        if not self.indexed.is_set():
+            raise Loading("the facts are still being loaded: a new variant cannot be built yet")
         with self._write:
             found = self._specs.get((indicator.code, variant))
             if found is None:
-                found = Spec(indicator, variant)
-                self._materialise(found)
+                found = self._materialise(indicator, variant)
         return found
 
-    def _materialise_plan(self, plan_id: str) -> None:
+    def _materialise_plan(self, plan_id: str, publish: bool = True) -> None:
         """Build the series of the variants a plan chooses now, so its answers are lookups from the start."""
         plan = self.plans.plans.get(plan_id)
         for code in plan.definitions if plan is not None else ():
             variant = plan.variant(code)
             if variant is not None and (code, variant) not in self._specs:
-                self._materialise(Spec(BY_CODE[code], variant))
+                self._materialise(BY_CODE[code], variant, publish)
 
-    def _materialise(self, spec: Spec) -> None:
+    def _materialise(self, indicator: Indicator, variant: Variant, publish: bool = True) -> Spec:
+        """A new series from every entity, staged (and published unless a batch publishes it); the store
+        gets it whole with the next batch (``unsaved``)."""
+        spec = Spec(indicator, variant, len(self._by_id) + 1)
         world, entity = self.world, spec.indicator.entity
         if entity == "person":
             ids = list(world.persons)
@@ -348,10 +458,16 @@ class Engine:
             ids = sorted(set(world.orgs.people) | set(world.orgs.vacancies))
         parts_of = self._parts_of(entity)
         for entity_id in ids:
-            self._change({}, parts_of(entity_id, [spec])[spec.key])
-        self.sums.publish()
+            self._change({}, parts_of(entity_id, [spec])[spec.id])
+        if publish:
+            self.sums.publish()
+        else:
+            self.sums.stage()
         self._specs[spec.key] = spec
+        self._by_id[spec.id] = spec
+        self.unsaved.add(spec.id)
         self._relevant = {}  # the new series is relevant to the kinds it depends on from now on
+        return spec
 
     # -- answers -----------------------------------------------------------------------------------
 
@@ -382,14 +498,13 @@ class Engine:
             return Numbers(indicator, variant, None, None)
         spec = self.spec(indicator, variant)
         at, where = ordinal(d), str(scope)
-        code = spec.indicator.code
-        numerator = self.sums.at((code, variant, "num", where), at)
+        numerator = self.sums.at((spec.id, "num", where), at)
         if indicator.unit == "count":
             return Numbers(indicator, variant, numerator, None)
-        denominator = self.sums.at((code, variant, "den", where), at)
+        denominator = self.sums.at((spec.id, "den", where), at)
         if indicator.denominator_adds:
-            extra = BY_CODE[indicator.denominator_adds]
-            denominator += self.sums.at((extra.code, extra.default, "num", where), at)
+            extra = self.spec_unlocked(BY_CODE[indicator.denominator_adds])
+            denominator += self.sums.at((extra.id, "num", where), at)
         return Numbers(indicator, variant, numerator, denominator)
 
     def all_numbers(self, scope: Scope, d: date, chosen: dict[str, str] | None = None) -> list[Numbers]:
@@ -400,6 +515,8 @@ class Engine:
         """The entities whose contributions cover D: numerator and denominator ids (None: not defined)."""
         if not indicator.applies_to(scope.kind):
             return None, None
+        if not self.indexed.is_set():
+            raise Loading("the facts are still being loaded: members cannot be listed yet")
         spec = self.spec(indicator, variant)
         with self._write:
             numerator, denominator = self._members(scope, ordinal(d), spec)
@@ -413,12 +530,12 @@ class Engine:
         return self._specs[(indicator.code, indicator.default)]
 
     def _members(self, scope: Scope, at: int, spec: Spec) -> tuple[list[str], list[str] | None]:
-        where, code, variant = str(scope), *spec.key
+        where, spec_id = str(scope), spec.id
         num, den = [], []
         for entity, parts in self._candidates(scope, spec):
-            if covers(parts.get((code, variant, "num", where), ()), at):
+            if covers(parts.get((spec_id, "num", where), ()), at):
                 num.append(entity)
-            if covers(parts.get((code, variant, "den", where), ()), at):
+            if covers(parts.get((spec_id, "den", where), ()), at):
                 den.append(entity)
         return sorted(num), (sorted(den) if spec.indicator.unit == "share" else None)
 
@@ -426,19 +543,19 @@ class Engine:
         world, orgs = self.world, self.world.orgs.orgs_in(scope.kind, scope.id)
         entity = spec.indicator.entity
         if entity == "organization":
-            return ((o, self.org_parts(o, [spec])[spec.key]) for o in sorted(orgs))
+            return ((o, self.org_parts(o, [spec])[spec.id]) for o in sorted(orgs))
         if entity == "vacancy":
-            return ((v, self.vacancy_parts(v, [spec])[spec.key]) for o in orgs for v in world.orgs.vacancies.get(o, ()))
+            return ((v, self.vacancy_parts(v, [spec])[spec.id]) for o in orgs for v in world.orgs.vacancies.get(o, ()))
         people = {p for o in orgs for p in world.orgs.people.get(o, ())}
         if entity == "mentor":
             mentors = {world.pairs[pair].mentor for p in people
                        for pair in world.persons[p].mentee_pairs if pair in world.pairs}
-            return ((m, self.mentor_parts(m, [spec])[spec.key]) for m in mentors)
+            return ((m, self.mentor_parts(m, [spec])[spec.id]) for m in mentors)
         if spec.indicator.condition == "reserve":
             municipalities = ({scope.id} if scope.kind == "municipality"
                               else world.orgs.municipalities_of(scope.id) if scope.kind == "region" else set())
             people |= {p for m in municipalities for p in world.municipality_reserve.get(m, ())}
-        return ((p, self.person_parts(p, [spec])[spec.key]) for p in people)
+        return ((p, self.person_parts(p, [spec])[spec.id]) for p in people)
 
     # -- handlers: one per event kind, each touching what the event changes before changing it -------
 

@@ -14,6 +14,7 @@ from pedgrowth.contracts.scope import BadScope, Scope
 
 from ..access import Access
 from ..definitions import DIMENSIONS, BadVariant
+from ..engine import Loading
 from ..projection.readmodel import ReadModel
 from . import report
 
@@ -58,6 +59,8 @@ class Chosen:
         except BadVariant as error:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
                 {"loc": ["query", error.field], "msg": str(error), "type": "value_error"}]) from error
+        except Loading as error:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
 
 
 def parse_scope(text: str) -> Scope:
@@ -79,11 +82,13 @@ def router(rm: ReadModel) -> APIRouter:
     """The read API over a read model."""
     api = APIRouter(prefix="/api/v1", tags=["indicators"])
 
-    async def ready() -> None:
-        if rm.loaded.is_set():
+    async def ready(answering: bool = False) -> None:
+        """Wait (a while) for the read model: its sums for plain answers, every fact for the rest."""
+        event = rm.answering if answering else rm.loaded
+        if event.is_set():
             return
         try:
-            await asyncio.wait_for(rm.loaded.wait(), LOAD_TIMEOUT)
+            await asyncio.wait_for(event.wait(), LOAD_TIMEOUT)
         except TimeoutError as error:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the read model is still loading") from error
 
@@ -103,13 +108,13 @@ def router(rm: ReadModel) -> APIRouter:
                                                        "docs/indicators.md"}})
     async def indicators(principal: CurrentPrincipal, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
                          as_of: AsOf = None) -> Response:
-        await ready()
+        await ready(answering=chosen.values is None)
         where = parse_scope(scope)
         day = as_of or date.today()
         authorize(principal, where, rm)
         answers = rm.answers
         if chosen.values is None:  # lookups only: answered on the event loop
-            return Response(answers.body(where, day), media_type="application/json")
+            return Response(chosen.check(lambda _: answers.body(where, day)), media_type="application/json")
         # a variant nobody asked for before is built once from every entity: in a worker thread
         body = await asyncio.to_thread(chosen.check, lambda values: answers.body(where, day, chosen_with_start(chosen)))
         return Response(body, media_type="application/json")

@@ -1,7 +1,8 @@
 """The projection consumer: reads the four *.events topics in batches and applies them.
 
-At-least-once: a batch is written to the store together with the offsets after it, and
-only then added to the engine and committed to the consumer group. On start
+At-least-once: a batch is applied to the engine and written to the store together with the
+offsets after it and the sums it changed, in one transaction; only then is it published to
+readers and committed to the consumer group. On start
 (and after a rebuild replaced the store) reading resumes at the offsets the store holds,
 so the store never misses an event and duplicates are recognised by (source, id).
 Every instance reads every partition (the index must see all facts); the group
@@ -91,7 +92,7 @@ class Projection:
         self._committed_at = 0.0
 
     async def apply(self, messages, positions: dict[tuple[str, int], int]) -> tuple[int, int]:
-        """Write a batch to the store, then into the facts: (applied, duplicates)."""
+        """Apply a batch and write it to the store with what it changed: (applied, duplicates)."""
         started = time.perf_counter()
         records, ignored = to_records(messages)
         new, keys = [], set()
@@ -100,8 +101,7 @@ class Projection:
             if key not in keys and self.rm.is_new(record):
                 keys.add(key)
                 new.append(record)
-        await self.rm.store.write(new, positions, self.rm.generation)
-        await self.rm.add(new, positions)
+        await self.rm.add(new, positions)  # the events, offsets and changed sums in one transaction
         m = self.rm.metrics
         m.events.labels("applied").inc(len(new))
         m.events.labels("duplicate").inc(len(records) - len(new))

@@ -1,4 +1,10 @@
-"""The live read model: the store, the engine loaded from it, and the answers over the engine."""
+"""The live read model: the store, the engine loaded from it, and the answers over the engine.
+
+A load installs the sums the store holds (written with each batch) and indexes the facts without
+evaluating any contribution: first the organisations and plans, after which answers are served,
+then every other event, after which members, new variants and the projection carry on. A store
+without sums (written before they were kept, or fresh) is computed once and its sums written.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,14 @@ from datetime import UTC, date, datetime
 
 from pedgrowth.contracts.scope import Scope
 
-from ..definitions import CODES
-from ..engine import Engine
+from pedgrowth.contracts import EVENT_MODELS
+
+from ..definitions import CODES, Variant
+from ..engine import Changes, Engine
+from ..engine.sums import Step
 from ..indicators.answers import Answers, year_end
-from ..readmodel.base import ReadModelStore, ValueRow
+from ..readmodel.base import ReadModelStore, SumChanges, SumRow, ValueRow
+from ..records import Record
 from .metrics import ProjectionMetrics
 
 log = logging.getLogger(__name__)
@@ -28,30 +38,31 @@ class ReadModel:
         self.engine = Engine()
         self.answers = Answers(self.engine, survey_names=self.survey_names)
         self.generation: str | None = None
-        self.loaded = asyncio.Event()
+        self.answering = asyncio.Event()  # the sums and the organisations and plans are in: answers are served
+        self.loaded = asyncio.Event()  # every fact is in: members, new variants and the projection go on
         self.positions: dict[tuple[str, int], int] = {}  # the bus positions the engine's facts reach
 
     async def load(self) -> int:
-        """Open the store and feed every fact it holds into a fresh engine, then answer from it."""
+        """Open the store and load it into a fresh engine, then answer from it."""
+        self.loaded.clear()
+        await self.store.close()  # a no-op unless it was open (a reload)
         await self.store.open()
-        engine = Engine()
-        loader, count = engine.loader(), 0
-        async for batch in self.store.records():
-            await asyncio.to_thread(loader.feed, batch)
-            count += len(batch)
-        await asyncio.to_thread(loader.finish)  # every entity evaluated once, the sums published once
-        self.engine = engine
-        self.answers = Answers(engine, survey_names=self.survey_names)
-        self.positions = await self.store.positions()
         self.generation = await self.store.generation()
+        self.positions = await self.store.positions()
+
+        def answering(engine: Engine) -> None:
+            self.engine = engine
+            self.answers = Answers(engine, survey_names=self.survey_names)
+            self.answering.set()
+
+        count = await load_engine(self.store, answering)
         self.metrics.held.set(count)
         self.loaded.set()
         log.info("read model %s: %d events loaded", self.store.location, count)
         return count
 
     async def reload(self) -> int:
-        """After a rebuild replaced the store: reopen it and load again."""
-        await self.store.close()
+        """After a rebuild replaced the store (or refused a batch): reopen it and load again."""
         return await self.load()
 
     async def replaced(self) -> bool:
@@ -60,12 +71,22 @@ class ReadModel:
     def is_new(self, record) -> bool:
         return self.engine.is_new(record)
 
-    async def add(self, records: list, positions: dict[tuple[str, int], int] | None = None) -> None:
-        """Feed a batch to the engine in a worker thread (readers keep answering from the published sums);
+    async def add(self, records: list[Record], positions: dict[tuple[str, int], int]) -> int:
+        """Apply a batch in a worker thread and write it to the store with the offsets and the sums it
+        changed, in one transaction, before readers see it (they keep answering from the published sums).
+        When the store refuses it, the engine (whose facts hold the batch) is replaced by a load.
         ``positions``: where on the bus the batch ends (a frozen report names them)."""
-        await asyncio.to_thread(self.engine.apply, records)
+        engine = self.engine
+        try:
+            applied = await asyncio.to_thread(engine.apply, records, persist_into(self.store, records, positions,
+                                                                                  self.generation))
+        except BaseException:
+            if engine.broken:
+                self.loaded.clear()  # the projection loads the store again before it goes on
+            raise
         if positions:
             self.positions = {**self.positions, **positions}  # replaced, never changed: readers copy nothing
+        return applied
 
     async def refresh_values(self, today: date | None = None, years_back: int = 5) -> int:
         """Recompute the persisted yearly values of every municipality and region, and the gauges."""
@@ -98,3 +119,69 @@ class ReadModel:
                               if y <= today.year}
                 plan.append((Scope(kind, scope_id), sorted(years)))
         return plan
+
+
+FIRST = ("organization_registered", "plan_adopted", "target_set", "value_reported")
+"""The event kinds answers need besides the sums: where scopes lie, targets and variants."""
+FIRST_TYPES = tuple(t for t in EVENT_MODELS if t.split(".")[2] in FIRST)
+
+
+async def load_engine(store: ReadModelStore, answering=None) -> int:
+    """A new engine from an open store; ``answering(engine)`` is called once it can answer. How many events.
+
+    With sums in the store nothing is evaluated: the sums are installed and the facts indexed. Without
+    (a store from before the sums were kept, or a rebuild's fresh store), every entity is evaluated once
+    and the sums written, so the next load is the fast one."""
+    engine, count = Engine(), 0
+    series = await store.series()
+    if not series:
+        loader = engine.loader()
+        async for batch in store.records():
+            await asyncio.to_thread(loader.feed, batch)
+            count += len(batch)
+        engine.unsaved |= {spec.id for spec in engine.specs()}
+        await asyncio.to_thread(loader.finish, persist_into(store, [], {}, None))
+        if answering is not None:
+            answering(engine)
+        return count
+    specs = [(indicator, Variant.from_key(definition)) for indicator, definition in series]
+    variants = dict(zip(series, (v for _, v in specs), strict=True))
+    steps = []
+    async for rows in store.sums():
+        steps += [(r.indicator, variants[(r.indicator, r.definition)], r.part, r.scope, Step.from_bytes(r.days, r.totals))
+                  for r in rows if (r.indicator, r.definition) in variants]
+    engine.restore(specs, steps)
+    del steps
+    loader = engine.loader(facts_only=True)
+    async for batch in store.records(types=FIRST_TYPES):
+        await asyncio.to_thread(loader.feed, batch)
+        count += len(batch)
+    engine.indexed.clear()  # members and new variants wait for the other facts
+    if answering is not None:
+        answering(engine)
+    async for batch in store.records(other_than=FIRST_TYPES):
+        await asyncio.to_thread(loader.feed, batch)
+        count += len(batch)
+    await asyncio.to_thread(loader.finish)
+    engine.indexed.set()
+    return count
+
+
+def persist_into(store: ReadModelStore, records: list[Record], positions: dict, generation: str | None):
+    """What ``Engine.apply`` calls from its worker thread: the store's write of the batch, run on the loop."""
+    loop = asyncio.get_running_loop()
+
+    def persist(changes: Changes) -> None:
+        keys: dict[int, str] = {}
+
+        def key(spec) -> str:
+            found = keys.get(spec.id)
+            if found is None:
+                found = keys[spec.id] = spec.variant.key()
+            return found
+        sums = SumChanges([(spec.indicator.code, key(spec)) for spec in changes.specs],
+                          [SumRow(spec.indicator.code, key(spec), part, scope, *step.to_bytes())
+                           for spec, part, scope, step in changes.steps])
+        asyncio.run_coroutine_threadsafe(store.write(records, positions, generation, sums), loop).result()
+        changes.saved()
+    return persist

@@ -31,11 +31,34 @@ class ValueRow:
     scope_name: str = ""
 
 
-class ReadModelStore(abc.ABC):
-    """Facts (one per event, deduplicated by source and id), consumer positions, yearly values.
+@dataclass(frozen=True, slots=True)
+class SumRow:
+    """One series' sum in one scope as the engine published it (table ``rm_sum``): the change days
+    (``date.toordinal()``) and the running total from each, as arrays of 32-bit integers."""
 
-    ``write`` stores a batch of events and the positions after it in one transaction,
-    so the positions in the store always say exactly which events it holds.
+    indicator: str
+    definition: str  # the variant as canonical JSON (``Variant.key``)
+    part: str  # num | den
+    scope: str
+    days: bytes
+    totals: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SumChanges:
+    """What a batch changed in the engine's sums: the series now kept whole (``rm_series``) and the rows."""
+
+    series: list[tuple[str, str]]  # (indicator, definition)
+    rows: list[SumRow]
+
+
+class ReadModelStore(abc.ABC):
+    """Facts (one per event, deduplicated by source and id), consumer positions, the engine's sums,
+    yearly values.
+
+    ``write`` stores a batch of events, the positions after it and the sums the batch changed in one
+    transaction, so the positions in the store always say exactly which events it holds and the sums
+    are those of exactly these events: a restart loads the sums instead of computing them.
     """
 
     location: str
@@ -57,16 +80,26 @@ class ReadModelStore(abc.ABC):
 
     @abc.abstractmethod
     async def write(self, records: list[Record], positions: dict[tuple[str, int], int],
-                    generation: str | None = None) -> None:
-        """Store events (ignoring ones already held) and the next offsets; StoreReplaced on a stale generation."""
+                    generation: str | None = None, sums: SumChanges | None = None) -> None:
+        """Store events (ignoring ones already held), the next offsets and the changed sums; StoreReplaced on a
+        stale generation."""
 
     @abc.abstractmethod
     async def positions(self) -> dict[tuple[str, int], int]:
         """(topic, partition) -> the next offset to read."""
 
     @abc.abstractmethod
-    def records(self, batch_size: int = 5000) -> AsyncIterator[list[Record]]:
-        """Every stored event, in batches."""
+    def records(self, batch_size: int = 5000, types: tuple[str, ...] | None = None,
+                other_than: tuple[str, ...] = ()) -> AsyncIterator[list[Record]]:
+        """Every stored event (of ``types`` when given, not of ``other_than``), in batches."""
+
+    @abc.abstractmethod
+    async def series(self) -> list[tuple[str, str]]:
+        """The (indicator, definition) series whose sums the store holds whole."""
+
+    @abc.abstractmethod
+    def sums(self, batch_size: int = 5000) -> AsyncIterator[list[SumRow]]:
+        """Every stored sum row, in batches."""
 
     @abc.abstractmethod
     async def count(self) -> int:

@@ -1,7 +1,8 @@
 """The MongoDB read-model store, on PyMongo's async client (Motor is end-of-life).
 
 Collections mirror the SQL tables: ``rm_event`` (_id = {source, id}), ``rm_position``
-(_id = {topic, partition}), ``rm_meta`` and ``indicator_value`` (_id = {scope, indicator, year});
+(_id = {topic, partition}), ``rm_meta``, ``rm_series`` (_id = {indicator, definition}), ``rm_sum``
+(_id = {indicator, definition, part, scope}) and ``indicator_value`` (_id = {scope, indicator, year});
 MongoDB refuses arrays as _id, so compound keys are sub-documents with a fixed field order.
 """
 
@@ -13,10 +14,10 @@ from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from ..records import Record
-from .base import ReadModelStore, StoreReplaced, ValueRow
+from .base import ReadModelStore, StoreReplaced, SumChanges, SumRow, ValueRow
 
 DEFAULT_DATABASE = "pedgrowth_indicators"
-COLLECTIONS = ("rm_event", "rm_position", "rm_meta", "indicator_value")
+COLLECTIONS = ("rm_event", "rm_position", "rm_meta", "rm_series", "rm_sum", "indicator_value")
 
 
 class MongoStore(ReadModelStore):
@@ -54,11 +55,22 @@ class MongoStore(ReadModelStore):
         doc = await self.db.rm_meta.find_one({"_id": "generation"})
         return doc["value"] if doc else "missing"
 
-    async def write(self, records, positions, generation=None) -> None:
+    async def write(self, records, positions, generation=None, sums: SumChanges | None = None) -> None:
+        """Without a replica set there are no multi-document transactions: sums and events go first and the
+        positions last, so a write cut short is read again from the old positions (duplicates change nothing)."""
         from pymongo import ReplaceOne, UpdateOne
 
         if generation is not None and await self.generation() != generation:
             raise StoreReplaced(f"{self.location} was replaced by a rebuild")
+        if sums is not None and sums.series:
+            await self.db.rm_series.bulk_write(
+                [UpdateOne({"_id": {"indicator": i, "definition": d}}, {"$set": {"indicator": i, "definition": d}},
+                           upsert=True) for i, d in sums.series], ordered=False)
+        if sums is not None and sums.rows:
+            await self.db.rm_sum.bulk_write(
+                [ReplaceOne({"_id": {"indicator": r.indicator, "definition": r.definition, "part": r.part,
+                                     "scope": r.scope}}, {"days": r.days, "totals": r.totals}, upsert=True)
+                 for r in sums.rows], ordered=False)
         if records:
             ops = [UpdateOne({"_id": {"source": r.source, "id": r.id}},
                              {"$setOnInsert": {"type": r.type, "time": r.time, "data": r.data}}, upsert=True)
@@ -73,9 +85,28 @@ class MongoStore(ReadModelStore):
     async def positions(self) -> dict[tuple[str, int], int]:
         return {(d["topic"], d["partition"]): d["next_offset"] async for d in self.db.rm_position.find()}
 
-    async def records(self, batch_size: int = 5000) -> AsyncIterator[list[Record]]:
+    async def series(self) -> list[tuple[str, str]]:
+        return [(d["indicator"], d["definition"]) async for d in self.db.rm_series.find()]
+
+    async def sums(self, batch_size: int = 5000) -> AsyncIterator[list[SumRow]]:
         batch = []
-        async for d in self.db.rm_event.find().sort("_id", 1).batch_size(batch_size):
+        async for d in self.db.rm_sum.find().batch_size(batch_size):
+            key = d["_id"]
+            batch.append(SumRow(key["indicator"], key["definition"], key["part"], key["scope"], bytes(d["days"]),
+                                bytes(d["totals"])))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    async def records(self, batch_size: int = 5000, types=None, other_than=()) -> AsyncIterator[list[Record]]:
+        batch, query = [], {}
+        if types is not None:
+            query["type"] = {"$in": list(types)}
+        if other_than:
+            query.setdefault("type", {})["$nin"] = list(other_than)
+        async for d in self.db.rm_event.find(query).sort("_id", 1).batch_size(batch_size):
             batch.append(Record(d["_id"]["source"], d["_id"]["id"], d["type"], d["time"], d["data"]))
             if len(batch) >= batch_size:
                 yield batch

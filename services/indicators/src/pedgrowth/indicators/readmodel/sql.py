@@ -1,7 +1,8 @@
 """The SQL read-model store: SQLite (embedded default) and PostgreSQL (production).
 
 Tables (stable, documented in docs/indicators.md): ``rm_event`` (the facts, one row per
-event), ``rm_position`` (next offset per topic partition), ``rm_meta`` (the generation) and
+event), ``rm_position`` (next offset per topic partition), ``rm_meta`` (the generation),
+``rm_series`` and ``rm_sum`` (the engine's published sums, written with each batch) and
 ``indicator_value`` (per scope × indicator × year, for BI tools).
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from ..records import Record
-from .base import ReadModelStore, StoreReplaced, ValueRow
+from .base import ReadModelStore, StoreReplaced, SumChanges, SumRow, ValueRow
 
 DEFAULT_SCHEMA = "indicators_read"
 
@@ -29,6 +30,11 @@ TABLES = [
         topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset BIGINT NOT NULL,
         PRIMARY KEY (topic, partition))""",
     "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS rm_series (
+        indicator TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (indicator, definition))""",
+    """CREATE TABLE IF NOT EXISTS rm_sum (
+        indicator TEXT NOT NULL, definition TEXT NOT NULL, part TEXT NOT NULL, scope TEXT NOT NULL,
+        days {blob} NOT NULL, totals {blob} NOT NULL, PRIMARY KEY (indicator, definition, part, scope))""",
     """CREATE TABLE IF NOT EXISTS indicator_value (
         scope TEXT NOT NULL, scope_kind TEXT NOT NULL, scope_name TEXT NOT NULL, indicator TEXT NOT NULL,
         year INTEGER NOT NULL, as_of TEXT NOT NULL, value DOUBLE PRECISION, numerator INTEGER,
@@ -46,8 +52,24 @@ UPSERT_VALUE = (
     "scope_name = excluded.scope_name, as_of = excluded.as_of, value = excluded.value, "
     "numerator = excluded.numerator, denominator = excluded.denominator, target = excluded.target, "
     "status = excluded.status, updated_at = excluded.updated_at")
+INSERT_SERIES = "INSERT INTO rm_series (indicator, definition) VALUES (?, ?) ON CONFLICT DO NOTHING"
+UPSERT_SUM = ("INSERT INTO rm_sum (indicator, definition, part, scope, days, totals) VALUES (?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT (indicator, definition, part, scope) DO UPDATE SET days = excluded.days, "
+              "totals = excluded.totals")
 SELECT_VALUES = ("SELECT scope, indicator, year, as_of, value, numerator, denominator, target, status, updated_at, "
                  "scope_kind, scope_name FROM indicator_value")
+
+
+def type_filter(types: tuple[str, ...] | None, other_than: tuple[str, ...]) -> tuple[str, tuple]:
+    """The WHERE clause (after another condition) and its arguments for ``records``."""
+    where, args = "", ()
+    if types is not None:
+        where += f" AND type IN ({', '.join('?' * len(types))})" if types else " AND 1 = 0"
+        args += tuple(types)
+    if other_than:
+        where += f" AND type NOT IN ({', '.join('?' * len(other_than))})"
+        args += tuple(other_than)
+    return where, args
 
 
 def _record_row(r: Record) -> tuple:
@@ -58,6 +80,7 @@ class SqlStore(ReadModelStore):
     """Shared SQL; subclasses connect and say how parameters and JSON are written."""
 
     json_type = "TEXT"
+    blob_type = "BLOB"
 
     def __init__(self) -> None:
         self.conn = None
@@ -79,7 +102,7 @@ class SqlStore(ReadModelStore):
         with self.transaction():
             cur = self.conn.cursor()
             for ddl in TABLES:
-                cur.execute(ddl.format(json=self.json_type))
+                cur.execute(ddl.format(json=self.json_type, blob=self.blob_type))
             cur.execute(self.sql("INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
                         ("generation", uuid.uuid4().hex))
 
@@ -106,7 +129,7 @@ class SqlStore(ReadModelStore):
         if generation is not None and self._generation() != generation:
             raise StoreReplaced(f"{self.location} was replaced by a rebuild")
 
-    def _write(self, records: list[Record], positions: dict, generation: str | None) -> None:
+    def _write(self, records: list[Record], positions: dict, generation: str | None, sums: SumChanges | None) -> None:
         with self.transaction():
             self._check_generation(generation)
             cur = self.conn.cursor()
@@ -114,9 +137,33 @@ class SqlStore(ReadModelStore):
                 cur.executemany(self.sql(INSERT_EVENT), [_record_row(r) for r in records])
             if positions:
                 cur.executemany(self.sql(UPSERT_POSITION), [(t, p, o) for (t, p), o in positions.items()])
+            if sums is not None and sums.series:
+                cur.executemany(self.sql(INSERT_SERIES), sums.series)
+            if sums is not None and sums.rows:
+                cur.executemany(self.sql(UPSERT_SUM), [(r.indicator, r.definition, r.part, r.scope, r.days, r.totals)
+                                                       for r in sums.rows])
 
-    async def write(self, records, positions, generation=None) -> None:
-        await self._run(self._write, records, positions, generation)
+    async def write(self, records, positions, generation=None, sums=None) -> None:
+        await self._run(self._write, records, positions, generation, sums)
+
+    async def series(self) -> list[tuple[str, str]]:
+        rows = await self._run(lambda: self.conn.execute("SELECT indicator, definition FROM rm_series").fetchall())
+        return [(i, d) for i, d in rows]
+
+    def _sum_page(self, after: tuple, size: int) -> list[tuple]:
+        return self.conn.execute(self.sql(
+            "SELECT indicator, definition, part, scope, days, totals FROM rm_sum "
+            "WHERE (indicator, definition, part, scope) > (?, ?, ?, ?) "
+            "ORDER BY indicator, definition, part, scope LIMIT ?"), (*after, size)).fetchall()
+
+    async def sums(self, batch_size: int = 5000) -> AsyncIterator[list[SumRow]]:
+        after = ("", "", "", "")
+        while True:
+            rows = await self._run(self._sum_page, after, batch_size)
+            if not rows:
+                return
+            yield [SumRow(i, d, p, s, bytes(a), bytes(b)) for i, d, p, s, a, b in rows]
+            after = rows[-1][:4]
 
     async def positions(self) -> dict[tuple[str, int], int]:
         rows = await self._run(lambda: self.conn.execute(
@@ -126,15 +173,15 @@ class SqlStore(ReadModelStore):
     async def count(self) -> int:
         return (await self._run(lambda: self.conn.execute("SELECT count(*) FROM rm_event").fetchone()))[0]
 
-    def _page(self, after: tuple[str, str], size: int) -> list[tuple]:
+    def _page(self, after: tuple[str, str], size: int, where: str, args: tuple) -> list[tuple]:
         return self.conn.execute(self.sql(
-            "SELECT source, id, type, time, data FROM rm_event WHERE (source, id) > (?, ?) "
-            "ORDER BY source, id LIMIT ?"), (after[0], after[1], size)).fetchall()
+            f"SELECT source, id, type, time, data FROM rm_event WHERE (source, id) > (?, ?){where} "
+            "ORDER BY source, id LIMIT ?"), (after[0], after[1], *args, size)).fetchall()
 
-    async def records(self, batch_size: int = 5000) -> AsyncIterator[list[Record]]:
-        after = ("", "")
+    async def records(self, batch_size: int = 5000, types=None, other_than=()) -> AsyncIterator[list[Record]]:
+        after, (where, args) = ("", ""), type_filter(types, other_than)
         while True:
-            rows = await self._run(self._page, after, batch_size)
+            rows = await self._run(self._page, after, batch_size, where, args)
             if not rows:
                 return
             yield [Record(s, i, t, tm, d if isinstance(d, dict) else json.loads(d)) for s, i, t, tm, d in rows]
@@ -160,16 +207,16 @@ class SqlStore(ReadModelStore):
 class SqliteStore(SqlStore):
     """A SQLite file (WAL, so BI tools can read while the projection writes)."""
 
-    def _page_by_rowid(self, last: int, size: int) -> list[tuple]:
+    def _page_by_rowid(self, last: int, size: int, where: str, args: tuple) -> list[tuple]:
         """A page in table order: a sequential read, where key order would visit the table at random."""
         return self.conn.execute(
-            "SELECT rowid, source, id, type, time, data FROM rm_event WHERE rowid > ? ORDER BY rowid LIMIT ?",
-            (last, size)).fetchall()
+            f"SELECT rowid, source, id, type, time, data FROM rm_event WHERE rowid > ?{where} ORDER BY rowid LIMIT ?",
+            (last, *args, size)).fetchall()
 
-    async def records(self, batch_size: int = 5000) -> AsyncIterator[list[Record]]:
-        last = 0
+    async def records(self, batch_size: int = 5000, types=None, other_than=()) -> AsyncIterator[list[Record]]:
+        last, (where, args) = 0, type_filter(types, other_than)
         while True:
-            rows = await self._run(self._page_by_rowid, last, batch_size)
+            rows = await self._run(self._page_by_rowid, last, batch_size, where, args)
             if not rows:
                 return
             last = rows[-1][0]
@@ -221,6 +268,7 @@ class PostgresStore(SqlStore):
     """A PostgreSQL schema (``?schema=`` in the URL, default indicators_read)."""
 
     json_type = "JSONB"
+    blob_type = "BYTEA"
 
     def __init__(self, url: str, schema: str | None = None):
         super().__init__()
