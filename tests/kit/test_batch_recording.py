@@ -7,13 +7,13 @@ from datetime import date
 import httpx
 
 from pedgrowth.contracts import training as c
+from pedgrowth.kit.errors import RuleViolation
 from pedgrowth.kit.inbox import Inbox
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.store import eventsourcing_env
 from pedgrowth.training.application import TrainingApplication
 from pedgrowth.training.bootstrap import REJECTIONS, build
 from pedgrowth.training.config import TrainingSettings
-from pedgrowth.training.domain.errors import RuleViolation
 from pedgrowth.training.domain.learner import Learner, learner_id
 from tests.support.services import SECRET, auth, cloud_event
 from tests.training.facts import POPO, course, fact, programme, recorded, route_completed, with_catalogue

@@ -12,8 +12,8 @@ from pedgrowth.contracts.indicators import (DecisionRecorded, EffectivenessRevie
                                             MonitoringSubmitted, RecommendationCompleted, RecommendationIssued)
 from pedgrowth.indicators.application import IndicatorsApplication
 from pedgrowth.indicators.domain.cycle import Decision, Recommendation, Review
-from pedgrowth.indicators.domain.errors import Conflict, RuleViolation, UnknownReference
 from pedgrowth.indicators.translation import to_contract
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 
 from .test_plan_rules import adopted, save
 

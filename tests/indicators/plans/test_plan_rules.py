@@ -8,8 +8,8 @@ import pytest
 
 from pedgrowth.contracts.indicators import MeasureCompleted, PlanAdopted, TargetSet, ValueReported
 from pedgrowth.indicators.application import IndicatorsApplication
-from pedgrowth.indicators.domain.errors import Conflict, RuleViolation, UnknownReference
 from pedgrowth.indicators.translation import to_contract
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 
 
 def adopted(**overrides) -> PlanAdopted:

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from pedgrowth.indicators.domain.errors import RuleViolation
 from pedgrowth.indicators.domain.plan import Plan
+from pedgrowth.kit.errors import RuleViolation
 
 START, END = date(2025, 1, 1), date(2026, 12, 31)
 

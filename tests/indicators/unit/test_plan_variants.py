@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from pedgrowth.contracts.scope import Scope
 from pedgrowth.indicators.definitions import BY_CODE, BadVariant
-from pedgrowth.indicators.domain.errors import RuleViolation
 from pedgrowth.indicators.domain.plan import Plan
 from pedgrowth.indicators.indicators.answers import Answers
+from pedgrowth.kit.errors import RuleViolation
 
 from tests.indicators.builders import course, engine_of, hired, org, program, record
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from pedgrowth.kit.errors import Conflict
 from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from pedgrowth.mentoring.application import MentoringApplication
 from pedgrowth.mentoring.config import MentoringSettings
-from pedgrowth.mentoring.domain.errors import Conflict
 from tests.mentoring.unit.helpers import day, joined, mentor, pair, record
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 from pedgrowth.kit.recording import Outcome
-from pedgrowth.mentoring.domain.errors import Conflict, RuleViolation, UnknownReference
 
 from .helpers import attended, joined, left, mentor, new_app, pair, pair_end, record
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.mentoring.domain.curator import curatorship_key
-from pedgrowth.mentoring.domain.errors import Conflict, RuleViolation, UnknownReference
 from pedgrowth.mentoring.domain.person import Person, person_key
 
 from .helpers import (appointed, asset_in, asset_out, attended, enrolled, expert, expert_end, new_app, record,

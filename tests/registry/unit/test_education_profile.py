@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.registry.domain.errors import RuleViolation, UnknownReference
+from pedgrowth.kit.errors import RuleViolation, UnknownReference
 from tests.registry.builders import hire, profile, record
 
 

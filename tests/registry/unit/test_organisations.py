@@ -2,7 +2,7 @@
 
 import pytest
 
-from pedgrowth.registry.domain.errors import Conflict
+from pedgrowth.kit.errors import Conflict
 from tests.registry.builders import org, record
 
 

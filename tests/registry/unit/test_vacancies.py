@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.registry.domain.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 from tests.registry.builders import close, org, record, vacancy
 
 

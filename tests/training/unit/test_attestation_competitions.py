@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.training.domain.errors import Conflict
+from pedgrowth.kit.errors import Conflict
 from tests.training.facts import assessment, attestation, competition, record
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from pedgrowth.kit.errors import Conflict
 from pedgrowth.training.domain.catalogue import Programme, Provider
-from pedgrowth.training.domain.errors import Conflict
 from tests.training.facts import memory_app, programme, provider, record, recorded, with_catalogue
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pedgrowth.training.domain.errors import Conflict
+from pedgrowth.kit.errors import Conflict
 from pedgrowth.training.domain.learner import Learner
 from tests.training.facts import course, record, recorded
 

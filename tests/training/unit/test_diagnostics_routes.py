@@ -2,7 +2,7 @@
 
 import pytest
 
-from pedgrowth.training.domain.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 from pedgrowth.training.domain.learner import Learner
 from tests.training.facts import diagnostics, record, recorded, route_completed, route_started
 

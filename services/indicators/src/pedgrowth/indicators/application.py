@@ -9,12 +9,13 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
 from pedgrowth.contracts import indicators as contract
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.logfollower import LogFollower
 from pedgrowth.kit.recording import RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
 from .domain.cycle import (Decision, Recommendation, Review, Submission, decision_id_of, recommendation_id_of,
                            review_id_of, submission_id_of)
-from .domain.errors import Conflict, RuleViolation, UnknownReference
 from .domain.plan import Plan, ReportedValues, measure_status, plan_id_of, reports_id_of
 
 
@@ -33,12 +34,21 @@ RECOMMENDATION = Reference(
 )
 """A completion may come before the recommendation it completes."""
 
+LOGGED = (Plan.Adopted, Recommendation.Issued, Decision.Recorded, Review.Reviewed, Submission.Submitted)
+"""The cycle's few facts (plans, recommendations, decisions, reviews, submissions): the log is their index,
+kept in memory by one follower."""
+
 
 class IndicatorsApplication(RecordingApplication):
     """Use cases of the indicators service; one `on_<event name>` per contract event type."""
 
     name = "indicators"
     references = (PLAN, RECOMMENDATION)
+
+    def __init__(self, env=None, **kwargs):
+        super().__init__(env=env, **kwargs)
+        self.kept: dict[str, list] = {get_topic(kind): [] for kind in LOGGED}
+        self.cycle_log = LogFollower(self, {topic: events.append for topic, events in self.kept.items()})
 
     def on_plan_adopted(self, data: contract.PlanAdopted) -> Sequence[Aggregate]:
         """A municipality adopts a plan once; its targets must fall within its period."""
@@ -178,15 +188,9 @@ class IndicatorsApplication(RecordingApplication):
         return [e.plan_id for e in self.logged(Plan.Adopted)]
 
     def logged(self, event_class: type) -> list:
-        """Every recorded domain event of one class, in the order recorded (the log is the index of the
-        cycle's few facts: plans, recommendations, decisions)."""
-        found, start, topics = [], 1, (get_topic(event_class),)
-        while True:
-            page = self.recorder.select_notifications(start, 500, topics=topics)
-            if not page:
-                return found
-            found.extend(self.mapper.to_domain_event(n) for n in page)
-            start = page[-1].id + 1
+        """Every recorded domain event of one of the LOGGED classes, in the order recorded."""
+        self.cycle_log.catch_up()
+        return list(self.kept[get_topic(event_class)])
 
     def recommendations(self, municipality_id: str, year: int | None = None, org_id: str | None = None) -> list[dict]:
         """A municipality's recommendations (issued in a year; to one school: its own and those to every school)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pedgrowth.kit.errors import REJECTIONS
 from pedgrowth.kit.http import create_app
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.kit.service import Parts, Service
@@ -12,12 +13,9 @@ from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from .access import Access
 from .application import IndicatorsApplication
 from .config import IndicatorsSettings
-from .domain.errors import Conflict, RuleViolation, UnknownReference
 from .entrypoints import api, cycle, dashboard, members, pages, planning, plans, uploads
 from .projection.wiring import projection_parts
 from .translation import to_contract
-
-REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
 
 
 def build(settings: IndicatorsSettings | None = None, application: IndicatorsApplication | None = None) -> FastAPI:
@@ -31,7 +29,7 @@ def build(settings: IndicatorsSettings | None = None, application: IndicatorsApp
     metrics = Metrics()
     read_model, background = projection_parts(settings, metrics.registry)
     parts = Parts(
-        settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
+        settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
         routers=[plans.router, cycle.router, pages.router, uploads.router, planning.router, members.router, dashboard.router,
                  api.router(read_model)],
         authorize_write=access.authorize_write, background=background,

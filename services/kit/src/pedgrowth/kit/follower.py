@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pedgrowth.contracts import ContractViolation, Fact, decode
 from prometheus_client import CollectorRegistry, Counter
 
+from .backoff import Backoff
 from .kafka import as_client_options, topic_partitions
 
 log = logging.getLogger(__name__)
@@ -70,14 +71,13 @@ class TopicFollower:
 
     async def __call__(self, _service, stop: asyncio.Event) -> None:
         """Follow until asked to stop, starting again after a failure."""
-        failures = 0
+        backoff = Backoff()
         while not stop.is_set():
             try:
                 await self.follow(stop)
             except Exception as error:  # noqa: BLE001 - the follower outlives broker outages
-                failures += 1
                 log.warning("%s: following %s failed (%r); retrying", self.service, self.topic, error)
-                await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
+                await backoff.failed(stop)
 
     def consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(**self.client, enable_auto_commit=False,

@@ -20,6 +20,7 @@ from pedgrowth.contracts import (
     inbox_topic,
 )
 
+from .backoff import Backoff
 from .config import ServiceSettings
 from .deadletters import publish_letter
 from .kafka import client_options
@@ -200,17 +201,16 @@ class KafkaInbox:
 
     async def run(self, _service, stop: asyncio.Event) -> None:
         """Consume until asked to stop; a broker outage only delays it."""
-        failures = 0
+        backoff = Backoff()
         while not stop.is_set():
             consumer = self.consumer()
             try:
                 await consumer.start()
-                failures = 0
+                backoff.succeeded()
                 await self.consume(consumer, stop)
             except Exception as error:  # noqa: BLE001 - the inbox outlives broker outages
-                failures += 1
                 log.warning("%s inbox: %r; reconnecting", self.inbox.service, error)
-                await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
+                await backoff.failed(stop)
             finally:
                 with contextlib.suppress(Exception):
                     await consumer.stop()

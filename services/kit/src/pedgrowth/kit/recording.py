@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from pedgrowth.contracts import EventData, Fact
 
 from .batch import AggregateCache, Unit
+from .errors import RuleViolation
 from .waiting import Parked, Reference, WaitingRoom
 
 DEFAULT_CACHE_SIZE = 20_000
@@ -25,12 +26,8 @@ CONFLICT_ATTEMPTS = 3
 from what is stored now, this many times in all."""
 
 
-class NotHandled(Exception):
+class NotHandled(RuleViolation):
     """A contract type this service does not record (yet); rejected like a business rule."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class Receipt(Aggregate):

@@ -15,6 +15,7 @@ from aiokafka.structs import RecordMetadata
 from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 from pedgrowth.contracts import CloudEvent, EventData, events_topic, new_event
 
+from .backoff import Backoff
 from .kafka import high_watermarks, topic_partitions
 from .lease import AlwaysHeld, PostgresLease
 from .metrics import Metrics
@@ -171,7 +172,7 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until asked to stop; waits briefly when caught up."""
         position, leading = 0, False
-        failures = 0
+        backoff = Backoff()
         try:
             while not stop.is_set():
                 if not await asyncio.to_thread(self.lease.held):
@@ -187,12 +188,11 @@ class OutboxRelay:
                     published = await self.publish_after(position, track=True)
                     await self.store_mark()
                 except Exception as error:  # noqa: BLE001 - the relay outlives broker and store outages
-                    failures += 1
                     log.warning("%s relay: publishing after %d failed (%r); retrying", self.service, position, error)
-                    await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
+                    await backoff.failed(stop)
                     position = await asyncio.to_thread(self.position)
                     continue
-                failures = 0
+                backoff.succeeded()
                 if published is None:
                     await self.idle()
                     continue

@@ -28,6 +28,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import get_topic
 
+from .logfollower import LogFollower
+
 if TYPE_CHECKING:
     from .inbox import Inbox
 
@@ -143,7 +145,7 @@ class WaitingRoom:
         self.app = app
         self.references = references
         self.lock = threading.RLock()
-        self.position = 0
+        self.log = LogFollower(app, {}, topics=WAITING_TOPICS)
         self.lists: dict[UUID, WaitingFacts] = {}
 
     # --- the inbox's side ---------------------------------------------------------------------------
@@ -207,12 +209,7 @@ class WaitingRoom:
     def catch_up(self) -> list[WaitingFacts]:
         """The lists with facts waiting or refusals due, after reading what the store recorded since."""
         with self.lock:
-            head = self.app.recorder.max_notification_id() or 0
-            touched: set[UUID] = set()
-            while self.position < head:
-                page = self.app.recorder.select_notifications(self.position + 1, 500, stop=head, topics=WAITING_TOPICS)
-                touched.update(n.originator_id for n in page)
-                self.position = page[-1].id if len(page) == 500 else head
+            touched = {n.originator_id for n in self.log.notifications()}
             for list_id in touched:
                 waiting = self.app.get_or_none(list_id)
                 if waiting is not None and (waiting.parked or waiting.refused):

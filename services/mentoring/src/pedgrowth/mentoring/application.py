@@ -7,18 +7,20 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from pedgrowth.contracts import mentoring as contract
+from pedgrowth.kit.errors import Conflict, UnknownReference
+from pedgrowth.kit.logfollower import LogFollower
 from pedgrowth.kit.recording import RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
 from .domain.curator import Curatorship, curatorship_key
-from .domain.errors import Conflict, UnknownReference
 from .domain.mentor import Mentor, mentor_key
 from .domain.pair import Pair, pair_key
 from .domain.person import Person, person_key
 from .readmodel import ReadModel
-from .translation import to_contract
+from .translation import TRANSLATIONS, to_contract
 
 DEFAULT_MAX_MENTEES = 5
 T = TypeVar("T")
@@ -42,6 +44,7 @@ class MentoringApplication(RecordingApplication):
         self.max_mentees = int(self.env.get("MENTORING_MAX_MENTEES") or DEFAULT_MAX_MENTEES)
         self.read_model = ReadModel()
         self.reading = threading.Lock()
+        self.read_model_follower = LogFollower(self, {get_topic(kind): self.take for kind in TRANSLATIONS})
 
     def on_mentor_registered(self, data: contract.MentorRegistered) -> Sequence[Aggregate]:
         """Add a mentor to the mentor base."""
@@ -155,17 +158,9 @@ class MentoringApplication(RecordingApplication):
     def query(self, question: Callable[[ReadModel], T]) -> T:
         """Answer a question on the read model, caught up with everything recorded (synchronous)."""
         with self.reading:
-            self.catch_up()
+            self.read_model_follower.catch_up()
             return question(self.read_model)
 
-    def catch_up(self) -> None:
-        """Apply the contract facts recorded since the read model's position."""
-        while True:
-            notifications = self.recorder.select_notifications(self.read_model.position + 1, 500)
-            if not notifications:
-                return
-            for notification in notifications:
-                data = to_contract(self.mapper.to_domain_event(notification))
-                if data is not None:
-                    self.read_model.apply(data)
-                self.read_model.position = notification.id
+    def take(self, domain_event: object) -> None:
+        """Apply one recorded fact to the read model, as the contract publishes it."""
+        self.read_model.apply(to_contract(domain_event))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pedgrowth.kit.errors import REJECTIONS
 from pedgrowth.kit.http import create_app
 from pedgrowth.kit.imports import body_limit
 from pedgrowth.kit.kafka import client_options
@@ -16,11 +17,8 @@ from .adapters.directory import Directory
 from .adapters.registry_follower import RegistryFollower
 from .application import MentoringApplication
 from .config import MentoringSettings
-from .domain.errors import Conflict, RuleViolation, UnknownReference
 from .entrypoints.http import IMPORT_PATH, router
 from .translation import to_contract
-
-REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
 
 
 def build(settings: MentoringSettings | None = None, application: MentoringApplication | None = None,
@@ -37,7 +35,7 @@ def build(settings: MentoringSettings | None = None, application: MentoringAppli
     metrics = Metrics()
     follower = RegistryFollower(directory, client_options(settings), registry=metrics.registry)
     parts = Parts(
-        settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
+        settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
         routers=[router], authorize_write=access.authorize_write, background=[follower],
         body_limits={IMPORT_PATH: body_limit(settings)},
         title="pedgrowth mentoring",

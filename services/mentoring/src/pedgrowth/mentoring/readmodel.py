@@ -15,9 +15,8 @@ from .domain.person import close_membership, close_spell
 @dataclass
 class ReadModel:
     """Mentors, pairs, memberships, attendances, expert roles, the methodical asset, project participants and
-    curators; ``position`` is the last notification applied. Spells are dicts with ``from`` and ``to``."""
+    curators (the application's log follower feeds it). Spells are dicts with ``from`` and ``to``."""
 
-    position: int = 0
     mentors: dict[str, dict] = field(default_factory=dict)
     pairs: dict[str, dict] = field(default_factory=dict)
     communities: dict[str, dict] = field(default_factory=dict)

@@ -9,10 +9,10 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from pedgrowth.contracts import registry as contract
+from pedgrowth.kit.errors import Conflict, UnknownReference
 from pedgrowth.kit.recording import RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
-from .domain.errors import Conflict, UnknownReference
 from .domain.organisation import Organisation, organisation_id
 from .domain.person import Person, person_id_of
 from .domain.reserve import ReserveMembership, membership_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pedgrowth.kit.errors import REJECTIONS
 from pedgrowth.kit.http import create_app
 from pedgrowth.kit.imports import body_limit
 from pedgrowth.kit.service import Parts, Service
@@ -12,11 +13,8 @@ from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from .access import Access
 from .application import RegistryApplication
 from .config import RegistrySettings
-from .domain.errors import Conflict, RuleViolation, UnknownReference
 from .entrypoints.http import IMPORT_PATH, router
 from .translation import to_contract
-
-REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409}
 
 
 def application_env(settings: RegistrySettings) -> dict[str, str]:
@@ -35,7 +33,7 @@ def build(settings: RegistrySettings | None = None, application: RegistryApplica
         application = RegistryApplication(env=env)
     access = Access(application)
     parts = Parts(
-        settings=settings, application=application, translate=to_contract, rejections=REJECTIONS,
+        settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
         routers=[router], authorize_write=access.authorize_write, title="pedgrowth registry",
         body_limits={IMPORT_PATH: body_limit(settings)},
         description="The municipal staff register (кадровый реестр): organisations, employments of pedagogical "

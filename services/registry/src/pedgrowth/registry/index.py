@@ -13,44 +13,35 @@ from collections import defaultdict
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
+from pedgrowth.kit.logfollower import LogFollower
 
 from .domain.organisation import Organisation
 from .domain.person import Person
 from .domain.reserve import ReserveMembership
 from .domain.vacancy import Vacancy
 
-PAGE = 500
-
-
 class Directory:
     """Ids by organisation and municipality, from the registry's own notification log."""
 
     def __init__(self, app: Application):
-        self.app = app
-        self.position = 0
         self.lock = threading.Lock()
         self.orgs_by_municipality: dict[str, set[str]] = defaultdict(set)
         self.municipality_of_org: dict[str, str] = {}
         self.people_by_org: dict[str, set[str]] = defaultdict(set)
         self.vacancies_by_org: dict[str, set[str]] = defaultdict(set)
         self.reserve_by_municipality: dict[str, set[str]] = defaultdict(set)
-        self.handlers = {
+        self.log = LogFollower(app, {
             get_topic(Organisation.Registered): self.organisation_registered,
             get_topic(Person.EmploymentStarted): self.employment_started,
             get_topic(Vacancy.Opened): self.vacancy_opened,
             get_topic(ReserveMembership.Opened): self.reserve_opened,
-        }
+        })
 
     def catch_up(self) -> Directory:
         """Apply what was recorded since the last read; returns self for chaining."""
         with self.lock:
-            while True:
-                page = self.app.recorder.select_notifications(self.position + 1, PAGE, topics=list(self.handlers))
-                for notification in page:
-                    self.handlers[notification.topic](self.app.mapper.to_domain_event(notification))
-                    self.position = notification.id
-                if len(page) < PAGE:
-                    return self
+            self.log.catch_up()
+            return self
 
     def organisation_registered(self, e) -> None:
         self.orgs_by_municipality[e.municipality_id].add(e.org_id)

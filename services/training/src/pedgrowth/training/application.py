@@ -9,6 +9,7 @@ from functools import partial
 from eventsourcing.domain import Aggregate
 
 from pedgrowth.contracts import training as contract
+from pedgrowth.kit.errors import UnknownReference
 from pedgrowth.kit.recording import RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
@@ -16,7 +17,6 @@ from . import queries
 from .adapters.views import TrainingViews
 from .adapters.workplaces import Scope, Workplaces
 from .domain.catalogue import Programme, Provider, catalogue_id
-from .domain.errors import UnknownReference
 from .domain.learner import Learner, learner_id
 from .domain.request import PdRequest, request_key
 

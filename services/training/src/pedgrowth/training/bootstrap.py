@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from pedgrowth.kit.errors import REJECTIONS as DOMAIN_REJECTIONS
 from pedgrowth.kit.http import create_app
 from pedgrowth.kit.imports import body_limit
 from pedgrowth.kit.kafka import client_options
@@ -16,11 +17,11 @@ from .access import Access
 from .adapters.registry_follower import RegistryFollower
 from .application import TrainingApplication
 from .config import TrainingSettings
-from .domain.errors import Conflict, RuleViolation, UnknownReference
 from .entrypoints.http import IMPORT_PATH, router
 from .translation import to_contract
 
-REJECTIONS = {RuleViolation: 422, UnknownReference: 422, Conflict: 409, TableError: 422}
+
+REJECTIONS = {**DOMAIN_REJECTIONS, TableError: 422}
 
 
 def build(settings: TrainingSettings | None = None, application: TrainingApplication | None = None) -> FastAPI:

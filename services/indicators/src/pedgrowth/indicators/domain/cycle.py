@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import Conflict, RuleViolation
+from pedgrowth.kit.errors import Conflict, RuleViolation
 
 STEPS: tuple[tuple[str, int, int], ...] = (
     ("monitoring", 1, 20), ("analysis", 3, 30), ("review", 8, 31), ("decisions", 12, 31))

@@ -7,8 +7,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+
 from ..definitions import BY_CODE, CODES, BadVariant
-from .errors import Conflict, RuleViolation, UnknownReference
 
 COMPUTED_INDICATORS: tuple[str, ...] = CODES
 """The indicators events measure (one entry each in ``definitions``); any other code is a survey indicator."""

@@ -22,9 +22,9 @@ from pydantic import BaseModel, ValidationError
 from pedgrowth.contracts import indicators as contract
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
 from pedgrowth.kit.bodies import error_body
+from pedgrowth.kit.errors import Conflict
 
 from ..cycle import compare, cycle_of
-from ..domain.errors import Conflict
 from . import report
 from .plans import application, check_read
 

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 from pedgrowth.contracts import EVENT_MODELS, PROJECTION_GROUP, PROJECTION_TOPICS, ContractViolation
+from pedgrowth.kit.backoff import Backoff
 from pedgrowth.kit.kafka import as_client_options, topic_partitions
 from pydantic import ValidationError
 
@@ -112,7 +113,7 @@ class Projection:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until ``stop``; survives broker and store outages by retrying from the store's offsets."""
-        failures = 0
+        backoff = Backoff()
         while not stop.is_set():
             consumer = AIOKafkaConsumer(
                 **as_client_options(self.bootstrap), group_id=self.group, enable_auto_commit=False,
@@ -123,14 +124,13 @@ class Projection:
                     await self.rm.load()
                 await consumer.start()
                 await self.assign(consumer)
-                failures = 0
+                backoff.succeeded()
                 await self.consume(consumer, stop)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - the projection outlives broker and store outages
-                failures += 1
                 log.warning("projection: %r; restarting", error)
-                await asyncio.sleep(min(10.0, 0.2 * 2 ** min(failures, 6)))
+                await backoff.failed(stop)
             finally:
                 with contextlib.suppress(Exception):
                     await consumer.stop()

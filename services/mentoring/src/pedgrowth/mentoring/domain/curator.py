@@ -6,8 +6,7 @@ from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
-from .errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 
 
 def curatorship_key(org_id: str) -> UUID:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 
 
 def active_on(started_on: date, ended_on: date | None, day: date) -> bool:

@@ -7,7 +7,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import RuleViolation
+from pedgrowth.kit.errors import RuleViolation
+
 from .intervals import active_on
 
 

@@ -6,8 +6,7 @@ from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
-from .errors import Conflict, RuleViolation
+from pedgrowth.kit.errors import Conflict, RuleViolation
 
 
 def pair_key(pair_id: str) -> UUID:

@@ -8,7 +8,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+
 from .intervals import active_on, check_begin, spell_to_end
 
 

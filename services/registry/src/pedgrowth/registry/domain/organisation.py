@@ -6,7 +6,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import Conflict
+from pedgrowth.kit.errors import Conflict
+
 from .rules import registry_id
 
 

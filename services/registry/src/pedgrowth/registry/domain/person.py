@@ -13,7 +13,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+
 from .rules import not_before, not_in_future, registry_id
 
 NON_PEDAGOGICAL = "non_pedagogical"

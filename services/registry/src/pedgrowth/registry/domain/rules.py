@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
-
-from .errors import RuleViolation
+from pedgrowth.kit.errors import RuleViolation
 
 
 def registry_id(kind: str, *keys: str) -> UUID:

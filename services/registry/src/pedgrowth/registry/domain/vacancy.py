@@ -7,7 +7,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import Conflict
+from pedgrowth.kit.errors import Conflict
+
 from .rules import not_before, not_in_future, registry_id
 
 

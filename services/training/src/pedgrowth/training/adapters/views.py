@@ -17,12 +17,10 @@ from datetime import date
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
+from pedgrowth.kit.logfollower import LogFollower
 
 from ..domain.catalogue import Programme, Provider
 from ..domain.learner import Attestation, Learner
-
-PAGE = 500
-
 
 @dataclass(frozen=True)
 class Completion:
@@ -37,38 +35,24 @@ class TrainingViews:
     """Providers, programmes, every completion and every person's categories."""
 
     def __init__(self, app: Application):
-        self.app = app
         self.lock = threading.Lock()
-        self.position = 0
         self.providers: dict[str, dict] = {}
         self.programmes: dict[str, dict] = {}
         self.completions: list[Completion] = []
         self.attestations: dict[str, list[Attestation]] = defaultdict(list)
-        self.handlers = {
+        self.log = LogFollower(app, {
             get_topic(Provider.Registered): self.on_provider,
             get_topic(Programme.Published): self.on_programme,
             get_topic(Learner.CourseCompleted): self.on_course,
             get_topic(Learner.AttestationPassed): self.on_attestation,
-        }
+        })
 
     @contextlib.contextmanager
     def current(self) -> Iterator[TrainingViews]:
         """The model caught up with the store, held still while the caller reads it."""
         with self.lock:
-            self.catch_up()
+            self.log.catch_up()
             yield self
-
-    def catch_up(self) -> None:
-        """Apply everything recorded since the last read."""
-        while True:
-            page = self.app.recorder.select_notifications(self.position + 1, PAGE)
-            if not page:
-                return
-            for notification in page:
-                handler = self.handlers.get(notification.topic)
-                if handler is not None:
-                    handler(self.app.mapper.to_domain_event(notification))
-            self.position = page[-1].id
 
     def on_provider(self, e: Provider.Registered) -> None:
         self.providers[e.provider_id] = {"provider_id": e.provider_id, "name": e.name, "kind": e.kind}

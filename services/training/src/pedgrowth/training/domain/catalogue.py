@@ -5,8 +5,7 @@ from __future__ import annotations
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
-from .errors import Conflict
+from pedgrowth.kit.errors import Conflict
 
 
 def catalogue_id(kind: str, key: str) -> UUID:

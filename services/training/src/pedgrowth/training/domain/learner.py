@@ -7,8 +7,7 @@ from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
-from .errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 
 
 def learner_id(person_id: str) -> UUID:
