@@ -130,3 +130,25 @@ async def test_a_start_republishes_when_the_topic_holds_less_than_was_acknowledg
     finally:
         tansu.stop()
     assert set(ids) <= {r.key.decode() for r in after}
+
+
+async def test_the_relay_decodes_only_what_it_publishes_and_moves_past_receipts(training_store):
+    """Receipts (one per recorded fact) are skipped unread; the position still reaches the log's head."""
+    from eventsourcing.utils import get_topic
+
+    from pedgrowth.training.domain.catalogue import Provider
+
+    settings, app = training_store
+    await ensure_topics(settings, [TRAINING_EVENTS])
+    ids = record_providers(app, 10)
+    decoded: list[str] = []
+    to_domain_event = app.mapper.to_domain_event
+    app.mapper.to_domain_event = lambda n: decoded.append(n.topic) or to_domain_event(n)
+    relay = await run_relay_for(settings, app, stop_after_batches=None)
+    head = await asyncio.to_thread(app.recorder.max_notification_id)
+    assert head >= 20  # a receipt beside each provider
+    assert await asyncio.to_thread(relay.position) == head
+    assert decoded == [get_topic(Provider.Registered)] * 10
+    records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, timeout=30,
+                               until=lambda rs: set(ids) <= {r.key.decode() for r in rs})
+    assert sorted(r.key.decode() for r in records if r.key.decode() in ids) == sorted(ids)

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import indicators as contract
+from pedgrowth.kit.translation import Translation
 
 from .domain.cycle import Decision, Recommendation, Review, Submission
 from .domain.plan import Plan, ReportedValues
-
-
-def to_contract(domain_event: object) -> EventData | None:
-    """The contract event a domain event is published as, or None for internal ones."""
-    translate = TRANSLATIONS.get(type(domain_event))
-    return translate(domain_event) if translate else None
 
 
 def plan_adopted(e: Plan.Adopted) -> EventData:
@@ -80,3 +75,6 @@ TRANSLATIONS: dict = {
     Review.Reviewed: effectiveness_reviewed,
     Submission.Submitted: monitoring_submitted,
 }
+
+to_contract = Translation(TRANSLATIONS)
+"""The contract event a domain event is published as, or None for internal ones."""

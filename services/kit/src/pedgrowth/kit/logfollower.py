@@ -49,7 +49,7 @@ class LogFollower:
         """
         with self.lock:
             head = self.app.recorder.max_notification_id() or 0
-            while self.position < head:
+            while self.position < head and self.topics:  # (no topics would select them all)
                 page = self.app.recorder.select_notifications(
                     self.position + 1, self.page_size, stop=head, topics=self.topics)
                 for notification in page:

@@ -13,17 +13,17 @@ from uuid import NAMESPACE_URL, uuid5
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import RecordMetadata
 from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
-from pedgrowth.contracts import CloudEvent, EventData, events_topic, new_event
+from pedgrowth.contracts import CloudEvent, events_topic, new_event
 
 from .backoff import Backoff
 from .kafka import high_watermarks, topic_partitions
 from .lease import AlwaysHeld, PostgresLease
 from .metrics import Metrics
 from .recording import RecordingApplication
+from .translation import Translation
 
 log = logging.getLogger(__name__)
 
-Translate = Callable[[object], EventData | None]
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class OutboxRelay:
         self,
         app: RecordingApplication,
         service: str,
-        translate: Translate,
+        translate: Translation,
         producer: AIOKafkaProducer,
         metrics: Metrics,
         batch_size: int = 500,
@@ -287,21 +287,26 @@ class OutboxRelay:
         self.wakeup.clear()
 
     async def publish_after(self, position: int, track: bool, stop_at: int | None = None) -> int | None:
-        """Publish one batch after ``position``; returns the new position or None when caught up."""
-        notifications = await asyncio.to_thread(
-            self.app.recorder.select_notifications, position + 1, self.batch_size, stop_at
-        )
-        head = await asyncio.to_thread(self.app.recorder.max_notification_id)
-        self.metrics.relay_backlog.labels(self.service).set(max(0, (head or 0) - position))
-        if not notifications:
+        """Publish one batch after ``position``; returns the new position or None when caught up.
+
+        Only the topics that have a contract event are selected: receipts, waiting facts and other
+        internal events are skipped without being read or decoded. A page shorter than a batch
+        covers everything up to the head seen before it, so the position moves there.
+        """
+        head = await asyncio.to_thread(self.app.recorder.max_notification_id) or 0
+        self.metrics.relay_backlog.labels(self.service).set(max(0, head - position))
+        stop = head if stop_at is None else min(stop_at, head)
+        if stop <= position or not self.translate.topics:  # (no topics would select them all)
             return None
-        outgoing = self.translate_all(notifications)
-        await self.send(outgoing)
-        last = notifications[-1].id
+        notifications = await asyncio.to_thread(
+            self.app.recorder.select_notifications, position + 1, self.batch_size, stop, self.translate.topics
+        )
+        await self.send(self.translate_all(notifications))
+        last = notifications[-1].id if len(notifications) == self.batch_size else stop
         if track:
             await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.tracking_name, last))
             self.metrics.relay_position.labels(self.service).set(last)
-        self.metrics.relay_backlog.labels(self.service).set(max(0, (head or 0) - last))
+        self.metrics.relay_backlog.labels(self.service).set(max(0, head - last))
         return last
 
     def translate_all(self, notifications: Sequence[Notification]) -> list[Outgoing]:

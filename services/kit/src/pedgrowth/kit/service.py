@@ -21,7 +21,8 @@ from .kafka import client_options, ensure_topics, probe_consumer, relay_producer
 from .lease import lease_for
 from .metrics import Metrics
 from .recording import NotHandled, RecordingApplication
-from .relay import OutboxRelay, Translate
+from .relay import OutboxRelay
+from .translation import Translation
 from .waiting import WaitingWorker
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class Parts:
 
     settings: ServiceSettings
     application: RecordingApplication
-    translate: Translate
+    translate: Translation
     rejections: dict[type[Exception], int]
     routers: list[APIRouter] = field(default_factory=list)
     authorize_write: AuthorizeWrite = scope_of_fields

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.utils import get_topic
 
 from pedgrowth.contracts import mentoring as contract
 from pedgrowth.kit.errors import Conflict, UnknownReference
@@ -20,7 +19,7 @@ from .domain.mentor import Mentor, mentor_key
 from .domain.pair import Pair, pair_key
 from .domain.person import Person, person_key
 from .readmodel import ReadModel
-from .translation import TRANSLATIONS, to_contract
+from .translation import to_contract
 
 DEFAULT_MAX_MENTEES = 5
 T = TypeVar("T")
@@ -44,7 +43,7 @@ class MentoringApplication(RecordingApplication):
         self.max_mentees = int(self.env.get("MENTORING_MAX_MENTEES") or DEFAULT_MAX_MENTEES)
         self.read_model = ReadModel()
         self.reading = threading.Lock()
-        self.read_model_follower = LogFollower(self, {get_topic(kind): self.take for kind in TRANSLATIONS})
+        self.read_model_follower = LogFollower(self, dict.fromkeys(to_contract.topics, self.take))
 
     def on_mentor_registered(self, data: contract.MentorRegistered) -> Sequence[Aggregate]:
         """Add a mentor to the mentor base."""

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import mentoring as contract
+from pedgrowth.kit.translation import Translation
 
 from .domain.curator import Curatorship
 from .domain.mentor import Mentor
 from .domain.pair import Pair
 from .domain.person import Person
-
-
-def to_contract(domain_event: object) -> EventData | None:
-    """The contract event a domain event is published as, or None for internal ones."""
-    translate = TRANSLATIONS.get(type(domain_event))
-    return translate(domain_event) if translate else None
 
 
 def mentor_registered(e: Mentor.Registered) -> EventData:
@@ -98,3 +93,6 @@ TRANSLATIONS = {
     Curatorship.CuratorAppointed: curator_appointed,
     Curatorship.CuratorReleased: curator_released,
 }
+
+to_contract = Translation(TRANSLATIONS)
+"""The contract event a domain event is published as, or None for internal ones."""

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import registry as contract
+from pedgrowth.kit.translation import Translation
 
 from .domain.organisation import Organisation
 from .domain.person import Person
 from .domain.reserve import ReserveMembership
 from .domain.vacancy import Vacancy
-
-
-def to_contract(domain_event: object) -> EventData | None:
-    """The contract event a domain event is published as, or None for internal ones."""
-    translate = TRANSLATIONS.get(type(domain_event))
-    return translate(domain_event) if translate else None
 
 
 def organization_registered(e: Organisation.Registered) -> EventData:
@@ -78,3 +73,6 @@ TRANSLATIONS = {
     ReserveMembership.Enrolled: reserve_enrolled,
     ReserveMembership.Left: reserve_left,
 }
+
+to_contract = Translation(TRANSLATIONS)
+"""The contract event a domain event is published as, or None for internal ones."""

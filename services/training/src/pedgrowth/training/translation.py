@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import training as contract
+from pedgrowth.kit.translation import Translation
 
 from .domain.catalogue import Programme, Provider
 from .domain.learner import Learner
 from .domain.request import PdRequest
-
-
-def to_contract(domain_event: object) -> EventData | None:
-    """The contract event a domain event is published as, or None for internal ones (Learner.Opened)."""
-    translate = TRANSLATIONS.get(type(domain_event))
-    return translate(domain_event) if translate else None
 
 
 def provider_registered(e: Provider.Registered) -> EventData:
@@ -85,3 +80,6 @@ TRANSLATIONS = {
     PdRequest.Submitted: pd_request_submitted,
     PdRequest.Met: pd_request_met,
 }
+
+to_contract = Translation(TRANSLATIONS)
+"""The contract event a domain event is published as, or None for internal ones."""
