@@ -4,11 +4,11 @@ import pytest
 
 from pedgrowth.contracts.registry import EmploymentStarted
 from pedgrowth.kit.auth import Principal, Role
+from pedgrowth.kit.errors import Conflict, RuleViolation
 from pedgrowth.kit.inbox import Inbox
 from pedgrowth.kit.metrics import Metrics
 from pedgrowth.training.access import Access
 from pedgrowth.training.bootstrap import REJECTIONS
-from pedgrowth.training.domain.errors import Conflict, RuleViolation
 from pedgrowth.training.domain.request import PdRequest, request_key
 from tests.training.facts import fact, pd_request, pd_request_met, record, recorded
 

@@ -6,9 +6,9 @@ from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+from pedgrowth.kit.errors import Conflict, RuleViolation
 
 from .catalogue import confirm_same
-from .errors import Conflict, RuleViolation
 
 
 def request_key(request_id: str) -> UUID:
