@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from pedgrowth.indicators.bootstrap import build as build_indicators
 from pedgrowth.indicators.config import IndicatorsSettings
@@ -165,6 +165,23 @@ async def as_operator(visit: Visit, upload: Path) -> None:
         await page.wait_for_timeout(1000)
     assert NEW_TEACHER in await page.text_content("#members-missing"), "names come from the registry"
     await visit.shot(page, "members")
+    await members_export_matches_the_page(page)
+
+
+async def members_export_matches_the_page(page) -> None:
+    """«Выгрузить списки (XLSX)» opens with openpyxl and holds the two lists the page shows, with ФИО."""
+    shown = {name: await page.eval_on_selector_all(f"#{list_id} li", "items => items.map(i => i.dataset.person)")
+             for name, list_id in (("Учтены", "members-numerator"), ("Не охвачены", "members-missing"))}
+    async with page.expect_download() as started:
+        await page.click("#members-xlsx")
+    book = load_workbook(io.BytesIO(Path(await (await started.value).path()).read_bytes()))
+    assert book.sheetnames == ["Учтены", "Не охвачены"]
+    for name, people in shown.items():
+        lines = list(book[name].iter_rows(values_only=True))
+        assert lines[0] == ("ФИО", "Организация", "Должность", "Идентификатор")
+        assert sorted(line[3] for line in lines[1:]) == sorted(people), name
+    missing = {line[3]: line[0] for line in book["Не охвачены"].iter_rows(min_row=2, values_only=True)}
+    assert missing["web-p001"] == NEW_TEACHER
 
 
 async def as_analyst(visit: Visit) -> None:

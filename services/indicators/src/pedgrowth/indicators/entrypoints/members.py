@@ -68,19 +68,9 @@ async def member_lists(request: Request, code: str, scope: str, as_of: date | No
             "denominator_count": len(ids["denominator"] or []), "code": code, "scope": scope, "as_of": day}
 
 
-@router.get("/members/{code}", response_class=HTMLResponse)
-async def members(request: Request, code: str, scope: str, as_of: date | None = None) -> Response:
-    """The dashboard's «Показать педагогов»: two lists with ФИО, school and position, and an XLSX link."""
-    principal = signed_in(request)
-    if not reads_persons(principal):
-        return page(request, "members.html", principal, error="Ваша роль видит только сводные показатели, "
-                                                               "без сведений о людях.", status_code=403)
-    return page(request, "members.html", principal, **await member_lists(request, code, scope, as_of))
-
-
 @router.get("/members/{code}.xlsx")
 async def members_xlsx(request: Request, code: str, scope: str, as_of: date | None = None) -> Response:
-    """The same two lists as a spreadsheet."""
+    """The same two lists as a spreadsheet (declared first: «{code}» of the page would take «code.xlsx»)."""
     principal = signed_in(request)
     if not reads_persons(principal):
         return Response("Ваша роль видит только сводные показатели.", status_code=403)
@@ -106,3 +96,13 @@ async def members_xlsx(request: Request, code: str, scope: str, as_of: date | No
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{code}-{scope}")
     return Response(out.getvalue(), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="members-{safe}-{lists["as_of"]}.xlsx"'})
+
+
+@router.get("/members/{code}", response_class=HTMLResponse)
+async def members(request: Request, code: str, scope: str, as_of: date | None = None) -> Response:
+    """The dashboard's «Показать педагогов»: two lists with ФИО, school and position, and an XLSX link."""
+    principal = signed_in(request)
+    if not reads_persons(principal):
+        return page(request, "members.html", principal, error="Ваша роль видит только сводные показатели, "
+                                                               "без сведений о людях.", status_code=403)
+    return page(request, "members.html", principal, **await member_lists(request, code, scope, as_of))
