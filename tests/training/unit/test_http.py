@@ -131,3 +131,18 @@ async def test_pd_requests_are_imported_by_an_operator_and_met_through_http(clie
     assert other.status_code == 403 and "data.request_id" in other.text
     unknown = await post(client, pd_request_met(request_id="req-9"), OPERATOR)
     assert unknown.status_code == 403 and "PD request req-9 is not known to training" in unknown.text
+
+
+async def test_the_request_report_is_counts_an_analyst_may_read_and_the_transcript_lists_requests(client):
+    from tests.training.facts import pd_request
+
+    assert (await post(client, pd_request(submitted_on="2024-02-01"), SCHOOL)).status_code == 202
+    report = await client.get("/api/v1/reports/pd-requests?scope=municipality:mun-1&year=2024&as_of=2024-12-31",
+                              headers=ANALYST)
+    assert report.status_code == 200
+    assert report.json()["rows"] == [{"year": 2024, "direction": "methodical", "submitted": 1, "met": 0,
+                                      "met_share": 0.0}]
+    transcript = await client.get("/api/v1/persons/p-1/transcript", headers=OPERATOR)
+    assert [r["request_id"] for r in transcript.json()["pd_requests"]] == ["req-1"]
+    other = await client.get("/api/v1/reports/pd-requests?scope=region:reg-2", headers=ANALYST)
+    assert other.status_code == 403

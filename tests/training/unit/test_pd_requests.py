@@ -2,7 +2,7 @@
 
 import pytest
 
-from pedgrowth.contracts.registry import EmploymentStarted
+from pedgrowth.contracts.registry import EmploymentStarted, OrganizationRegistered
 from pedgrowth.kit.auth import Principal, Role
 from pedgrowth.kit.errors import Conflict, RuleViolation
 from pedgrowth.kit.inbox import Inbox
@@ -92,3 +92,38 @@ def test_meeting_a_request_is_checked_on_the_requests_teacher(app):
     unknown = access.authorize_write(own, pd_request_met(request_id="req-9"))
     assert unknown.startswith("data.request_id: PD request req-9 is not known to training")
     assert access.authorize_write(Principal(subject="root", role=Role.ADMIN), pd_request_met(request_id="req-9")) is None
+
+
+def test_the_transcript_lists_a_teachers_requests_met_or_not_as_of_its_day(app):
+    from datetime import date
+
+    record(app, pd_request(request_id="req-1", submitted_on="2023-09-05"))
+    record(app, pd_request(request_id="req-2", direction="digital", submitted_on="2024-02-01"))
+    record(app, pd_request_met(request_id="req-1", met_on="2023-11-24", program_id="prog-1"))
+    before = app.transcript("p-1", date(2023, 10, 1))["pd_requests"]
+    assert [(r["request_id"], r["met_on"]) for r in before] == [("req-1", None)]
+    after = app.transcript("p-1", date(2024, 3, 1))["pd_requests"]
+    assert [(r["request_id"], r["direction"], r["met_on"], r["program_id"]) for r in after] == [
+        ("req-1", "methodical", date(2023, 11, 24), "prog-1"), ("req-2", "digital", None, None)]
+    assert app.transcript("p-404", date(2024, 3, 1)) is None
+
+
+def test_the_request_report_counts_requests_per_direction_and_those_met_in_the_scope(app):
+    from datetime import date
+
+    from pedgrowth.training.adapters.workplaces import Scope
+
+    app.workplaces.apply(OrganizationRegistered(org_id="sch-1", name="Школа", kind="school", municipality_id="mun-1",
+                                                municipality_name="М", region_id="reg-1", region_name="Р"))
+    for person in ("p-1", "p-2"):
+        app.workplaces.apply(EmploymentStarted(person_id=person, org_id="sch-1", position="teacher",
+                                               started_on="2020-09-01", pedagogical_experience_since="2020-09-01"))
+    record(app, pd_request(request_id="req-1", person_id="p-1", submitted_on="2024-02-01"))
+    record(app, pd_request(request_id="req-2", person_id="p-2", submitted_on="2024-03-01"))
+    record(app, pd_request(request_id="req-3", person_id="p-2", direction="digital", submitted_on="2024-03-01"))
+    record(app, pd_request(request_id="req-4", person_id="p-9", submitted_on="2024-03-01"))  # works elsewhere
+    record(app, pd_request_met(request_id="req-1", met_on="2024-04-01"))
+    record(app, pd_request_met(request_id="req-2", met_on="2024-12-01"))
+    rows = app.pd_request_report(Scope("municipality", "mun-1"), 2024, 2024, date(2024, 6, 30))
+    assert rows == [{"year": 2024, "direction": "digital", "submitted": 1, "met": 0, "met_share": 0.0},
+                    {"year": 2024, "direction": "methodical", "submitted": 2, "met": 1, "met_share": 0.5}]

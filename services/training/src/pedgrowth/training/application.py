@@ -202,10 +202,16 @@ class TrainingApplication(RecordingApplication):
     def transcript(self, person_id: str, as_of: date) -> dict | None:
         """A person's professional-development transcript, or None when training knows nothing of them."""
         learner = self.get_or_none(learner_id(person_id))
-        if learner is None:
-            return None
         with self.views.current() as views:
-            return queries.transcript(learner, views, as_of)
+            if learner is None and not views.requests_of.get(person_id):
+                return None
+            return queries.transcript(learner or Learner(person_id=person_id), views, as_of)
+
+    def pd_request_report(self, scope: Scope | None, from_year: int | None, to_year: int | None,
+                          as_of: date) -> list[dict]:
+        """PD requests per year and direction, and how many were met, for people working in the scope when asking."""
+        with self.views.current() as views:
+            return queries.pd_request_report(views, self.scope_test(scope), from_year, to_year, as_of)
 
     def provider_report(self, scope: Scope | None, from_year: int | None = None,
                         to_year: int | None = None) -> list[dict]:

@@ -39,7 +39,34 @@ def transcript(learner: Learner, views: TrainingViews, as_of: date) -> dict:
         "independent_assessments": [
             vars(a) for a in sorted(learner.assessments, key=lambda a: a.passed_on)
         ],
+        "pd_requests": requests_of(views, learner.person_id, as_of),
     }
+
+
+def requests_of(views: TrainingViews, person_id: str, as_of: date) -> list[dict]:
+    """The person's PD requests submitted by ``as_of``, each met or not as of that day."""
+    found = [views.requests[r] for r in views.requests_of.get(person_id, [])]
+    return [{**r, "met_on": r["met_on"] if r["met_on"] and r["met_on"] <= as_of else None,
+             "program_id": r["program_id"] if r["met_on"] and r["met_on"] <= as_of else None}
+            for r in sorted(found, key=lambda r: (r["submitted_on"], r["request_id"])) if r["submitted_on"] <= as_of]
+
+
+def pd_request_report(views: TrainingViews, in_scope: InScope, from_year: int | None, to_year: int | None,
+                      as_of: date) -> list[dict]:
+    """Requests for PD directions per year of submission and direction, and how many were met by ``as_of`` (seed 002
+    item 4), counting the requests of people working in the scope on the day they asked."""
+    rows: dict[tuple[int, str], dict] = {}
+    for request in views.requests.values():
+        submitted = request["submitted_on"]
+        if submitted > as_of or (from_year and submitted.year < from_year) or (to_year and submitted.year > to_year):
+            continue
+        if not in_scope(request["person_id"], submitted):
+            continue
+        key = (submitted.year, request["direction"])
+        row = rows.setdefault(key, {"year": key[0], "direction": key[1], "submitted": 0, "met": 0})
+        row["submitted"] += 1
+        row["met"] += bool(request["met_on"] and request["met_on"] <= as_of)
+    return [{**rows[key], "met_share": round(rows[key]["met"] / rows[key]["submitted"], 4)} for key in sorted(rows)]
 
 
 def course_entry(course, views: TrainingViews) -> dict:

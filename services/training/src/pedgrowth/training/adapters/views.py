@@ -21,6 +21,8 @@ from pedgrowth.kit.logfollower import LogFollower
 
 from ..domain.catalogue import Programme, Provider
 from ..domain.learner import Attestation, Learner
+from ..domain.request import PdRequest
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -32,7 +34,7 @@ class Completion:
 
 
 class TrainingViews:
-    """Providers, programmes, every completion and every person's categories."""
+    """Providers, programmes, every completion, every person's categories and every PD request."""
 
     def __init__(self, app: Application):
         self.lock = threading.Lock()
@@ -40,7 +42,11 @@ class TrainingViews:
         self.programmes: dict[str, dict] = {}
         self.completions: list[Completion] = []
         self.attestations: dict[str, list[Attestation]] = defaultdict(list)
+        self.requests: dict[str, dict] = {}
+        self.requests_of: dict[str, list[str]] = defaultdict(list)
         self.log = LogFollower(app, {
+            get_topic(PdRequest.Submitted): self.on_request,
+            get_topic(PdRequest.Met): self.on_request_met,
             get_topic(Provider.Registered): self.on_provider,
             get_topic(Programme.Published): self.on_programme,
             get_topic(Learner.CourseCompleted): self.on_course,
@@ -71,3 +77,12 @@ class TrainingViews:
         decisions = self.attestations[e.person_id]
         decisions.append(Attestation(e.category, e.decided_on, e.valid_until))
         decisions.sort(key=lambda a: a.decided_on)
+
+    def on_request(self, e: PdRequest.Submitted) -> None:
+        self.requests[e.request_id] = {"request_id": e.request_id, "person_id": e.person_id, "direction": e.direction,
+                                       "topic": e.topic, "submitted_on": e.submitted_on, "met_on": None,
+                                       "program_id": None}
+        self.requests_of[e.person_id].append(e.request_id)
+
+    def on_request_met(self, e: PdRequest.Met) -> None:
+        self.requests[e.request_id].update(met_on=e.met_on, program_id=e.program_id)

@@ -115,6 +115,23 @@ async def provider_report(
     return {"scope": str(resolved) if resolved else None, "from_year": first, "to_year": last, "rows": rows}
 
 
+@router.get("/reports/pd-requests", response_model=schemas.PdRequestReport,
+            summary="Teachers' requests for PD directions per year and direction, and how many were met")
+async def pd_request_report(
+    app: App, access: Rules, principal: CurrentPrincipal, scope: ScopeParam = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    from_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None, as_of: Day | None = None,
+) -> dict:
+    """A request counts for the scope when its teacher worked there on the day of the request (counts only)."""
+    resolved = scope_from(principal, scope, access)
+    first, last = (year, year) if year else (from_year, to_year)
+    day = as_of or date.today()
+    rows = await asyncio.to_thread(app.pd_request_report, resolved, first, last, day)
+    return {"scope": str(resolved) if resolved else None, "from_year": first, "to_year": last, "as_of": day,
+            "rows": rows}
+
+
 @router.get("/categories/expiring", response_model=schemas.ExpiringCategories,
             summary="Qualification categories ending within the next N months")
 async def expiring_categories(

@@ -100,6 +100,18 @@ class Assessment(BaseModel):
     passed_on: date
 
 
+class PdRequest(BaseModel):
+    """A teacher's request for a PD direction; met_on and program_id once it was met by the transcript's day."""
+
+    request_id: str
+    person_id: str
+    direction: str
+    topic: str | None
+    submitted_on: date
+    met_on: date | None
+    program_id: str | None
+
+
 class Transcript(BaseModel):
     """A person's professional-development record as of a day."""
 
@@ -113,6 +125,7 @@ class Transcript(BaseModel):
     current_category: CategoryState | None
     competitions: list[Competition]
     independent_assessments: list[Assessment]
+    pd_requests: list[PdRequest]
 
 
 class ReportRow(BaseModel):
@@ -135,6 +148,24 @@ class ProviderReport(BaseModel):
     from_year: int | None
     to_year: int | None
     rows: list[ReportRow]
+
+
+class RequestRow(BaseModel):
+    year: int = Field(description="the year the requests were submitted")
+    direction: str
+    submitted: int
+    met: int = Field(description="of them, met by as_of")
+    met_share: float
+
+
+class PdRequestReport(BaseModel):
+    """Teachers' requests for PD directions and how many were met (seed 002 item 4)."""
+
+    scope: str | None
+    from_year: int | None
+    to_year: int | None
+    as_of: date
+    rows: list[RequestRow]
 
 
 class Expiring(BaseModel):
