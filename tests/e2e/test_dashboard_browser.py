@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -93,12 +94,7 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
 
     coverage = expected["training_coverage"]
     assert coverage["denominator"] > 0, "the demo reached the projection"
-    rows = [row for code, row in expected.items() if code != "series"]
-    assert set(page["report"]) == {row["name"] for row in rows}
-    for row in rows:
-        shown_row = page["report"][row["name"]]
-        assert (shown_row["Значение"], shown_row["Числитель"], shown_row["Целевое значение"], shown_row["Статус"]) == (
-            row["value"], row["numerator"], row["target"], STATUS_TEXT[row["status"]]), row["code"]
+    report_matches(page["report"], expected)
     assert page_values["training_coverage"]["value"] == shown(coverage["value"], "share")
     assert page_values["training_coverage"]["numerator"] == str(coverage["numerator"])
     assert page_values["training_coverage"]["target"] == "цель: 50,0 %"
@@ -196,15 +192,28 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue, "report": report}
 
 
-async def download_report(page) -> dict:
-    """The yearly report through the dashboard's button (the session cookie), read with openpyxl, by name."""
+async def download_report(page):
+    """The yearly report through the dashboard's button (the session cookie), opened with openpyxl."""
     async with page.expect_download() as started:
         await page.click("#report-xlsx")
     download = await started.value
     assert download.suggested_filename == "monitoring-michurinsk-2024.xlsx"
-    sheet = load_workbook(io.BytesIO(Path(await download.path()).read_bytes())).active
-    lines = list(sheet.iter_rows(values_only=True))
-    return {line[1]: dict(zip(lines[1], line, strict=True)) for line in lines[2:]}
+    return load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
+
+
+def report_matches(book, expected: dict) -> None:
+    """The report's first sheet has the API's rows (by name) with the same numbers, and no English anywhere."""
+    lines = list(book.active.iter_rows(values_only=True))
+    by_name = {line[1]: dict(zip(lines[1], line, strict=True)) for line in lines[2:]}
+    rows = [row for code, row in expected.items() if code != "series"]
+    assert set(by_name) == {row["name"] for row in rows}
+    for row in rows:
+        shown_row = by_name[row["name"]]
+        assert (shown_row["Значение"], shown_row["Числитель"], shown_row["Целевое значение"], shown_row["Статус"]) == (
+            row["value"], row["numerator"], row["target"], STATUS_TEXT[row["status"]]), row["code"]
+    latin = {cell for sheet in book for line in sheet.iter_rows(values_only=True) for cell in line
+             if isinstance(cell, str) and re.search("[A-Za-z]", cell)}
+    assert latin == set(), "no code or English word in the report"
 
 
 async def colours_match_the_legend(page) -> bool:

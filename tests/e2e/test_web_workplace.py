@@ -25,7 +25,8 @@ from pedgrowth.registry.config import RegistrySettings
 from pedgrowth.runner.demo import demo_events, publish
 from pedgrowth.training.bootstrap import build as build_training
 from pedgrowth.training.config import TrainingSettings
-from tests.e2e.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, settled
+from tests.e2e.test_dashboard_browser import (CHROMIUM, CHROMIUM_ARGS, SCOPE, api_answers, download_report,
+                                              report_matches, settled)
 from tests.support.infra import free_port
 from tests.support.services import served_http, settings_for, token
 
@@ -125,8 +126,10 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
 
 async def as_operator(visit: Visit, upload: Path) -> None:
     """Upload a staff list with two bad rows, see them explained and listed, mark a measure done, see names."""
-    page = await visit.sign_in(token(Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk"))
+    bearer = token(Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk")
+    page = await visit.sign_in(bearer)
     await visit.shot(page, "dashboard")
+    report_matches(await download_report(page), await api_answers(visit.url, bearer, SCOPE))
     await page.click("nav >> text=Загрузка данных")
     await page.select_option("#upload-kind", "staff")
     await page.select_option("#upload-org", "demo-sch-01")
@@ -186,8 +189,12 @@ async def members_export_matches_the_page(page) -> None:
 
 async def as_analyst(visit: Visit) -> None:
     """A regional analyst: aggregates only — no members button, no upload page, no names anywhere."""
-    page = await visit.sign_in(token(Role.REGIONAL_ANALYST, region_id="tambov"))
+    bearer = token(Role.REGIONAL_ANALYST, region_id="tambov")
+    page = await visit.sign_in(bearer)
     assert await page.locator("#members-button").count() == 0
+    book = await download_report(page)
+    report_matches(book, await api_answers(visit.url, bearer, SCOPE))
+    cells = [str(cell) for sheet in book for line in sheet.iter_rows(values_only=True) for cell in line if cell]
     assert await page.locator("nav >> text=Загрузка данных").count() == 0
     texts = [await page.text_content("body")]
     for section in ("Качество данных", "План"):
@@ -195,7 +202,7 @@ async def as_analyst(visit: Visit) -> None:
         await page.wait_for_load_state()
         texts.append(await page.text_content("body"))
     assert await page.locator("form.event-form").count() == 0, "the analyst cannot change the plan"
-    assert not any(name in text for text in texts for _, name, *_ in STAFF)
+    assert not any(name in text for text in texts + cells for _, name, *_ in STAFF)
 
 
 async def as_school(visit: Visit) -> None:

@@ -110,3 +110,18 @@ def test_the_xlsx_has_a_sheet_for_the_cycle_and_one_per_school():
     school = list(book.worksheets[2].iter_rows(values_only=True))
     assert school[1] == HEADERS and school[2][1] == ROWS[0]["name"]
     assert (None, "Направить на курсы", "01.06.2024", "выполнено") in [line[:4] for line in school]
+
+
+def test_the_definition_used_is_said_in_russian_for_every_variant():
+    from pedgrowth.indicators.definitions.dimensions import DIMENSIONS
+    from pedgrowth.indicators.entrypoints.report import DIMENSION_TEXT, VARIANT_TEXT, definition_text
+
+    assert set(DIMENSIONS) <= set(DIMENSION_TEXT)
+    assert {value for values in DIMENSIONS.values() for value in values} <= set(VARIANT_TEXT)
+    row = {**ROWS[0], "definition": {"window": "since_period_start", "population": "school_teachers",
+                                     "period_start": "2020-01-01"}}
+    sheet = load_workbook(io.BytesIO(to_xlsx(Report("michurinsk", "г. Мичуринск", 2024, date(2024, 12, 31),
+                                                    [row])))).active
+    assert sheet["J3"].value == ("период: с начала периода плана (с 01.01.2020); "
+                                 "кто учитывается: учителя общеобразовательных организаций")
+    assert definition_text({"cohort": "project:academy"}) == "от кого доля: участники проекта academy"

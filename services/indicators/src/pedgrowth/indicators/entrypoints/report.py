@@ -112,13 +112,41 @@ def cells(number: int, row: dict) -> list:
             definition_text(row.get("definition"))]
 
 
+DIMENSION_TEXT = {"window": "период", "population": "кто учитывается", "young": "молодой педагог",
+                  "support": "формы поддержки", "competition": "участие", "cohort": "от кого доля"}
+VARIANT_TEXT = {
+    "rolling_3y": "за 3 года", "rolling_1y": "за год", "since_period_start": "с начала периода плана",
+    "calendar_year": "с начала календарного года", "school_year": "с начала учебного года",
+    "pedagogical": "все педагогические работники",
+    "teachers": "учителя, педагоги дополнительного образования и воспитатели",
+    "school_teachers": "учителя общеобразовательных организаций", "subject_teachers": "учителя-предметники",
+    "experience_under_3y": "стаж менее 3 лет", "age_under_35": "моложе 35 лет",
+    "age_under_35_and_experience_under_3y": "моложе 35 лет и стаж менее 3 лет",
+    "support_events": "мероприятия поддержки",
+    "any_support": "любые формы (мероприятия, наставничество, совет молодых педагогов)",
+    "competitions": "конкурсы", "competitions_and_speaking": "конкурсы и выступления на мероприятиях",
+    "all_young": "все молодые педагоги",
+}
+"""The definition variants of SPEC §4.2 in the report's words (dimensions.py holds the codes)."""
+
+
 def definition_text(definition) -> str:
-    """The definition variant used (SPEC §4.2), as ``dimension=value`` pairs; empty when none applies."""
+    """The definition variant used (SPEC §4.2) in Russian, e.g. «период: за 3 года; кто учитывается: …»."""
     if not definition:
         return ""
-    if isinstance(definition, dict):
-        return "; ".join(f"{name}={value}" for name, value in definition.items())
-    return str(definition)
+    if not isinstance(definition, dict):
+        return str(definition)
+    parts = []
+    for name, value in definition.items():
+        if name == "period_start":
+            continue
+        text = VARIANT_TEXT.get(value, value)
+        if value.startswith("project:"):
+            text = "участники проекта " + value.removeprefix("project:")
+        if value == "since_period_start" and definition.get("period_start"):
+            text += f" (с {ru_day(definition['period_start'])})"
+        parts.append(f"{DIMENSION_TEXT.get(name, name)}: {text}")
+    return "; ".join(parts)
 
 
 def number_text(value, unit: str) -> str:
