@@ -7,6 +7,7 @@ Screenshots for docs/operator-guide.md are written to $PEDGROWTH_SCREENSHOTS whe
 from __future__ import annotations
 
 import io
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from pedgrowth.contracts import REGISTRY_INBOX
+from pedgrowth.contracts.registry import EmploymentStarted
 from pedgrowth.indicators.bootstrap import build as build_indicators
 from pedgrowth.indicators.config import IndicatorsSettings
 from pedgrowth.indicators.entrypoints.uploads import KINDS
@@ -28,7 +31,8 @@ from pedgrowth.training.config import TrainingSettings
 from tests.e2e.test_dashboard_browser import (CHROMIUM, CHROMIUM_ARGS, SCOPE, api_answers, download_report,
                                               report_matches, settled)
 from tests.support.infra import free_port
-from tests.support.services import served_http, settings_for, token
+from tests.support.kafka import produce
+from tests.support.services import cloud_event, served_http, settings_for, token
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.broker, pytest.mark.slow,
@@ -43,6 +47,11 @@ STAFF = [
     ("web-p003", "Сидорова Анна Викторовна", "Учитель", "31.02.2024", "01.09.2019", "", "история", "", "", ""),
     ("web-p004", "Кузнецов Олег Андреевич", "Методист", "15.01.2023", "15.01.2010", "", "", "да", "", ""),
 ]
+
+
+BAD_HIRE = cloud_event(EmploymentStarted(person_id="web-p009", org_id="demo-sch-01", position="teacher",
+                                         started_on="2024-09-01", pedagogical_experience_since="2024-09-01"))
+BAD_HIRE["data"]["position"] = "pioneer_leader"  # a school system's message the registry dead-letters
 
 
 def staff_file() -> bytes:
@@ -106,6 +115,7 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
     async with served_http(registry, ports["registry"]), served_http(training, free_port()), \
             served_http(mentoring, free_port()), served_http(indicators, ports["indicators"]) as url:
         published = await publish(kafka[0], kafka[2], demo_events(schools=3))
+        await produce(kafka[0], REGISTRY_INBOX, [json.dumps(BAD_HIRE).encode()])
         await settled(indicators.state.read_model, at_least=published)
         async with playwright_api.async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -145,7 +155,12 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     await page.click("nav >> text=Качество данных")
     reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
     assert len(reasons) == 2 and "Старший вожатый" in reasons[0]
+    letter = page.locator('[data-service="registry"] table.letters tr[data-letter]')
+    assert await letter.locator(".reason").text_content() == "сообщение не соответствует контракту (поле data.position)"
     await visit.shot(page, "quality")
+    await letter.locator("button").click()  # «Обработать снова»: the cause is not fixed, so it is refused again
+    await page.wait_for_selector("#quality-note")
+    assert await page.text_content("#quality-note") == "Сообщение снова не принято: устраните причину и повторите."
     await page.click("nav >> text=План")
     row = page.locator('#plan-measures tr[data-measure="2.4"]')
     assert "просрочено" in await row.locator(".st").text_content()
@@ -213,3 +228,4 @@ async def as_school(visit: Visit) -> None:
     await visit.shot(page, "school")
     await page.click("nav >> text=Качество данных")
     assert await page.locator("#no-rejected").count() == 1, "the rows rejected at another school are not shown"
+    assert await page.locator("table.letters tr[data-letter]").count() == 0, "nor its dead letters"
