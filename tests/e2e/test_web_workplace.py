@@ -167,9 +167,20 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     await row.locator("input[name=evidence]").fill("Приказ УМиИЦ № 17 от 01.12.2026")
     await row.locator("button").click()
     await page.wait_for_selector('#plan-measures tr.done[data-measure="2.4"]')
+    await set_a_target_and_a_survey_value(page)
     await visit.shot(page, "plan")
     await page.click("nav >> text=Показатели")
     await page.wait_for_selector(".card .spark svg")
+    for _ in range(60):  # the plan's events reach the answers through the bus
+        shown = await page.evaluate("""() => [
+            document.querySelector('.card[data-code="diagnostics_coverage"] .target')?.textContent,
+            document.querySelector('.card[data-code="teacher_readiness"] .value')?.textContent]""")
+        if shown == ["цель: 45,0 %", "62,5 %"]:
+            break
+        await page.wait_for_timeout(1000)
+        await page.reload()
+        await page.wait_for_selector(".card .spark svg")
+    assert shown == ["цель: 45,0 %", "62,5 %"], "the target and the survey value entered on «План» are on the cards"
     await page.fill("#as-of", date.today().strftime("%d.%m.%Y"))
     await page.dispatch_event("#as-of", "change")
     await page.wait_for_selector('#measures tr.done[data-measure="2.4"]')
@@ -184,6 +195,25 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     assert NEW_TEACHER in await page.text_content("#members-missing"), "names come from the registry"
     await visit.shot(page, "members")
     await members_export_matches_the_page(page)
+
+
+async def set_a_target_and_a_survey_value(page) -> None:
+    """«План»: a 2024 target typed in percent and a survey value, each shown back in percent after the reload."""
+    assert await entered(page, "target-form", "plan-targets", "diagnostics_coverage", value="45") == "45,0 %"
+    assert await page.text_content('#plan-targets tr[data-indicator="training_coverage"][data-year="2024"] .value') \
+        == "50,0 %", "the plan's own targets in percent"
+    assert await entered(page, "survey-form", "reported-values", "teacher_readiness", percent="62.5") == "62,5 %"
+
+
+async def entered(page, form: str, table: str, indicator: str, **fields) -> str:
+    """Send a «План» form for the indicator in 2024; what the table then shows for it."""
+    await page.select_option(f"#{form} select[name=indicator]", indicator)
+    for name, value in {"year": "2024", **fields}.items():
+        await page.fill(f"#{form} input[name={name}]", value)
+    await page.click(f"#{form} button")
+    shown = page.locator(f'#{table} tr[data-indicator="{indicator}"][data-year="2024"] .value')
+    await shown.wait_for()
+    return await shown.text_content()
 
 
 async def members_export_matches_the_page(page) -> None:

@@ -19,6 +19,7 @@ from pedgrowth.kit.auth import Principal, Role
 from ..domain.plan import SURVEY_NAMES
 from ..definitions import INDICATORS
 from .pages import page, session, to_login
+from .report import number_text
 from .plans import check_read, municipality_of_org
 
 router = APIRouter(include_in_schema=False)
@@ -65,5 +66,7 @@ async def plan_page(request: Request, municipality: str | None = None, plan: str
     editable = principal.is_admin or (principal.role is Role.MUNICIPAL_OPERATOR
                                       and principal.municipality_id == where)
     names = {d.code: d.name for d in INDICATORS} | SURVEY_NAMES
+    units = {d.code: d.unit for d in INDICATORS} | dict.fromkeys(SURVEY_NAMES, "share")
     return page(request, "plan.html", principal, editable=editable, names=names, surveys=SURVEY_NAMES,
-                measure_text=MEASURE_TEXT, method_text=METHOD_TEXT, today=date.today(), **context)
+                units=units, shown=number_text, measure_text=MEASURE_TEXT, method_text=METHOD_TEXT,
+                today=date.today(), **context)

@@ -12,8 +12,10 @@ function eventData(form) {
     return { plan_id: form.dataset.plan, measure_id: form.dataset.measure, completed_on: `${y}-${m}-${d}`,
              ...(values.evidence ? { evidence: values.evidence } : {}) };
   }
-  if (kind === "target_set") {
-    return { plan_id: form.dataset.plan, indicator: values.indicator, year: Number(values.year), value: Number(values.value) };
+  if (kind === "target_set") {  // a share is typed in percent, as the page shows it
+    const share = form.querySelector("select[name=indicator]").selectedOptions[0].dataset.unit === "share";
+    const value = share ? Math.round(Number(values.value) * 1000) / 100000 : Number(values.value);
+    return { plan_id: form.dataset.plan, indicator: values.indicator, year: Number(values.year), value };
   }
   return { municipality_id: form.dataset.municipality, indicator: values.indicator, year: Number(values.year),
            value: Math.round(Number(values.percent) * 10) / 1000, method: values.method };
