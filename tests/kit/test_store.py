@@ -66,3 +66,28 @@ def test_relay_position_is_durable(settings):
     reopened = open_app(settings)
     assert reopened.factory.tracking_recorder().max_tracking_id("training-relay") == 7
     reopened.close()
+
+
+def test_a_batch_reads_which_receipts_are_stored_in_one_query_and_records_as_one_by_one(settings):
+    """``look_up`` on SQLite and PostgreSQL: the stored ids among many, and a batch's duplicates still found."""
+    from uuid import uuid4
+
+    from pedgrowth.kit.recording import receipt_of, stored_among
+
+    app = open_app(settings)
+    try:
+        assert app.record(fact("prov-1", "e-1")) is Outcome.ACCEPTED
+        stored = receipt_of(fact("prov-1", "e-1"))
+        others = [uuid4() for _ in range(1200)]  # more than one query's chunk
+        assert stored_among(app.recorder, [*others, stored]) == {stored}
+        selects = []
+        select_events = app.recorder.select_events
+        app.recorder.select_events = lambda *a, **kw: selects.append(a) or select_events(*a, **kw)
+        batch = [fact("prov-1", "e-1"), fact("prov-2", "e-2"), fact("prov-2", "e-2"), fact("prov-3", "e-3")]
+        with app.batch():
+            app.look_up([receipt_of(f) for f in batch])
+            outcomes = [app.record(f) for f in batch]
+        assert outcomes == [Outcome.DUPLICATE, Outcome.ACCEPTED, Outcome.DUPLICATE, Outcome.ACCEPTED]
+        assert not [a for a in selects if a and a[0] in {receipt_of(f) for f in batch}]  # no query per receipt
+    finally:
+        app.close()

@@ -82,6 +82,8 @@ _TEXT_CONTROLS_ALLOWED = {"\t", "\n", "\r"}
 
 
 def check_identifier(value: str) -> str:
+    if value.isascii() and value.isprintable() and value == value.strip():
+        return value  # printable ASCII holds none of the forbidden categories and is NFC (the usual id, fast)
     for position, char in enumerate(value):
         if unicodedata.category(char) in _FORBIDDEN_IN_ID:
             raise PydanticCustomError(

@@ -64,6 +64,14 @@ class Unit:
     def __init__(self) -> None:
         self.aggregates: dict[UUID, Any] = {}
         self.events: list[Any] = []
+        self.looked_up: set[UUID] = set()  # ids whose presence in the store was read for the whole batch
+        self.stored: set[UUID] = set()  # of those, the ones the store holds
+
+    def knows(self, aggregate_id: UUID) -> bool | None:
+        """Whether the aggregate exists, when the batch knows it without asking the store (else None)."""
+        if aggregate_id in self.aggregates or aggregate_id in self.stored:
+            return True
+        return False if aggregate_id in self.looked_up else None
 
     def seen(self, aggregate: Any) -> None:
         self.aggregates[aggregate.id] = aggregate

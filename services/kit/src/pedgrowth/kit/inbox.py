@@ -25,7 +25,7 @@ from .config import ServiceSettings
 from .deadletters import publish_letter
 from .kafka import client_options
 from .metrics import Metrics
-from .recording import Outcome, RecordingApplication
+from .recording import Outcome, RecordingApplication, receipt_of
 from .waiting import Parked, Reference
 
 log = logging.getLogger(__name__)
@@ -140,17 +140,23 @@ class Inbox:
         return result
 
     def outcome(self, raw: bytes | str | dict, origin: str) -> Result:
+        fact = self.checked(raw)
+        return self.record(fact, origin) if isinstance(fact, Fact) else fact
+
+    def checked(self, raw: bytes | str | dict) -> Fact | Result:
+        """The fact, or its rejection by the contract."""
         try:
-            fact = self.validate(raw)
+            return self.validate(raw)
         except ContractViolation as violation:
             return rejected(violation.reason, violation.message, violation.field)
-        return self.record(fact, origin)
 
     def process_batch(self, items: list[tuple[bytes, str]], channel: str) -> list[Result]:
         """Validate and record raw events (with their origins) in one store transaction, each with the
         outcome it would have alone; an unexpected error raises with nothing of the batch saved."""
         with self.app.batch():
-            results = [self.outcome(raw, origin) for raw, origin in items]
+            checked = [(self.checked(raw), origin) for raw, origin in items]
+            self.app.look_up([receipt_of(f) for f, _ in checked if isinstance(f, Fact)])
+            results = [self.record(f, origin) if isinstance(f, Fact) else f for f, origin in checked]
         for result in results:
             self.count(result, channel)
         return results
@@ -159,6 +165,7 @@ class Inbox:
         """Record validated facts in one store transaction; one by one when a concurrent write conflicts."""
         try:
             with self.app.batch():
+                self.app.look_up([receipt_of(f) for f in facts])
                 results = [self.record(fact, channel) for fact in facts]
         except IntegrityError:
             results = [self.record(fact, channel) for fact in facts]

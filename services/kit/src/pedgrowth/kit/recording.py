@@ -6,6 +6,7 @@ import contextlib
 import enum
 import threading
 import time
+from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -14,7 +15,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.postgres import PostgresAggregateRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 from pedgrowth.contracts import EventData, Fact
+from psycopg.sql import SQL, Identifier
 
 from .batch import AggregateCache, Unit
 from .errors import RuleViolation
@@ -43,9 +47,15 @@ class Receipt(Aggregate):
         return receipt_id(source, event_id)
 
 
+@lru_cache(maxsize=8192)  # asked three times for each fact of a batch
 def receipt_id(source: str, event_id: str) -> UUID:
     """Deterministic receipt id, so a second delivery finds the first."""
     return uuid5(NAMESPACE_URL, f"pedgrowth:receipt:{source}\x00{event_id}")
+
+
+def receipt_of(fact: Fact) -> UUID:
+    """The id of the receipt that marks ``fact`` recorded."""
+    return receipt_id(fact.envelope.source, fact.envelope.id)
 
 
 class DateAsISO(Transcoding):
@@ -218,9 +228,25 @@ class RecordingApplication(Application[UUID]):
     def exists(self, aggregate_id: UUID) -> bool:
         """Whether an aggregate with this id has been saved (or staged by the batch being recorded)."""
         unit = self.unit
-        if unit is not None and (aggregate_id in unit.aggregates or aggregate_id in self.cache):
-            return True
+        if unit is not None:
+            known = unit.knows(aggregate_id)
+            if known is not None:
+                return known
+            if aggregate_id in self.cache:
+                return True
         return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
+
+    def look_up(self, ids: Sequence[UUID]) -> None:
+        """Read in one query which of these aggregates the store holds (a batch's receipts), so ``exists``
+        answers for them without a query each; a store without that query is asked one by one later."""
+        unit = self.unit
+        if unit is None:
+            return
+        ids = [i for i in ids if unit.knows(i) is None]
+        found = stored_among(self.recorder, ids)
+        if found is not None:
+            unit.looked_up.update(ids)
+            unit.stored.update(found)
 
     def get_or_none(self, aggregate_id: UUID) -> Any:
         """The aggregate, or None when it has never been saved; inside a batch, as the batch left it."""
@@ -241,3 +267,34 @@ class RecordingApplication(Application[UUID]):
     def ping(self) -> None:
         """Touch the store so readiness reflects it."""
         self.recorder.max_notification_id()
+
+
+LOOK_UP_CHUNK = 500
+
+
+def stored_among(recorder: Any, ids: Sequence[UUID]) -> set[UUID] | None:
+    """The ids among ``ids`` that have stored events, in one query per 500 (SQLite, PostgreSQL); None for
+    another recorder (in memory: ``exists`` asks it per id, which costs nothing there)."""
+    if isinstance(recorder, SQLiteAggregateRecorder):
+        found: set[UUID] = set()
+        with recorder.datastore.transaction(commit=False) as cursor:
+            for chunk in chunked(ids):
+                cursor.execute(f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} "  # noqa: S608
+                               f"WHERE originator_id IN ({','.join('?' * len(chunk))})", [i.hex for i in chunk])
+                found.update(UUID(row[0]) for row in cursor.fetchall())
+        return found
+    if isinstance(recorder, PostgresAggregateRecorder):
+        statement = SQL("SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)").format(
+            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+        found = set()
+        with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
+            for chunk in chunked(ids):
+                cursor.execute(statement, [list(chunk)])
+                found.update(row["originator_id"] for row in cursor.fetchall())
+        return found
+    return None
+
+
+def chunked(ids: Sequence[UUID]) -> Iterator[Sequence[UUID]]:
+    for start in range(0, len(ids), LOOK_UP_CHUNK):
+        yield ids[start:start + LOOK_UP_CHUNK]

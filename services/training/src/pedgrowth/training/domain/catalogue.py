@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 from pedgrowth.kit.errors import Conflict
 
 
+@lru_cache(maxsize=65536)  # asked for each fact that names a programme; uuid5 is a SHA-1
 def catalogue_id(kind: str, key: str) -> UUID:
     """Deterministic aggregate id for a provider or programme key."""
     return uuid5(NAMESPACE_URL, f"pedgrowth:training:{kind}:{key}")

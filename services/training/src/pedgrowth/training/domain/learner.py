@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 
 
+@lru_cache(maxsize=65536)  # asked several times for each fact about a person
 def learner_id(person_id: str) -> UUID:
     """Deterministic aggregate id of a person's learner record."""
     return uuid5(NAMESPACE_URL, f"pedgrowth:training:learner:{person_id}")
