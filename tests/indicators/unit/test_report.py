@@ -125,3 +125,19 @@ def test_the_definition_used_is_said_in_russian_for_every_variant():
     assert sheet["J3"].value == ("период: с начала периода плана (с 01.01.2020); "
                                  "кто учитывается: учителя общеобразовательных организаций")
     assert definition_text({"cohort": "project:academy"}) == "от кого доля: участники проекта academy"
+
+
+def test_the_plan_s_base_value_is_beside_the_target_in_percent_for_a_share():
+    from pedgrowth.indicators.entrypoints.report import with_baselines
+
+    baselines = {"training_coverage": {2021: 0.8, 2026: 0.9}, "open_vacancies": {2023: 5.0}}
+    rows = with_baselines(ROWS, baselines, 2024)
+    assert [(r["baseline"], r["baseline_year"]) for r in rows] == [(0.8, 2021), (5.0, 2023), (None, None)]
+    assert with_baselines(ROWS[:1], {"training_coverage": {2026: 0.9}}, 2024)[0]["baseline_year"] == 2026
+    report = Report("michurinsk", "г. Мичуринск", 2024, date(2024, 12, 31), rows)
+    sheet = load_workbook(io.BytesIO(to_xlsx(report))).active
+    assert [c.value for c in sheet[2]][10:] == ["Базовое значение", "Год базового значения"]
+    assert (sheet["K3"].value, sheet["K3"].number_format, sheet["L3"].value) == (0.8, "0.0%", 2021)
+    assert (sheet["K4"].value, sheet["K4"].number_format) == (5, "General")
+    lines = to_csv(report).decode("utf-8-sig").splitlines()
+    assert lines[2].split(";")[10:] == ["80,0 %", "2021"] and lines[3].split(";")[10:] == ["5", "2023"]

@@ -24,8 +24,9 @@ STATUS_TEXT = {"met": "выполнено", "behind": "отстаёт", "no_targ
 UNIT_TEXT = {"share": "%", "count": "количество"}
 METHOD_TEXT = {"survey": "данные опроса", "expert_review": "экспертная оценка", "other": "данные муниципалитета"}
 HEADERS = ("№", "Показатель", "Единица", "Значение", "Числитель", "Знаменатель", "Целевое значение", "Статус",
-           "Источник данных", "Определение")
-WIDTHS = (5, 70, 11, 11, 11, 12, 16, 16, 22, 30)
+           "Источник данных", "Определение", "Базовое значение", "Год базового значения")
+WIDTHS = (5, 70, 11, 11, 11, 12, 16, 16, 22, 30, 14, 14)
+VALUE_COLUMNS = (3, 6, 10)  # value, target, base value: percent for a share
 PERCENT = "0.0%"
 
 
@@ -96,7 +97,18 @@ def yearly_report(app: IndicatorsApplication, answers: Answers, municipality: st
                   key=lambda o: natural(o["name"]))
     schools = [School(o["org_id"], o["name"], answers.indicators(Scope("organization", o["org_id"]), made.as_of),
                       [r for r in cycle["recommendations"] if r["org_id"] in (None, o["org_id"])]) for o in orgs]
-    return replace(made, cycle=cycle, schools=schools)
+    return replace(made, rows=with_baselines(made.rows, answers.engine.plans.baselines_of(municipality), year),
+                   cycle=cycle, schools=schools)
+
+
+def with_baselines(rows: list[dict], baselines: dict[str, dict[int, float]], year: int) -> list[dict]:
+    """Each row with the plan's base value of its indicator: the latest of a year up to the report's, else the first."""
+    out = []
+    for row in rows:
+        years = baselines.get(row["code"], {})
+        chosen = max((y for y in years if y <= year), default=min(years, default=None))
+        out.append({**row, "baseline": years.get(chosen), "baseline_year": chosen})
+    return out
 
 
 def source(row: dict) -> str:
@@ -109,7 +121,7 @@ def cells(number: int, row: dict) -> list:
     """One indicator's cells, values as numbers (shares as fractions shown as %)."""
     return [number, row["name"], UNIT_TEXT.get(row["unit"], row["unit"]), row["value"], row["numerator"],
             row["denominator"], row["target"], STATUS_TEXT.get(row["status"], row["status"]), source(row),
-            definition_text(row.get("definition"))]
+            definition_text(row.get("definition")), row.get("baseline"), row.get("baseline_year")]
 
 
 DIMENSION_TEXT = {"window": "период", "population": "кто учитывается", "young": "молодой педагог",
@@ -166,7 +178,7 @@ def to_csv(report: Report) -> bytes:
     writer.writerow(HEADERS)
     for number, row in enumerate(report.rows, start=1):
         line = cells(number, row)
-        for index in (3, 6):
+        for index in VALUE_COLUMNS:
             line[index] = number_text(line[index], row["unit"])
         writer.writerow(["" if cell is None else cell for cell in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -188,9 +200,7 @@ def to_xlsx(report: Report) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(report.rows, start=1):
         sheet.append(cells(number, row))
-        if row["unit"] == "share":
-            for column in ("D", "G"):
-                sheet[f"{column}{sheet.max_row}"].number_format = PERCENT
+        percent_cells(sheet, row)
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "C3"
@@ -202,6 +212,13 @@ def to_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def percent_cells(sheet, row: dict) -> None:
+    """A share's value, target and base value in the last row shown as percent (the number stays the fraction)."""
+    if row["unit"] == "share":
+        for index in VALUE_COLUMNS:
+            sheet.cell(sheet.max_row, index + 1).number_format = PERCENT
 
 
 CYCLE_STATE_TEXT = {"done": "выполнено", "due": "в работе", "overdue": "просрочено"}
@@ -255,9 +272,7 @@ def school_sheet(sheet, school: School, report: Report) -> None:
     sheet.append(list(HEADERS))
     for number, row in enumerate(school.rows, start=1):
         sheet.append(cells(number, row))
-        if row["unit"] == "share":
-            for column in ("D", "G"):
-                sheet[f"{column}{sheet.max_row}"].number_format = PERCENT
+        percent_cells(sheet, row)
     if school.recommendations:
         sheet.append([])
         sheet.append(["", "Рекомендации", "Срок", "Состояние"])
