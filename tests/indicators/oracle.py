@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from pedgrowth.contracts import add_months, add_years
 from pedgrowth.contracts.scope import Scope
-from pedgrowth.indicators.definitions import BY_CODE, INDICATORS, TEACHERS, Variant, share
+from pedgrowth.indicators.definitions import BY_CODE, INDICATORS, TEACHERS, Variant, project_of, share
 from pedgrowth.indicators.records import Record
 
 COUNTED = frozenset({"first", "highest", "pedagogue_methodist", "pedagogue_mentor"})
@@ -111,6 +111,12 @@ class World:
         self.pair_ended: dict[str, date] = {}
         self.mentors: dict[str, tuple] = {}
         self.memberships: dict[tuple[str, str], Log] = defaultdict(Log)
+        self.requests: dict[str, tuple] = {}
+        self.request_met: dict[str, date] = {}
+        self.expert_roles: dict[tuple[str, str], Log] = defaultdict(Log)
+        self.asset: dict[tuple[str, str], Log] = defaultdict(Log)
+        self.projects: dict[tuple[str, str], Log] = defaultdict(Log)
+        self.curators: dict[tuple[str, str], Log] = defaultdict(Log)
         seen = set()
         for r in records:
             if r.key not in seen:
@@ -176,7 +182,7 @@ class World:
         elif kind == "independent_assessment_passed":
             self.assessments[d["person_id"]].append(day(d["passed_on"]))
         elif kind == "support_event_attended":
-            self.support[d["person_id"]].append((day(d["attended_on"]), d["kind"]))
+            self.support[d["person_id"]].append((day(d["attended_on"]), d["kind"], d.get("role") or "participant"))
         elif kind == "pair_assigned":
             self.pairs[d["pair_id"]] = latest(self.pairs.get(d["pair_id"]),
                                               (order, d["mentor_id"], d["mentee_person_id"], day(d["started_on"])))
@@ -190,6 +196,26 @@ class World:
                 (day(d["joined_on"]), order, d["kind"]))
         elif kind == "community_left":
             self.memberships[(d["person_id"], d["community_id"])].ends.append(day(d["left_on"]))
+        elif kind == "pd_request_submitted":
+            self.requests[d["request_id"]] = latest(self.requests.get(d["request_id"]),
+                                                    (order, d["person_id"], day(d["submitted_on"])))
+        elif kind == "pd_request_met":
+            earliest(self.request_met, d["request_id"], day(d["met_on"]))
+        elif kind in ("expert_role_started", "expert_role_ended"):
+            log = self.expert_roles[(d["person_id"], d["role_id"])]
+            log.starts.append((day(d["started_on"]), order)) if "started_on" in d else log.ends.append(day(d["ended_on"]))
+        elif kind in ("asset_joined", "asset_left"):
+            log = self.asset[(d["person_id"], d["municipality_id"])]
+            log.starts.append((day(d["joined_on"]), order)) if "joined_on" in d else log.ends.append(day(d["left_on"]))
+        elif kind in ("project_enrolled", "project_left"):
+            log = self.projects[(d["person_id"], d["project_id"])]
+            log.starts.append((day(d["enrolled_on"]), order)) if "enrolled_on" in d else log.ends.append(day(d["left_on"]))
+        elif kind in ("curator_appointed", "curator_released"):
+            log = self.curators[(d["org_id"], d["person_id"])]
+            if "appointed_on" in d:
+                log.starts.append((day(d["appointed_on"]), order))
+            else:
+                log.ends.append(day(d["released_on"]))
 
     # -- scopes ------------------------------------------------------------------------------
 
@@ -344,10 +370,36 @@ class Tests:
         return self.mentee(p, window(W1, self.d))
 
     def competitions(self, p: str) -> bool:
-        return any(self.win.holds(on) for on in self.w.competitions.get(p, ()))
+        if any(self.win.holds(on) for on in self.w.competitions.get(p, ())):
+            return True
+        return self.v.competition == "competitions_and_speaking" and any(
+            self.win.holds(on) and role == "speaker" for on, _, role in self.w.support.get(p, ()))
+
+    def enrolled(self, p: str, t: date, project: str | None = None) -> bool:
+        """Enrolled on day t in the project (in any project when None)."""
+        return any(log.start_at(t) is not None for (person, project_id), log in self.w.projects.items()
+                   if person == p and project in (None, project_id))
+
+    def project(self, p: str) -> bool:
+        return self.enrolled(p, self.d)
+
+    def expert_in_w1(self, p: str) -> bool:
+        w1 = window(W1, self.d)
+        for (person, _), log in self.w.expert_roles.items():
+            if person != p:
+                continue
+            t = w1.first
+            while t <= w1.last:  # day by day, as council_member_in_window
+                if log.start_at(t) is not None:
+                    return True
+                t += DAY
+        return False
 
     def support(self, p: str) -> bool:
-        if any(self.win.holds(on) for on, _ in self.w.support.get(p, ())):
+        project = project_of(self.v.support)
+        if project is not None:
+            return self.enrolled(p, self.d, project)
+        if any(self.win.holds(on) for on, _, _ in self.w.support.get(p, ())):
             return True
         if self.v.support != "any_support":
             return False
@@ -364,7 +416,7 @@ class Tests:
         return False
 
     def burnout_support(self, p: str) -> bool:
-        return any(self.win.holds(on) and kind == "burnout_prevention" for on, kind in self.w.support.get(p, ()))
+        return any(self.win.holds(on) and kind == "burnout_prevention" for on, kind, _ in self.w.support.get(p, ()))
 
     def attestation(self, p: str) -> bool:
         return any(self.win.holds(decided) for _, decided, _ in self.w.attestations.get(p, ()))
@@ -431,18 +483,30 @@ def outcome(world: World, scope: Scope, d: date, code: str, v: Variant) -> Outco
         return Outcome(code, frozenset(active_mentors(world, people, d, code == "employer_mentors_count")), None)
     if ind.entity == "organization":
         orgs = {o for o in world.orgs_in(scope) if staff(world, Scope("organization", o), d)}
+        if ind.condition == "org_curated":
+            above = {o for (o, _), log in world.curators.items() if o in orgs and log.start_at(d) is not None}
+            return Outcome(code, frozenset(above), frozenset(orgs))
         with_vacancies = {o for o in orgs if open_vacancies(world, Scope("organization", o), d)}
         return Outcome(code, frozenset(with_vacancies), frozenset(orgs))
+    if ind.entity == "request":
+        win = window(v, d)
+        below = {r for r, (_, p, submitted) in world.requests.items() if p in people and win.holds(submitted)}
+        above = {r for r in below if world.request_met.get(r) is not None and world.request_met[r] <= d}
+        return Outcome(code, frozenset(above), frozenset(below))
+    cohort = project_of(v.cohort)
     among = ind.among
     if among == "staff":
         below = people
+    elif among == "young" and cohort is not None:  # the project's participants, young or not
+        below = {p for p in people if tests.enrolled(p, d, cohort)}
     elif among == "young":
         below = {p for p in people if is_young(world, p, d, young)}
     elif among == "staff_with_deficit":
         below = {p for p in people if tests.deficit_found(p)}
     elif among == "young_3y_before":
         then = add_years(d, -3)
-        below = {p for p in staff(world, scope, then, population) if is_young(world, p, then, young)}
+        below = {p for p in staff(world, scope, then, population)
+                 if (tests.enrolled(p, then, cohort) if cohort is not None else is_young(world, p, then, young))}
     elif among == "heads":
         below = heads(world, scope, d)
     elif among == "staff_1y_before":
@@ -465,6 +529,9 @@ def outcome(world: World, scope: Scope, d: date, code: str, v: Variant) -> Outco
     elif condition == "reserve":
         above = {p for (p, m), log in world.reserve.items()
                  if m in world.municipalities_in(scope) and log.start_at(d) is not None}
+    elif condition == "asset":
+        above = {p for p in below if any(log.start_at(d) is not None for (person, m), log in world.asset.items()
+                                         if person == p and m in world.municipalities_in(scope))}
     elif condition == "young_at_hire":
         raise AssertionError("handled with its among")
     else:
@@ -482,6 +549,7 @@ CONDITIONS = {
     "category": Tests.category, "category_expiring": Tests.category_expiring, "mentee_in_w1": Tests.mentee_in_w1,
     "competitions": Tests.competitions, "support": Tests.support, "burnout_support": Tests.burnout_support,
     "attestation": Tests.attestation, "assessments": Tests.assessments, "community": Tests.community,
-    "profile_match": Tests.profile_match, "age_60_plus": Tests.age_60_plus,
+    "profile_match": Tests.profile_match, "age_60_plus": Tests.age_60_plus, "expert_in_w1": Tests.expert_in_w1,
+    "project": Tests.project,
 }
 """Condition name (definitions) → the per-person test; the other conditions are set operations above."""

@@ -28,6 +28,7 @@ ORGS = [("o1", "m1", "school"), ("o2", "m1", "kindergarten"), ("o3", "m2", "scho
 POSITIONS = ["teacher", "director", "non_pedagogical", "methodist", "preschool_teacher", "senior_teacher"]
 SCOPES = ["organization:o1", "organization:o2", "organization:o4", "municipality:m1", "municipality:m2", "region:r1"]
 
+PROJECT_VALUES = {"support": ("project:pr1",), "cohort": ("project:pr1", "project:pr2")}
 days = st.one_of(st.sampled_from(EDGES), st.dates(date(2016, 1, 1), date(2026, 6, 30)))
 
 
@@ -70,8 +71,11 @@ def person_events(draw, p: str) -> list:
         out.append(record("competition_participated", person_id=p, competition_id="c", competition_name="c",
                           level="regional", result="winner", participated_on=iso(draw(days))))
     for _ in range(draw(st.integers(0, 2))):
+        role = draw(st.sampled_from([{}, {"role": "participant"}, {"role": "speaker"}]))
         out.append(record("support_event_attended", person_id=p, event_id="e", event_name="e",
-                          kind=draw(st.sampled_from(["seminar", "burnout_prevention"])), attended_on=iso(draw(days))))
+                          kind=draw(st.sampled_from(["seminar", "burnout_prevention"])), attended_on=iso(draw(days)),
+                          **role))
+    out += draw(additions(p))
     if draw(st.booleans()):
         out.append(record("independent_assessment_passed", person_id=p, qualification="q", passed_on=iso(draw(days))))
     if draw(st.booleans()):
@@ -102,6 +106,41 @@ def person_events(draw, p: str) -> list:
     return out
 
 
+def spells(draw, kind_start: str, kind_end: str, start_field: str, end_field: str, extra: dict, **key) -> list:
+    """Up to two spells of one key (a role, an asset membership), ends maybe missing or early."""
+    out = []
+    for _ in range(draw(st.integers(0, 2))):
+        out.append(record(kind_start, **key, **extra, **{start_field: iso(draw(days))}))
+        if draw(st.booleans()):
+            out.append(record(kind_end, **key, **{end_field: iso(draw(days))}))
+    return out
+
+
+@st.composite
+def additions(draw, p: str) -> list:
+    """The person's facts of the additions within v1: PD requests, expert roles, the asset, projects."""
+    out = []
+    for n in range(draw(st.integers(0, 2))):
+        request = f"rq-{p}-{n}"
+        out.append(record("pd_request_submitted", request_id=request, person_id=p, direction="digital",
+                          submitted_on=iso(draw(days))))
+        if draw(st.booleans()):
+            out.append(record("pd_request_met", request_id=request, met_on=iso(draw(days))))
+    role = draw(st.sampled_from(["jury", "commission"]))
+    out += spells(draw, "expert_role_started", "expert_role_ended", "started_on", "ended_on",
+                  {"role": "competition_jury", "level": "municipal"}, person_id=p, role_id=role)
+    out += spells(draw, "asset_joined", "asset_left", "joined_on", "left_on", {}, person_id=p,
+                  municipality_id=draw(st.sampled_from(["m1", "m2"])))
+    project = draw(st.sampled_from(["pr1", "pr2"]))
+    for n in range(draw(st.integers(0, 2))):
+        out.append(record("project_enrolled", person_id=p, project_id=project, project_name="Проект",
+                          enrolled_on=iso(draw(days))))
+        if draw(st.booleans()):
+            out.append(record("project_left", person_id=p, project_id=project, left_on=iso(draw(days)),
+                              outcome="completed"))
+    return out
+
+
 @st.composite
 def streams(draw) -> list:
     registered = draw(st.lists(st.sampled_from(ORGS), min_size=1, max_size=4, unique=True))
@@ -116,6 +155,12 @@ def streams(draw) -> list:
         if draw(st.booleans()):
             out.append(record("mentor_registered", mentor_id=m, registered_on="2020-01-01",
                               **({"external_organization": "Завод"} if m != "m1" else {"person_id": "p1"})))
+    for o, _, _ in registered:
+        for n in range(draw(st.integers(0, 2))):
+            person = draw(st.sampled_from(PERSONS))
+            out.append(record("curator_appointed", org_id=o, person_id=person, appointed_on=iso(draw(days))))
+            if draw(st.booleans()):
+                out.append(record("curator_released", org_id=o, person_id=person, released_on=iso(draw(days))))
     for i in range(draw(st.integers(0, 3))):
         out.append(record("vacancy_opened", vacancy_id=f"v{i}", org_id=draw(st.sampled_from(ORGS))[0],
                           position="teacher", opened_on=iso(draw(days))))
@@ -130,7 +175,7 @@ def variants(draw) -> dict[str, Variant]:
     for indicator in INDICATORS:
         if not draw(st.booleans()):
             continue
-        choice = {name: draw(st.sampled_from(DIMENSIONS[name])) for name in DIMENSIONS
+        choice = {name: draw(st.sampled_from(DIMENSIONS[name] + PROJECT_VALUES.get(name, ()))) for name in DIMENSIONS
                   if getattr(indicator.default, name) is not None}
         chosen[indicator.code] = indicator.default.choose(choice, draw(st.sampled_from(EDGES)))
     return chosen

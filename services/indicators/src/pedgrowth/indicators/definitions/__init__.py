@@ -7,7 +7,7 @@ value in ``DIMENSIONS`` (plus the interval rule it changes).
 """
 
 from .catalog import BY_CODE, CODES, INDICATORS, Indicator, share, status
-from .dimensions import DIMENSIONS, TEACHERS, BadVariant, Variant
+from .dimensions import DIMENSIONS, TEACHERS, BadVariant, Variant, allowed, project_of, values_text
 
 __all__ = ["BY_CODE", "CODES", "DIMENSIONS", "INDICATORS", "TEACHERS", "BadVariant", "Indicator", "Variant",
-           "share", "status"]
+           "allowed", "project_of", "share", "status", "values_text"]

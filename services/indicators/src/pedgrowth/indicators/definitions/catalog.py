@@ -56,6 +56,10 @@ YOUNG_W1 = Variant(window="rolling_1y", population="pedagogical", young="experie
 YOUNG_W3 = Variant(window="rolling_3y", population="pedagogical", young="experience_under_3y", cohort="all_young")
 COURSES = ("course_completed",)
 PROGRAMMES = ("program_published", "course_completed")
+PROJECTS = ("project_enrolled", "project_left")
+"""What cohort = project:<id> and support = project:<id> read."""
+SPEAKING = ("support_event_attended",)
+"""What competition = competitions_and_speaking also reads."""
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("training_coverage", "Доля педагогов, прошедших обучение по ДПП (ПК или ПП) за 3 года", "share",
@@ -73,25 +77,25 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("category_share", "Доля педагогов с первой или высшей категорией", "share",
               "staff", "category", _staff("attestation_passed"), PEOPLE),
     Indicator("young_mentoring_coverage", "Доля молодых педагогов — наставляемых", "share",
-              "young", "mentee_in_w1", _staff("pair_assigned", "pair_ended"), YOUNG),
+              "young", "mentee_in_w1", _staff("pair_assigned", "pair_ended", *PROJECTS), YOUNG),
     Indicator("mentors_count", "Число наставников", "count",
               None, "active_mentor", _staff("pair_assigned", "pair_ended"), PEOPLE, entity="mentor"),
     Indicator("competition_share", "Доля педагогов — участников конкурсов профмастерства", "share",
-              "staff", "competitions", _staff("competition_participated"),
+              "staff", "competitions", _staff("competition_participated", *SPEAKING),
               Variant(window="rolling_1y", population="pedagogical", competition="competitions")),
     Indicator("young_competition_share", "Доля молодых педагогов — участников конкурсов", "share",
-              "young", "competitions", _staff("competition_participated"),
+              "young", "competitions", _staff("competition_participated", *SPEAKING, *PROJECTS),
               Variant(window="rolling_1y", population="pedagogical", young="experience_under_3y",
                       competition="competitions", cohort="all_young")),
     Indicator("young_support_share", "Доля молодых педагогов, участвующих в совместных мероприятиях", "share",
               "young", "support", _staff("support_event_attended", "pair_assigned", "pair_ended",
-                                         "community_joined", "community_left"),
+                                         "community_joined", "community_left", *PROJECTS),
               Variant(window="rolling_1y", population="pedagogical", young="experience_under_3y",
                       support="support_events", cohort="all_young")),
     Indicator("young_training_coverage", "Доля молодых педагогов, освоивших ДПП", "share",
-              "young", "courses", _staff(*COURSES), YOUNG_W3),
+              "young", "courses", _staff(*COURSES, *PROJECTS), YOUNG_W3),
     Indicator("young_retention_3y", "Сохранность молодых педагогов через 3 года", "share",
-              "young_3y_before", "in_staff", _staff(), YOUNG),
+              "young_3y_before", "in_staff", _staff(*PROJECTS), YOUNG),
     Indicator("reserve_ratio", "Кадровый резерв руководителей к числу руководителей", "share",
               "heads", "reserve", _staff("reserve_enrolled", "reserve_left"), scopes=WIDE_SCOPES, above_one=True),
     Indicator("community_coverage", "Доля педагогов — членов профессиональных сообществ и МО", "share",
@@ -126,6 +130,21 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("employer_mentors_count", "Число наставников из числа работодателей", "count",
               None, "employer_mentor", _staff("mentor_registered", "pair_assigned", "pair_ended"), PEOPLE,
               entity="mentor", seed="004"),
+    # SPEC §4.1: the five that the additions within v1 measure
+    Indicator("pd_requests_met_share", "Доля запросов педагогов на направления ПК, удовлетворённых", "share",
+              "requests_in_window", "request_met", _staff("pd_request_submitted", "pd_request_met"), W1,
+              entity="request", seed="002 №4"),
+    Indicator("expert_involvement_share", "Доля педагогов, вовлечённых в экспертную деятельность", "share",
+              "staff", "expert_in_w1", _staff("expert_role_started", "expert_role_ended"), PEOPLE, seed="002"),
+    Indicator("methodical_asset_count", "Численность методического актива", "count",
+              None, "asset", _staff("asset_joined", "asset_left", "organization_registered"), PEOPLE,
+              scopes=WIDE_SCOPES, seed="002"),
+    Indicator("curated_orgs_share", "Доля ОО, в которых назначен куратор наставничества", "share",
+              "orgs_with_staff", "org_curated", _staff("curator_appointed", "curator_released"),
+              entity="organization", scopes=WIDE_SCOPES, seed="004"),
+    Indicator("project_participation_share", "Доля молодых педагогов — участников муниципального проекта", "share",
+              "young", "project", _staff(*PROJECTS), Variant(population="pedagogical", young="experience_under_3y"),
+              seed="003, 004"),
 )
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}

@@ -10,16 +10,33 @@ WINDOWS = ("rolling_3y", "rolling_1y", "since_period_start", "calendar_year", "s
 POPULATIONS = ("pedagogical", "teachers", "school_teachers", "subject_teachers")
 YOUNG = ("experience_under_3y", "age_under_35", "age_under_35_and_experience_under_3y")
 SUPPORT = ("support_events", "any_support")
-COMPETITION = ("competitions",)
+COMPETITION = ("competitions", "competitions_and_speaking")
 COHORT = ("all_young",)
-# `project:<id>` (support, cohort) and `competitions_and_speaking` arrive with the project and speaker
-# events (SPEC §3 additions); each is then one more value here and one interval rule in the engine.
+PROJECT = "project:"
+"""``project:<project_id>``: a value of the support and cohort dimensions naming one project (mentoring's
+project_enrolled); any project id may follow."""
+BY_PROJECT = frozenset({"support", "cohort"})
 
 DIMENSIONS: dict[str, tuple[str, ...]] = {
     "window": WINDOWS, "population": POPULATIONS, "young": YOUNG, "support": SUPPORT,
     "competition": COMPETITION, "cohort": COHORT,
 }
-"""Dimension name → the values today's events allow."""
+"""Dimension name → its fixed values (support and cohort also take ``project:<id>``)."""
+
+
+def allowed(name: str, value: str) -> bool:
+    """Whether ``value`` is a value of the dimension: one of its fixed values, or ``project:<id>`` for those
+    that name a project."""
+    return value in DIMENSIONS[name] or (name in BY_PROJECT and value.startswith(PROJECT) and len(value) > len(PROJECT))
+
+
+def project_of(value: str | None) -> str | None:
+    """The project id a ``project:<id>`` value names (None for any other value)."""
+    return value[len(PROJECT):] if value and value.startswith(PROJECT) else None
+
+
+def values_text(name: str) -> str:
+    return ", ".join(DIMENSIONS[name]) + (", project:<project_id>" if name in BY_PROJECT else "")
 
 TEACHERS = frozenset({"teacher", "senior_teacher", "leading_teacher", "additional_education_teacher",
                       "preschool_teacher"})
@@ -77,8 +94,8 @@ class Variant:
                 continue
             if value is None or getattr(self, name, None) is None:
                 continue  # not chosen, or the dimension does not apply to this indicator
-            if value not in DIMENSIONS[name]:
-                raise BadVariant(f"{name} {value!r} is not one of {', '.join(DIMENSIONS[name])}", f"{where}{name}")
+            if not allowed(name, value):
+                raise BadVariant(f"{name} {value!r} is not one of {values_text(name)}", f"{where}{name}")
             changes[name] = value
         if changes.get("window", self.window) == "since_period_start":
             start = period_start or self.period_start

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..definitions import TEACHERS, Indicator, Variant
+from ..definitions import TEACHERS, Indicator, Variant, project_of
 from .days import (
     ALWAYS,
     EMPTY,
@@ -27,7 +27,7 @@ from .days import (
     subtract,
     union,
 )
-from .entities import Mentor, Organizations, Pair, Person, Programme, Route, Vacancy
+from .entities import Mentor, Organizations, Pair, Person, Programme, Request, Route, Spans, Vacancy
 from .windows import ROLLING_1Y, Window, window_of
 
 COUNTED = frozenset({"first", "highest", "pedagogue_methodist", "pedagogue_mentor"})
@@ -67,6 +67,10 @@ class World:
     vacancies: dict[str, Vacancy] = field(default_factory=dict)
     vacancy_closed: dict[str, int] = field(default_factory=dict)
     municipality_reserve: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    municipality_asset: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    requests: dict[str, Request] = field(default_factory=dict)
+    request_met: dict[str, int] = field(default_factory=dict)
+    curators: dict[str, dict[str, Spans]] = field(default_factory=lambda: defaultdict(dict))  # org → person → spells
 
 
 def in_population(position: str, subjects: bool, org_kind: str | None, population: str) -> bool:
@@ -147,14 +151,26 @@ class PersonView:
 
     def reserve(self) -> dict[str, Intervals]:
         """Scope → the days the person is in the managers' reserve of a municipality of that scope."""
+        return self._by_municipality(self.p.reserve)
+
+    def asset(self) -> dict[str, Intervals]:
+        """Scope → the days the person is in the methodical asset of a municipality of that scope."""
+        return self._by_municipality(self.p.asset)
+
+    def _by_municipality(self, spells: dict[str, Spans]) -> dict[str, Intervals]:
         pieces: dict[str, list] = defaultdict(list)
-        for municipality, spans in self.p.reserve.items():
+        for municipality, spans in spells.items():
             days = spans_days(spans)
             if days:
                 pieces[f"municipality:{municipality}"].extend(days)
                 for region in self.w.orgs.regions_of(municipality):
                     pieces[f"region:{region}"].extend(days)
         return {scope: union(days) for scope, days in pieces.items()}
+
+    def enrolled(self, project: str | None = None) -> Intervals:
+        """The days the person is enrolled in the project (in any project when None)."""
+        return union(d for project_id, spans in self.p.projects.items() if project in (None, project_id)
+                     for d in spans_days(spans))
 
 
 def spans_days(spans, kind: str | None = None) -> Intervals:
@@ -259,10 +275,16 @@ def mentee_in_w1(view, v):
 
 def competitions(view, v):
     window = window_of(v)
-    return union(d for on in view.p.competitions for d in window.fact(on))
+    found = [d for on in view.p.competitions for d in window.fact(on)]
+    if v.competition == "competitions_and_speaking":
+        found.extend(d for a in view.p.attended if a.role == "speaker" for d in window.fact(a.on))
+    return union(found)
 
 
 def support(view, v):
+    project = project_of(v.support)
+    if project is not None:  # enrolled in that project on D (004's «Академия»)
+        return view.enrolled(project)
     window = window_of(v)
     found = [d for a in view.p.attended for d in window.fact(a.on)]
     if v.support == "any_support":
@@ -306,6 +328,16 @@ def profile_match(view, v):
     return union(out)
 
 
+def expert_in_w1(view, v):
+    """An expert role active on at least one day of W1."""
+    return union(d for spans in view.p.expert_roles.values() for a, b in spans_days(spans)
+                 for d in ROLLING_1Y.meets(a, b))
+
+
+def project(view, v):
+    return view.enrolled()
+
+
 def age_60_plus(view, v):
     born = view.p.birth
     return EMPTY if born is None else span(first_day_reaching(born, 60), FOREVER)
@@ -317,10 +349,10 @@ CONDITIONS: dict[str, Callable[[PersonView, Variant], Intervals]] = {
     "category_expiring": category_expiring, "mentee_in_w1": mentee_in_w1, "competitions": competitions,
     "support": support, "burnout_support": burnout_support, "attestation": attestation,
     "assessments": assessments, "community": community, "profile_match": profile_match,
-    "age_60_plus": age_60_plus,
+    "age_60_plus": age_60_plus, "expert_in_w1": expert_in_w1, "project": project,
 }
 """Condition name (definitions) → the days a person meets it; in_staff, left_staff, reserve and
-young_at_hire are set operations in ``person_contribution``."""
+young_at_hire and asset are set operations in ``person_contribution``."""
 
 
 # -- denominators --------------------------------------------------------------------------
@@ -332,19 +364,26 @@ def _among(view: PersonView, spec: Spec) -> dict[str, Intervals]:
     if among in ("staff", None):
         return staff
     if among == "young":
-        young = view.young(v.young or "experience_under_3y")
+        young = _cohort(view, v)
         return {s: intersect(days, young) for s, days in staff.items()}
     if among == "staff_with_deficit":
         found = deficit_found(view, v)
         return {s: intersect(days, found) for s, days in staff.items()}
     if among == "young_3y_before":
-        young = view.young(v.young or "experience_under_3y")
+        young = _cohort(view, v)
         return {s: preimage(intersect(days, young), 3) for s, days in staff.items()}
     if among == "heads":
         return view.heads()
     if among == "staff_1y_before":
         return {s: preimage(days, 1) for s, days in staff.items()}
     raise ValueError(f"unknown among {among!r}")
+
+
+def _cohort(view: PersonView, v: Variant) -> Intervals:
+    """Whom the young shares count among: the young, or a project's participants (cohort = project:<id>,
+    003's «от общего количества участников»: enrolled on D, whatever their experience)."""
+    project = project_of(v.cohort)
+    return view.young(v.young or "experience_under_3y") if project is None else view.enrolled(project)
 
 
 def person_contribution(view: PersonView, spec: Spec, out: Contribution) -> None:
@@ -362,6 +401,9 @@ def person_contribution(view: PersonView, spec: Spec, out: Contribution) -> None
         above = {s: subtract(days, staff.get(s, EMPTY)) for s, days in below.items()}
     elif condition == "reserve":
         above = view.reserve()
+    elif condition == "asset":
+        asset = view.asset()
+        above = {s: intersect(days, asset.get(s, EMPTY)) for s, days in below.items()}
     else:
         met = CONDITIONS[condition](view, v)
         above = {s: intersect(days, met) for s, days in below.items()}
@@ -405,6 +447,30 @@ def mentor_contribution(mentor_id: str, world: World, spec: Spec, out: Contribut
             out[("num", scope)] = union(days)
 
 
+def request_contribution(request_id: str, world: World, spec: Spec, out: Contribution) -> None:
+    """A request counts below the line in S while it lies in the window and its teacher is in STAFF(S);
+    above from the day it was met."""
+    request = world.requests.get(request_id)
+    person = world.persons.get(request.person) if request is not None else None
+    if person is None:
+        return
+    window = window_of(spec.variant)
+    submitted = window.fact(request.submitted)
+    met = world.request_met.get(request_id)
+    for scope, days in PersonView(request.person, person, world).staff(spec.variant.population or "pedagogical").items():
+        below = intersect(days, submitted)
+        if below:
+            out[("den", scope)] = below
+            above = intersect(below, span(met, FOREVER)) if met is not None else EMPTY
+            if above:
+                out[("num", scope)] = above
+
+
+def curated(world: World, org_id: str) -> Intervals:
+    """The days the organisation has a mentoring curator in office."""
+    return union(d for spans in world.curators.get(org_id, {}).values() for d in spans_days(spans))
+
+
 def vacancy_contribution(vacancy_id: str, world: World, spec: Spec, out: Contribution) -> None:
     vacancy = world.vacancies.get(vacancy_id)
     if vacancy is None:
@@ -415,11 +481,14 @@ def vacancy_contribution(vacancy_id: str, world: World, spec: Spec, out: Contrib
             out[("num", scope)] = days
 
 
-def org_contribution(org_id: str, world: World, staffed: Intervals, vacant: Intervals, out: Contribution) -> None:
-    """An organisation counts below the line on the days it has staff, above when it also has an open vacancy."""
+def org_contribution(org_id: str, world: World, staffed: Intervals, vacant: Intervals, out: Contribution,
+                     spec: Spec | None = None) -> None:
+    """An organisation counts below the line on the days it has staff, above when it also has an open vacancy
+    (or, for curated_orgs_share, a curator in office)."""
     if not staffed:
         return
-    both = intersect(staffed, vacant)
+    curators = spec is not None and spec.indicator.condition == "org_curated"
+    both = intersect(staffed, curated(world, org_id) if curators else vacant)
     for scope in world.orgs.wide_scopes(org_id):
         out[("den", scope)] = staffed
         if both:
@@ -427,4 +496,4 @@ def org_contribution(org_id: str, world: World, staffed: Intervals, vacant: Inte
 
 
 __all__ = ["ALWAYS", "CONDITIONS", "Contribution", "PersonView", "Spec", "World", "mentor_contribution",
-           "org_contribution", "person_contribution", "vacancy_contribution"]
+           "org_contribution", "person_contribution", "request_contribution", "vacancy_contribution"]

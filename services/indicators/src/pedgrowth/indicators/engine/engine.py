@@ -28,6 +28,7 @@ from .contributions import (
     mentor_contribution,
     org_contribution,
     person_contribution,
+    request_contribution,
     vacancy_contribution,
 )
 from .days import Intervals, covers, ordinal
@@ -45,6 +46,7 @@ from .entities import (
     Person,
     Profile,
     Programme,
+    Request,
     Route,
     Spans,
     Start,
@@ -109,6 +111,7 @@ class Batch:
         self.mentors: dict[str, dict[int, Parts]] = {}
         self.vacancies: dict[str, dict[int, Parts]] = {}
         self.orgs: dict[str, dict[int, Parts]] = {}
+        self.requests: dict[str, dict[int, Parts]] = {}
 
     def _missing(self, touched: dict, entity_id: str, entity: str) -> list[Spec]:
         old = touched.setdefault(entity_id, {})
@@ -128,6 +131,8 @@ class Batch:
                     self.mentor(pair.mentor)
             for org in person.jobs:
                 self.org(org)
+            for request_id in person.requests:
+                self.request(request_id)
 
     def mentor(self, mentor_id: str) -> None:
         missing = self._missing(self.mentors, mentor_id, "mentor")
@@ -147,6 +152,11 @@ class Batch:
         if missing:
             self.orgs[org_id].update(self.engine.org_parts(org_id, missing))
 
+    def request(self, request_id: str) -> None:
+        missing = self._missing(self.requests, request_id, "request")
+        if missing:
+            self.requests[request_id].update(self.engine.request_parts(request_id, missing))
+
 
 class FactsOnly(Batch):
     """A batch that only indexes facts: the sums were loaded from the store, nothing is recomputed."""
@@ -161,6 +171,9 @@ class FactsOnly(Batch):
         pass
 
     def org(self, org_id: str) -> None:
+        pass
+
+    def request(self, request_id: str) -> None:
         pass
 
 
@@ -230,6 +243,16 @@ class Engine:
             "plan_adopted": self._on_plan_adopted,
             "target_set": self._on_target_set,
             "value_reported": self._on_value_reported,
+            "pd_request_submitted": self._on_pd_request_submitted,
+            "pd_request_met": self._on_pd_request_met,
+            "expert_role_started": self._on_expert_role_started,
+            "expert_role_ended": self._on_expert_role_ended,
+            "asset_joined": self._on_asset_joined,
+            "asset_left": self._on_asset_left,
+            "project_enrolled": self._on_project_enrolled,
+            "project_left": self._on_project_left,
+            "curator_appointed": self._on_curator_appointed,
+            "curator_released": self._on_curator_released,
         }
 
     # -- applying events -----------------------------------------------------------------------
@@ -292,7 +315,7 @@ class Engine:
     def _settle(self, batch: Batch) -> None:
         """Apply the touched entities' differences, stage them, then the organisations' (which read the sums)."""
         for touched, parts_of in ((batch.persons, self.person_parts), (batch.mentors, self.mentor_parts),
-                                  (batch.vacancies, self.vacancy_parts)):
+                                  (batch.vacancies, self.vacancy_parts), (batch.requests, self.request_parts)):
             self._settle_entities(touched, parts_of)
         self.sums.stage()
         self._settle_entities(batch.orgs, self.org_parts)
@@ -405,13 +428,21 @@ class Engine:
         found = {}
         for spec in specs:
             out: dict = {}
-            org_contribution(org_id, self.world, staffed, vacant, out)
+            org_contribution(org_id, self.world, staffed, vacant, out, spec)
+            found[spec.id] = self._keyed(spec, out)
+        return found
+
+    def request_parts(self, request_id: str, specs: list[Spec]) -> dict[int, Parts]:
+        found = {}
+        for spec in specs:
+            out: dict = {}
+            request_contribution(request_id, self.world, spec, out)
             found[spec.id] = self._keyed(spec, out)
         return found
 
     def _parts_of(self, entity: str):
         return {"person": self.person_parts, "mentor": self.mentor_parts, "vacancy": self.vacancy_parts,
-                "organization": self.org_parts}[entity]
+                "organization": self.org_parts, "request": self.request_parts}[entity]
 
     def _add_spec(self, indicator: Indicator, variant: Variant) -> Spec:
         spec = Spec(indicator, variant, len(self._by_id) + 1)
@@ -454,6 +485,8 @@ class Engine:
             ids = list(world.mentor_pairs)
         elif entity == "vacancy":
             ids = list(world.vacancies)
+        elif entity == "request":
+            ids = list(world.requests)
         else:
             ids = sorted(set(world.orgs.people) | set(world.orgs.vacancies))
         parts_of = self._parts_of(entity)
@@ -547,6 +580,9 @@ class Engine:
         if entity == "vacancy":
             return ((v, self.vacancy_parts(v, [spec])[spec.id]) for o in orgs for v in world.orgs.vacancies.get(o, ()))
         people = {p for o in orgs for p in world.orgs.people.get(o, ())}
+        if entity == "request":
+            requests = {r for p in people for r in world.persons[p].requests}
+            return ((r, self.request_parts(r, [spec])[spec.id]) for r in requests)
         if entity == "mentor":
             mentors = {world.pairs[pair].mentor for p in people
                        for pair in world.persons[p].mentee_pairs if pair in world.pairs}
@@ -585,8 +621,10 @@ class Engine:
             batch.person(person_id)
         for vacancy_id in orgs.vacancies.get(org_id, ()):
             batch.vacancy(vacancy_id)
-        for municipality in municipalities:  # the region of a municipality's reserve may change
+        for municipality in municipalities:  # the region of a municipality's reserve (asset) may change
             for person_id in self.world.municipality_reserve.get(municipality, ()):
+                batch.person(person_id)
+            for person_id in self.world.municipality_asset.get(municipality, ()):
                 batch.person(person_id)
         orgs.register(Organization(org_id, d["name"], d["kind"], d["municipality_id"], d["municipality_name"],
                                    d["region_id"], d["region_name"], order))
@@ -686,7 +724,8 @@ class Engine:
 
     def _on_support_event_attended(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._person(d["person_id"]).attended.append(Attended(day(d["attended_on"]), d["kind"]))
+        self._person(d["person_id"]).attended.append(Attended(day(d["attended_on"]), d["kind"],
+                                                              d.get("role") or "participant"))
 
     def _on_mentor_registered(self, d: dict, order: Order, batch: Batch) -> None:
         batch.mentor(d["mentor_id"])
@@ -731,3 +770,61 @@ class Engine:
 
     def _on_value_reported(self, d: dict, order: Order, batch: Batch) -> None:
         self.plans.report(d, order)
+
+    # -- the additions within v1 (SPEC §3): requests, expert roles, the asset, projects, curators ---------
+
+    def _on_pd_request_submitted(self, d: dict, order: Order, batch: Batch) -> None:
+        request_id, world = d["request_id"], self.world
+        old = world.requests.get(request_id)
+        if old is not None:
+            batch.request(request_id)
+        batch.person(d["person_id"])
+        batch.request(request_id)
+        world.requests[request_id] = latest(old, Request(d["person_id"], day(d["submitted_on"]), order))
+        self._person(d["person_id"]).requests.add(request_id)
+
+    def _on_pd_request_met(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.request(d["request_id"])
+        earliest(self.world.request_met, d["request_id"], day(d["met_on"]))
+
+    def _spell(self, spells: dict[str, Spans], key: str) -> Spans:
+        return spells.setdefault(key, Spans())
+
+    def _on_expert_role_started(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        roles = self._person(d["person_id"]).expert_roles
+        self._spell(roles, d["role_id"]).starts.append(Opening(day(d["started_on"]), order))
+
+    def _on_expert_role_ended(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._spell(self._person(d["person_id"]).expert_roles, d["role_id"]).ends.append(day(d["ended_on"]))
+
+    def _asset(self, d: dict, batch: Batch) -> Spans:
+        batch.person(d["person_id"])
+        self.world.municipality_asset[d["municipality_id"]].add(d["person_id"])
+        return self._spell(self._person(d["person_id"]).asset, d["municipality_id"])
+
+    def _on_asset_joined(self, d: dict, order: Order, batch: Batch) -> None:
+        self._asset(d, batch).starts.append(Opening(day(d["joined_on"]), order))
+
+    def _on_asset_left(self, d: dict, order: Order, batch: Batch) -> None:
+        self._asset(d, batch).ends.append(day(d["left_on"]))
+
+    def _on_project_enrolled(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        projects = self._person(d["person_id"]).projects
+        self._spell(projects, d["project_id"]).starts.append(Opening(day(d["enrolled_on"]), order))
+
+    def _on_project_left(self, d: dict, order: Order, batch: Batch) -> None:
+        batch.person(d["person_id"])
+        self._spell(self._person(d["person_id"]).projects, d["project_id"]).ends.append(day(d["left_on"]))
+
+    def _curator(self, d: dict, batch: Batch) -> Spans:
+        batch.org(d["org_id"])
+        return self._spell(self.world.curators[d["org_id"]], d["person_id"])
+
+    def _on_curator_appointed(self, d: dict, order: Order, batch: Batch) -> None:
+        self._curator(d, batch).starts.append(Opening(day(d["appointed_on"]), order))
+
+    def _on_curator_released(self, d: dict, order: Order, batch: Batch) -> None:
+        self._curator(d, batch).ends.append(day(d["released_on"]))

@@ -112,6 +112,7 @@ class Attestation:
 class Attended:
     on: int
     kind: str
+    role: str = "participant"  # or "speaker": presenting one's experience (competitions_and_speaking)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,10 @@ class Person:
     reserve: dict[str, Spans] = field(default_factory=dict)
     routes: set[str] = field(default_factory=set)
     mentee_pairs: set[str] = field(default_factory=set)
+    expert_roles: dict[str, Spans] = field(default_factory=dict)  # role_id → spells
+    asset: dict[str, Spans] = field(default_factory=dict)  # municipality → spells in its methodical asset
+    projects: dict[str, Spans] = field(default_factory=dict)  # project_id → spells of enrolment
+    requests: set[str] = field(default_factory=set)  # the PD requests naming the person
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +183,15 @@ class Pair:
 @dataclass(frozen=True, slots=True)
 class Mentor:
     external: bool
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A teacher's request for a PD direction (pd_request_submitted)."""
+
+    person: str
+    submitted: int
     order: Order
 
 

@@ -13,7 +13,7 @@ from pedgrowth.kit.auth import CurrentPrincipal, Principal, forbid
 from pedgrowth.contracts.scope import BadScope, Scope
 
 from ..access import Access
-from ..definitions import DIMENSIONS, BadVariant
+from ..definitions import BadVariant, allowed, values_text
 from ..engine import Loading
 from ..projection.readmodel import ReadModel
 from . import report
@@ -28,7 +28,7 @@ Code = Annotated[str, Path(description="an indicator code, e.g. training_coverag
 
 
 def dimension(name: str) -> object:
-    return Query(description=f"a variant of SPEC §4.2 for every indicator it applies to: {', '.join(DIMENSIONS[name])}")
+    return Query(description=f"a variant of SPEC §4.2 for every indicator it applies to: {values_text(name)}")
 
 
 class Chosen:
@@ -45,9 +45,9 @@ class Chosen:
         values = {"window": window, "population": population, "young": young, "support": support,
                   "competition": competition, "cohort": cohort}
         for name, value in values.items():
-            if value is not None and value not in DIMENSIONS[name]:
+            if value is not None and not allowed(name, value):
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
-                    {"loc": ["query", name], "msg": f"{name} {value!r} is not one of {', '.join(DIMENSIONS[name])}",
+                    {"loc": ["query", name], "msg": f"{name} {value!r} is not one of {values_text(name)}",
                      "type": "value_error"}])
         self.values = {k: v for k, v in values.items() if v is not None} or None
         self.period_start = period_start
