@@ -15,36 +15,23 @@ import asyncio
 import json
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from pedgrowth.contracts import TRAINING_INBOX, new_event
-from pedgrowth.contracts.training import CourseCompleted, ProgramPublished
+from pedgrowth.contracts import TRAINING_INBOX
 
 from . import broker as kafka
 from .events import Message
+from .ingestion import catalogue, completions
 from .util import machine
 
 RESULTS = Path(__file__).parent / "results"
 
 
-def messages(count: int, people: int, programmes: int = 20) -> list[Message]:
-    """The programmes, then ``count`` completions by ``people`` persons, keyed by subject."""
-    out = []
-    for p in range(programmes):
-        data = ProgramPublished(program_id=f"prog-{p}", provider_id="prov-1", title=f"Программа {p}",
-                                kind="advanced_training", hours=36, format="distance", in_federal_registry=True)
-        out.append(data)
-    for i in range(count):
-        out.append(CourseCompleted(person_id=f"p-{i % people}", program_id=f"prog-{i % programmes}",
-                                   completed_on=f"20{10 + i % 14:02}-0{1 + i % 9}-1{i % 10}"))
-    encoded = []
-    for data in out:
-        event = new_event(data, source="/bench/school", id=str(uuid.uuid4()))
-        encoded.append(Message(TRAINING_INBOX, (event.subject or "").encode(), event.to_bytes()))
-    return encoded
+def messages(count: int, people: int) -> list[Message]:
+    """The provider and the programmes, then ``count`` completions by ``people`` persons (bench/ingestion.py's)."""
+    return catalogue() + completions(count, people)
 
 
 async def raw_rate(b: kafka.Broker, expected: int) -> tuple[int, float]:
@@ -116,14 +103,39 @@ async def run(args: argparse.Namespace) -> dict:
     return out
 
 
+async def profiled(args: argparse.Namespace) -> dict:
+    """The same run under cProfile; ``asyncio.to_thread`` runs inline so the store's work is in the profile."""
+    import cProfile
+    import pstats
+
+    async def inline(function, /, *a, **kw):
+        return function(*a, **kw)
+
+    profile = cProfile.Profile()
+    asyncio.to_thread, original = inline, asyncio.to_thread
+    profile.enable()
+    try:
+        result = await run(args)
+    finally:
+        profile.disable()
+        asyncio.to_thread = original
+    with args.profile.open("w") as out:
+        stats = pstats.Stats(profile, stream=out)
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(60)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--people", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=500, help="the inbox's batch size (TRAINING_INBOX_BATCH_SIZE)")
     parser.add_argument("--out", type=Path, default=RESULTS / "recording.json")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="write a cProfile of the recording phase here (store calls run inline, in one thread)")
     args = parser.parse_args()
-    result = asyncio.run(run(args))
+    result = asyncio.run(profiled(args) if args.profile else run(args))
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps({k: result[k] for k in ("raw_events_per_s", "recording", "recording_ratio")}))
 

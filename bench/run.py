@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from . import broker as kafka
+from . import ingestion
 from . import services as svc
 from .events import encode, in_relay_order
 from .memory import fit, run_probe
@@ -254,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=None)
     parser.add_argument("--skip-services", action="store_true", help="phases 0-2 only")
     parser.add_argument("--skip-eval", action="store_true", help="no region evaluation against the oracle")
+    parser.add_argument("--skip-ingestion", action="store_true", help="no ingestion figures (bench/ingestion.py)")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, service logs)")
     parser.add_argument("--out", type=Path, default=None, help="results file stem (default bench/results/latest)")
     args = parser.parse_args(argv)
@@ -267,13 +269,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         results = asyncio.run(run(args, work))
+        results.update(ingestion.freshness_keys(results.get("freshness") or {}))
+        if not (args.skip_ingestion or args.skip_services):
+            results.update(asyncio.run(ingestion.measure(work / "ingestion", args.quick, say)))
     finally:
         if args.keep:
             say(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
-    results["goals"] = goals(results)
+    results["goals"] = goals(results) + ingestion.goals(results)
     stem.parent.mkdir(parents=True, exist_ok=True)
     stem.with_suffix(".json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     stem.with_suffix(".md").write_text(markdown(results))

@@ -57,3 +57,25 @@ def test_the_read_goals_are_ratios_to_the_floor_of_the_same_run():
     floor = {"requests_per_s": 500.0, "p99_ms": 100.0}
     assert read_ratios(closed, paced, floor) == {"read_closed_ratio": 0.9, "read_closed_p99_ratio": 1.5,
                                                  "read_paced_p99_ms": 12.5}
+
+
+def test_the_bulk_load_sends_every_employment_with_its_organisation_in_shuffled_order():
+    from pedgrowth.contracts import decode
+
+    from bench.ingestion import region_start
+
+    facts = [decode(m.value) for m in region_start(400, 40)]
+    kinds = [f.data.type_suffix for f in facts]
+    assert kinds.count("employment_started") == 400 and kinds.count("organization_registered") == 10
+    assert kinds != sorted(kinds, key=lambda k: k != "organization_registered")  # not all schools first
+    orgs = {f.data.org_id for f in facts if f.data.type_suffix == "organization_registered"}
+    assert {f.data.org_id for f in facts if f.data.type_suffix == "employment_started"} == orgs
+
+
+def test_the_ingestion_goals_read_the_keys_of_latest_json():
+    from bench.ingestion import freshness_keys, goals
+
+    results = {"recording_ratio": 0.05, "recording_pg_replicas_speedup": 1.8, "two_hop_p99_ms": 50.0,
+               "bulk_load_s": 30.0, "bulk_load_dlq": 0, **freshness_keys({"200": {"p99_ms": 250.0}})}
+    assert results["freshness_200_p99_ms"] == 250.0
+    assert [g["met"] for g in goals(results)] == [False, True, True, True]
