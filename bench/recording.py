@@ -17,13 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from pedgrowth.contracts import TRAINING_INBOX
 
 from . import broker as kafka
 from .events import Message
-from .ingestion import catalogue, completions
+from .ingestion import catalogue, completions, raw_rate
 from .util import machine
 
 RESULTS = Path(__file__).parent / "results"
@@ -32,27 +30,6 @@ RESULTS = Path(__file__).parent / "results"
 def messages(count: int, people: int) -> list[Message]:
     """The provider and the programmes, then ``count`` completions by ``people`` persons (bench/ingestion.py's)."""
     return catalogue() + completions(count, people)
-
-
-async def raw_rate(b: kafka.Broker, expected: int) -> tuple[int, float]:
-    """Read and json.loads ``expected`` messages of training.inbox from the start."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=b.bootstrap, enable_auto_commit=False,
-                                max_partition_fetch_bytes=4 * 1024 * 1024)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
-        partitions = [TopicPartition(TRAINING_INBOX, p) for p in consumer.partitions_for_topic(TRAINING_INBOX)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        started, count = time.perf_counter(), 0
-        while count < expected:
-            for items in (await consumer.getmany(timeout_ms=100, max_records=2000)).values():
-                for message in items:
-                    json.loads(message.value)
-                count += len(items)
-        return count, time.perf_counter() - started
-    finally:
-        await consumer.stop()
 
 
 async def recording_rate(b: kafka.Broker, expected: int, data_dir: Path, batch: int) -> dict:
@@ -94,9 +71,9 @@ async def run(args: argparse.Namespace) -> dict:
         batch = messages(args.events, args.people)
         out["produce_s"] = round(await kafka.produce(b, batch), 2)
         print(f"produced {len(batch)} in {out['produce_s']} s", flush=True)
-        read, seconds = await raw_rate(b, len(batch))
-        print(f"raw: {read} in {seconds:.2f} s", flush=True)
-        out["raw_events_per_s"] = round(read / seconds)
+        raw = await raw_rate(b, TRAINING_INBOX, len(batch))
+        print(f"raw: {raw:,.0f}/s", flush=True)
+        out["raw_events_per_s"] = round(raw)
         recorded = await recording_rate(b, len(batch), Path(work), args.batch)
         out["recording"] = recorded
         out["recording_ratio"] = round(recorded["events_per_s"] / out["raw_events_per_s"], 4)
