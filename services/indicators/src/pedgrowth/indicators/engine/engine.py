@@ -54,6 +54,7 @@ from .entities import (
     earliest,
     latest,
 )
+from .kept import Kept
 from .plans import Plans
 from .sums import Step, Sums
 
@@ -122,7 +123,7 @@ class Batch:
         if not missing:
             return
         engine = self.engine
-        self.persons[person_id].update(engine.person_parts(person_id, missing))
+        self.persons[person_id].update(engine.before("person", person_id, missing))
         person = engine.world.persons.get(person_id)
         if person is not None:
             for pair_id in person.mentee_pairs:
@@ -137,12 +138,12 @@ class Batch:
     def mentor(self, mentor_id: str) -> None:
         missing = self._missing(self.mentors, mentor_id, "mentor")
         if missing:
-            self.mentors[mentor_id].update(self.engine.mentor_parts(mentor_id, missing))
+            self.mentors[mentor_id].update(self.engine.before("mentor", mentor_id, missing))
 
     def vacancy(self, vacancy_id: str) -> None:
         missing = self._missing(self.vacancies, vacancy_id, "vacancy")
         if missing:
-            self.vacancies[vacancy_id].update(self.engine.vacancy_parts(vacancy_id, missing))
+            self.vacancies[vacancy_id].update(self.engine.before("vacancy", vacancy_id, missing))
             vacancy = self.engine.world.vacancies.get(vacancy_id)
             if vacancy is not None:
                 self.org(vacancy.org)
@@ -150,12 +151,12 @@ class Batch:
     def org(self, org_id: str) -> None:
         missing = self._missing(self.orgs, org_id, "organization")
         if missing:
-            self.orgs[org_id].update(self.engine.org_parts(org_id, missing))
+            self.orgs[org_id].update(self.engine.before("organization", org_id, missing))
 
     def request(self, request_id: str) -> None:
         missing = self._missing(self.requests, request_id, "request")
         if missing:
-            self.requests[request_id].update(self.engine.request_parts(request_id, missing))
+            self.requests[request_id].update(self.engine.before("request", request_id, missing))
 
 
 class FactsOnly(Batch):
@@ -210,6 +211,7 @@ class Engine:
         self._by_id: dict[int, Spec] = {}
         self._relevant: dict[tuple[str, str], list[Spec]] = {}
         self.unsaved: set[int] = set()  # specs whose series the store does not hold whole yet
+        self.kept = Kept()
         self.indexed = threading.Event()  # every fact is in the indexes (cleared while a load feeds them)
         self.indexed.set()
         for indicator in INDICATORS:
@@ -314,18 +316,29 @@ class Engine:
 
     def _settle(self, batch: Batch) -> None:
         """Apply the touched entities' differences, stage them, then the organisations' (which read the sums)."""
-        for touched, parts_of in ((batch.persons, self.person_parts), (batch.mentors, self.mentor_parts),
-                                  (batch.vacancies, self.vacancy_parts), (batch.requests, self.request_parts)):
-            self._settle_entities(touched, parts_of)
+        for kind, touched in (("person", batch.persons), ("mentor", batch.mentors), ("vacancy", batch.vacancies),
+                              ("request", batch.requests)):
+            self._settle_entities(kind, touched)
         self.sums.stage()
-        self._settle_entities(batch.orgs, self.org_parts)
+        self._settle_entities("organization", batch.orgs)
         self.sums.stage()
 
-    def _settle_entities(self, touched: dict[str, dict[int, Parts]], parts_of) -> None:
+    def _settle_entities(self, kind: str, touched: dict[str, dict[int, Parts]]) -> None:
+        parts_of = self._parts_of(kind)
         for entity_id, old in touched.items():
             new = parts_of(entity_id, [self._by_id[spec_id] for spec_id in old])
             for spec_id, parts in old.items():
                 self._change(parts, new.get(spec_id, {}))
+            self.kept.put((kind, entity_id), new)
+
+    def before(self, kind: str, entity_id: str, specs: list[Spec]) -> dict[int, Parts]:
+        """An entity's contribution to ``specs`` before a batch: as kept since it was last computed, the
+        specs not kept (never computed since the start, or built since) computed from the facts."""
+        kept = self.kept.get((kind, entity_id), [spec.id for spec in specs])
+        found = {spec.id: kept[spec.id] for spec in specs if spec.id in kept}
+        if len(found) < len(specs):
+            found.update(self._parts_of(kind)(entity_id, [spec for spec in specs if spec.id not in kept]))
+        return found
 
     # -- what the store keeps ------------------------------------------------------------------------
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import sys
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import repeat
+from operator import add
 
 from .days import FOREVER, Intervals
 
@@ -45,13 +46,41 @@ class Step:
         return tuple(out)
 
     def merged(self, changes: dict[int, int]) -> Step:
-        """This step with ``changes`` (day → added to the total from that day on) folded in."""
-        days, totals = self.days, self.totals
-        deltas = dict(zip(days, (t - p for t, p in zip(totals, (0, *totals)))))  # noqa: B905 - one shorter
-        for day, delta in changes.items():
-            deltas[day] = deltas.get(day, 0) + delta
-        kept = sorted(day for day, delta in deltas.items() if delta)
-        return Step(array("i", kept), array("i", accumulate(map(deltas.__getitem__, kept))))
+        """This step with ``changes`` (day → added to the total from that day on) folded in.
+
+        The runs of old days between two changed days are copied as slices (shifted by what the changes
+        before them add, when they add anything), so a few changes to a long series cost little.
+        """
+        items = sorted(item for item in changes.items() if item[1])
+        if not items:
+            return self
+        days, totals, n = self.days, self.totals, len(self.days)
+        out_days, out_totals = array("i"), array("i")
+        start = running = last = 0  # next old index to copy; what the changes so far add; the last total out
+
+        def copy(end: int) -> None:
+            nonlocal last
+            first = start
+            if first < end and totals[first] + running == last:
+                first += 1  # would repeat the total before it
+            if first < end:
+                out_days.extend(days[first:end])
+                out_totals.extend(totals[first:end] if not running else map(add, totals[first:end], repeat(running)))
+                last = out_totals[-1]
+
+        for day, delta in items:
+            i = bisect_left(days, day, start)
+            copy(i)
+            here = i < n and days[i] == day
+            old = totals[i] if here else (totals[i - 1] if i > 0 else 0)
+            start = i + 1 if here else i
+            running += delta
+            if old + running != last:
+                out_days.append(day)
+                out_totals.append(old + running)
+                last = old + running
+        copy(n)
+        return Step(out_days, out_totals)
 
     def to_bytes(self) -> tuple[bytes, bytes]:
         """The arrays as stored: 32-bit little-endian integers."""
