@@ -217,13 +217,18 @@ def report_matches(book, expected: dict) -> None:
 
 
 async def colours_match_the_legend(page) -> bool:
-    """Bars and cards of each status have the colour the legend shows for it."""
+    """Bars and cards of each status have the colour the legend shows for it; the target line is its dashed mark."""
     return await page.evaluate("""() => {
         const legend = (cls) => getComputedStyle(document.querySelector('.legend .' + cls), '::before').backgroundColor;
         const fill = (sel) => [...document.querySelectorAll(sel)].map((n) => getComputedStyle(n).fill);
         const border = (cls) => [...document.querySelectorAll('.card.' + cls)].map((n) => getComputedStyle(n).borderLeftColor);
+        const mark = getComputedStyle(document.querySelector('.legend .target-mark'), '::before');
+        const lines = [...document.querySelectorAll('svg path.target')].map((n) => getComputedStyle(n));
         return ['met', 'behind', 'no_target'].every((cls) => [...fill('svg .bar.' + cls), ...border(cls)]
-            .every((colour) => colour === legend(cls)));
+            .every((colour) => colour === legend(cls)))
+          && document.querySelector('.legend .target-mark').textContent === 'цель плана'
+          && mark.borderTopStyle === 'dashed' && lines.length > 0
+          && lines.every((line) => line.stroke === mark.borderTopColor && line.strokeDasharray !== 'none');
     }""")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -102,18 +103,17 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     for name in ("registry", "training", "mentoring", "indicators"):
         (tmp_path / name).mkdir()
-    ports = {name: free_port() for name in ("registry", "indicators")}
+    ports = {name: free_port() for name in ("registry", "training", "mentoring", "indicators")}
     registry = build_registry(settings_for(RegistrySettings, kafka, tmp_path / "registry"))
     training = build_training(settings_for(TrainingSettings, kafka, tmp_path / "training"))
     mentoring = build_mentoring(settings_for(MentoringSettings, kafka, tmp_path / "mentoring"))
-    nobody = f"http://127.0.0.1:{free_port()}"
     indicators = build_indicators(settings_for(
-        IndicatorsSettings, kafka, tmp_path / "indicators", registry_url=f"http://127.0.0.1:{ports['registry']}",
-        training_url=nobody, mentoring_url=nobody))
+        IndicatorsSettings, kafka, tmp_path / "indicators",
+        **{f"{name}_url": f"http://127.0.0.1:{ports[name]}" for name in ("registry", "training", "mentoring")}))
     upload = tmp_path / "сотрудники.xlsx"
     upload.write_bytes(staff_file())
-    async with served_http(registry, ports["registry"]), served_http(training, free_port()), \
-            served_http(mentoring, free_port()), served_http(indicators, ports["indicators"]) as url:
+    async with served_http(registry, ports["registry"]), served_http(training, ports["training"]), \
+            served_http(mentoring, ports["mentoring"]), served_http(indicators, ports["indicators"]) as url:
         published = await publish(kafka[0], kafka[2], demo_events(schools=3))
         await produce(kafka[0], REGISTRY_INBOX, [json.dumps(BAD_HIRE).encode()])
         await settled(indicators.state.read_model, at_least=published)
@@ -157,6 +157,7 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     assert len(reasons) == 2 and "Старший вожатый" in reasons[0]
     letter = page.locator('[data-service="registry"] table.letters tr[data-letter]')
     assert await letter.locator(".reason").text_content() == "сообщение не соответствует контракту (поле data.position)"
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", await letter.locator("td").first.text_content())
     await visit.shot(page, "quality")
     await letter.locator("button").click()  # «Обработать снова»: the cause is not fixed, so it is refused again
     await page.wait_for_selector("#quality-note")

@@ -58,6 +58,10 @@ async def test_the_session_reads_the_api_and_a_regional_analyst_gets_no_persons_
     assert (await client.get("/api/v1/plans", params={"municipality": "michurinsk"})).status_code == 403
     page = await client.get("/")
     assert "members-button" not in page.text and 'data-persons="no"' in page.text
+    for path in ("/members/training_coverage", "/members/training_coverage.xlsx"):
+        refused = await client.get(path, params={"scope": "municipality:michurinsk"})
+        assert refused.status_code == 403 and "Ваша роль видит только сводные показатели" in refused.text, path
+        assert "regional_analyst" not in refused.text
     await sign_in(client, token(Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk"))
     assert (await client.get("/api/v1/plans", params={"municipality": "michurinsk"})).status_code == 200
     assert "members-button" in (await client.get("/")).text

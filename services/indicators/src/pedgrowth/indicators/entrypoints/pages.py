@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from importlib.resources import files
@@ -20,6 +21,16 @@ TEMPLATES = files("pedgrowth.indicators") / "templates"
 
 templates = Jinja2Templates(env=Environment(loader=PackageLoader("pedgrowth.indicators", "templates"),
                                             autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True))
+
+
+def ru_time(iso: str | None) -> str:
+    """An ISO time of a service's list (UTC) as the pages show times: ДД.ММ.ГГГГ ЧЧ:ММ, the server's local time."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%d.%m.%Y %H:%M")
+
+
+templates.env.filters["ru_time"] = ru_time
 ROLE_TEXT = {Role.ADMIN: "администратор", Role.MUNICIPAL_OPERATOR: "оператор муниципалитета",
              Role.REGIONAL_ANALYST: "аналитик региона", Role.SCHOOL_SYSTEM: "образовательная организация"}
 """Roles that may see persons (the members endpoint's rule); the others never get the button."""
