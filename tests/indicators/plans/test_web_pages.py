@@ -108,7 +108,12 @@ def test_row_reports_of_the_three_services_read_alike_and_in_russian():
                                                                    "укажите должность из справочника")
     assert (good["outcome_ru"], good["person_id"]) == ("принята", "p1")
     assert in_russian("Дата приёма is empty") == "не заполнен столбец «Дата приёма»"
-    assert in_russian("something new") == "something new"
+    assert in_russian("something new") == "сервис не принял строку: something new"
+    assert in_russian("«Дата окончания»: '31.11.2024' is not a calendar date") == (
+        "«Дата окончания»: «31.11.2024» — такой даты нет в календаре"), "training names the column first"
+    assert in_russian("«Дата начала» is empty") == "не заполнен столбец «Дата начала»"
+    assert in_russian("«Форма наставничества» is not valid: Input should be 'individual' (got 'очно')") == (
+        "«Форма наставничества»: недопустимое значение «очно»"), "mentoring's form of the same"
 
 
 async def test_a_replay_when_the_service_is_down_says_so_and_a_foreign_page_may_not_ask(client):

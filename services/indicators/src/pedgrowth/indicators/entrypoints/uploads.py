@@ -71,6 +71,10 @@ REASONS = [
      "ожидается дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, указано «{0}»"),
     (re.compile(r"(\S+) is employed here since (\S+), the file says (\S+)"),
      "{0} работает здесь с {1}, а в файле указано {2}"),
+    (re.compile(r"(?:data\.person_id: )?person (\S+) is not employed on (\S+) or now at an organisation within "
+                r"the caller's \w+.*"),
+     "педагог {0} не работал на {1} и не работает сейчас в организации в пределах ваших прав "
+     "(по данным кадрового реестра)"),
     (re.compile(r".*not (?:employed )?within the caller's scope.*|.*outside the caller's.*"),
      "запись о человеке вне вашей организации или муниципалитета"),
     (re.compile(r"the header row lacks required columns: (.+?) \(found: (.*)\)"),
@@ -79,15 +83,29 @@ REASONS = [
 KEPT_ROWS = 2000
 
 
+COLUMN = re.compile(r"«([^»]+)»(?::| is not valid:) (.+)")  # training: «Столбец»: …; mentoring: «Столбец» is not valid: …
+GIVEN = re.compile(r".* \(got (.*)\)")
+
+
 def in_russian(reason: str | None) -> str:
-    """The importer's reason as the page says it; an unknown phrase is shown as it came."""
+    """The importer's reason as the page says it; a phrase it does not know is said to be the service's, as it came."""
     if not reason:
         return ""
-    for pattern, text in REASONS:
-        match = pattern.fullmatch(reason.strip())
+    text = reason.strip()
+    empty = re.fullmatch(r"«([^»]+)» is empty", text)
+    if empty:
+        return f"не заполнен столбец «{empty[1]}»"
+    for pattern, russian in REASONS:
+        match = pattern.fullmatch(text)
         if match:
-            return text.format(*match.groups())
-    return reason
+            return russian.format(*match.groups())
+    column = COLUMN.fullmatch(text)
+    if column:
+        given = GIVEN.fullmatch(column[2])
+        if given:
+            return f"«{column[1]}»: недопустимое значение «{given[1].strip(chr(39) + chr(34))}»"
+        return f"«{column[1]}»: {in_russian(column[2])}"
+    return "сервис не принял строку: " + text
 
 
 @dataclass(frozen=True)
