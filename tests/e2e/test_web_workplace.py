@@ -55,10 +55,16 @@ BAD_HIRE = cloud_event(EmploymentStarted(person_id="web-p009", org_id="demo-sch-
 BAD_HIRE["data"]["position"] = "pioneer_leader"  # a school system's message the registry dead-letters
 
 
-def staff_file() -> bytes:
+SCHOOL_STAFF = [
+    ("web-p021", "Орлова Светлана Игоревна", "Учитель", "02.09.2024", "02.09.2018", "", "физика", "да", "", ""),
+    ("web-p022", "Белов Денис Павлович", "Вожатый-организатор", "02.09.2024", "02.09.2022", "", "", "", "", ""),
+]
+
+
+def staff_file(rows=STAFF) -> bytes:
     book = Workbook()
     book.active.append(list(KINDS["staff"].headers))
-    for row in STAFF:
+    for row in rows:
         book.active.append(list(row))
     out = io.BytesIO()
     book.save(out)
@@ -126,7 +132,9 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
                 visits.append(analyst := Visit(browser, url, shots))
                 await as_analyst(analyst)
                 visits.append(school := Visit(browser, url, shots))
-                await as_school(school)
+                school_upload = tmp_path / "сотрудники-школы-2.xlsx"
+                school_upload.write_bytes(staff_file(SCHOOL_STAFF))
+                await as_school(school, school_upload)
             finally:
                 await browser.close()
     for visit in visits:
@@ -273,12 +281,22 @@ async def as_analyst(visit: Visit) -> None:
     assert not any(name in text for text in texts + cells for _, name, *_ in STAFF)
 
 
-async def as_school(visit: Visit) -> None:
-    """A school sees only itself, on a 390 px screen, and not another school's rejected rows."""
+async def as_school(visit: Visit, upload: Path) -> None:
+    """A school sees only itself, on a 390 px screen; it uploads its own staff and sees only its own rejected row."""
     page = await visit.sign_in(token(Role.SCHOOL_SYSTEM, org_id="demo-sch-02"), width=390)
     assert await page.eval_on_selector_all("#organization option", "o => o.map(x => x.value)") == ["demo-sch-02"]
     assert await page.evaluate("() => document.documentElement.scrollWidth") <= 390
     await visit.shot(page, "school")
+    await page.click("nav >> text=Загрузка данных")
+    assert await page.eval_on_selector_all("#upload-org option", "o => o.map(x => x.value)") == ["demo-sch-02"]
+    await page.select_option("#upload-kind", "staff")
+    await page.set_input_files("#upload-file", upload)
+    await page.click("#upload-form button[type=submit]")
+    await page.wait_for_selector("#upload-rows")
+    assert await page.eval_on_selector_all("#upload-rows tbody tr", "rows => rows.map(r => r.className)") == [
+        "accepted", "rejected"]
     await page.click("nav >> text=Качество данных")
-    assert await page.locator("#no-rejected").count() == 1, "the rows rejected at another school are not shown"
-    assert await page.locator("table.letters tr[data-letter]").count() == 0, "nor its dead letters"
+    shown = await page.eval_on_selector_all("#rejected-rows tbody tr", "rows => rows.map(r => r.textContent)")
+    assert len(shown) == 1 and "demo-sch-02" in shown[0] and "Вожатый-организатор" in shown[0], \
+        "its own rejected row only, not the other school's"
+    assert await page.locator("table.letters tr[data-letter]").count() == 0, "nor the other school's dead letters"

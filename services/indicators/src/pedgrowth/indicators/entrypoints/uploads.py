@@ -83,7 +83,8 @@ REASONS = [
 KEPT_ROWS = 2000
 
 
-COLUMN = re.compile(r"«([^»]+)»(?::| is not valid:) (.+)")  # training: «Столбец»: …; mentoring: «Столбец» is not valid: …
+# training says «Столбец»: …; mentoring «Столбец» is not valid: … (got …)
+COLUMN = re.compile(r"«([^»]+)»(?::| is not valid:) (.+)")
 GIVEN = re.compile(r".* \(got (.*)\)")
 
 
@@ -233,8 +234,8 @@ async def upload(request: Request, kind: Annotated[str, Form()], file: Annotated
     municipality = place.get("municipality_id") or principal.municipality_id
     at = datetime.now(UTC).astimezone().strftime("%d.%m.%Y %H:%M")
     rejections(request).add([
-        RejectedRow(at, chosen.title, file.filename or "", org_id or None, municipality, r["row"], r["column"],
-                    r["reason"], r["reason_ru"]) for r in rows if r["outcome"] == "rejected"])
+        RejectedRow(at, chosen.title, file.filename or "", org_id or principal.org_id, municipality, r["row"],
+                    r["column"], r["reason"], r["reason_ru"]) for r in rows if r["outcome"] == "rejected"])
     return fragment(request, principal, kind=chosen, file=file.filename, rows=rows,
                     counts={text: sum(r["outcome"] == code for r in rows) for code, text in OUTCOME_TEXT.items()})
 
