@@ -169,6 +169,9 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
         ".card", "cs => cs.map(c => c.textContent.split('цель не задана').length - 1)")) <= 1
     await page.click('.card[data-code="training_coverage"]')
     await page.wait_for_selector("#chart svg circle")
+    assert await page.text_content("#definition") == (
+        "Определение: период: с начала периода плана (с 01.01.2020); "
+        "кто учитывается: учителя общеобразовательных организаций"), "the plan's variant, in the report's words"
     chart_targets = await page.eval_on_selector_all("#chart svg circle title",
                                                     "titles => titles.map(t => t.textContent)")
     assert await colours_match_the_legend(page)

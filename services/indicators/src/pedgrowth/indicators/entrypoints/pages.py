@@ -99,7 +99,10 @@ async def dashboard(request: Request) -> Response:
     principal = session(request)
     if principal is None:
         return to_login()
-    return page(request, "dashboard.html", principal, section="dashboard")
+    from .report import DIMENSION_TEXT, VARIANT_TEXT
+
+    return page(request, "dashboard.html", principal, section="dashboard",
+                definition_words={"dimensions": DIMENSION_TEXT, "values": VARIANT_TEXT})
 
 
 def signed_in(request: Request) -> Principal:

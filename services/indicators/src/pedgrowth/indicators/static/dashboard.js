@@ -67,6 +67,17 @@ function formatValue(value, unit) {
 
 function ruDate(iso) { return iso ? iso.split("-").reverse().join(".") : ""; }
 
+// The definition variant an answer used (SPEC §4.2), in the words of the report (report.py gives them to the page).
+const WORDS = JSON.parse(document.getElementById("definition-words")?.textContent || '{"dimensions": {}, "values": {}}');
+
+function definitionText(definition) {
+  return Object.entries(definition || {}).filter(([name]) => name !== "period_start").map(([name, value]) => {
+    let text = value.startsWith("project:") ? "участники проекта " + value.slice(8) : (WORDS.values[value] || value);
+    if (value === "since_period_start" && definition.period_start) text += ` (с ${ruDate(definition.period_start)})`;
+    return `${WORDS.dimensions[name] || name}: ${text}`;
+  }).join("; ");
+}
+
 // the date field is in Russian form (дд.мм.гггг) whatever the browser's language; the API takes ISO
 function isoOf(text) {
   const match = /^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$/.exec(text || "");
@@ -247,7 +258,7 @@ function renderCards() {
       el("div", { class: "status" }, status),
       el("div", { class: "spark", "aria-hidden": "true" }));
     if (item.code === state.selected) card.classList.add("selected");
-    card.addEventListener("click", () => showDetail(item.code));
+    card.addEventListener("click", () => { showDetail(item.code); $("detail").scrollIntoView({ block: "start" }); });
     return card;
   });
   $("cards").replaceChildren(...cards);
@@ -329,6 +340,8 @@ async function showDetail(code) {
     $("members-button").hidden = !!(item && item.reported);
   }
   $("detail-title").textContent = item ? item.name : code;
+  const definition = item ? definitionText(item.definition) : "";
+  $("definition").textContent = definition ? "Определение: " + definition : "";
   try {
     const answer = await api("/api/v1/indicators/" + encodeURIComponent(code), { scope: scope(), ...years() });
     const own = (scope().startsWith("organization:") ? planTargetYears() : {})[code] || {};
