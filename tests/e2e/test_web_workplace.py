@@ -148,17 +148,11 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     page = await visit.sign_in(bearer)
     await visit.shot(page, "dashboard")
     report_matches(await download_report(page), await api_answers(visit.url, bearer, SCOPE))
-    await page.click("nav >> text=Загрузка данных")
-    await page.select_option("#upload-kind", "staff")
-    await page.select_option("#upload-org", "demo-sch-01")
-    await page.set_input_files("#upload-file", str(upload))
-    await page.click("#upload-form button[type=submit]")
-    await page.wait_for_selector("#upload-rows")
-    rejected = await page.eval_on_selector_all(
-        "#upload-rows tr.rejected", "rows => rows.map(r => [r.dataset.row, r.querySelector('.reason').textContent])")
-    assert rejected == [["3", "неизвестная должность «Старший вожатый»: укажите должность из справочника"],
-                        ["4", "«31.02.2024» — не дата: укажите дату в виде ДД.ММ.ГГГГ"]], rejected
-    assert await page.locator("#upload-rows tr.accepted").count() == 2
+    rows = await uploaded(page, "staff", upload, "demo-sch-01")
+    assert [(row, reason) for row, outcome, _, reason in rows if outcome == "rejected"] == [
+        ("3", "неизвестная должность «Старший вожатый»: укажите должность из справочника"),
+        ("4", "«31.02.2024» — не дата: укажите дату в виде ДД.ММ.ГГГГ")], rows
+    assert [outcome for _, outcome, _, _ in rows].count("accepted") == 2
     await visit.shot(page, "uploads")
     assert await upload_courses(page, upload.with_name("курсы.csv")) == {
         "2": ["принята", ""], "3": ["ждёт справочника", ""],
@@ -169,6 +163,10 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
     assert len(reasons) == 4 and any("Старший вожатый" in r for r in reasons) \
         and "«Дата окончания»: «31.11.2024» — такой даты нет в календаре" in reasons
+    await fix_and_upload_again(page, upload.with_name("сотрудники-исправлено.xlsx"))
+    reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
+    assert len(reasons) == 2 and not any("Старший вожатый" in r or "31.02.2024" in r for r in reasons), \
+        "the staff rows fixed and taken leave the list; the courses' two stay"
     letter = page.locator('[data-service="registry"] table.letters tr[data-letter]')
     assert await letter.locator(".reason").text_content() == "сообщение не соответствует контракту (поле data.position)"
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", await letter.locator("td").first.text_content())
@@ -212,6 +210,16 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     await members_export_matches_the_page(page)
 
 
+async def fix_and_upload_again(page, path: Path) -> None:
+    """The staff list with its two rows fixed, uploaded again: those two are taken, the other two not doubled."""
+    fixed = [STAFF[0], (*STAFF[1][:2], "Учитель", *STAFF[1][3:]), (*STAFF[2][:3], "28.02.2024", *STAFF[2][4:]),
+             STAFF[3]]
+    path.write_bytes(staff_file(fixed))
+    outcomes = [outcome for _, outcome, _, _ in await uploaded(page, "staff", path, "demo-sch-01")]
+    assert outcomes[1:3] == ["accepted", "accepted"] and "accepted" not in (outcomes[0], outcomes[3]), outcomes
+    await page.click("nav >> text=Качество данных")
+
+
 async def upload_courses(page, path: Path) -> dict:
     """A training CSV (`;`, as Russian Excel saves it) through the same page: each row's outcome and reason."""
     path.write_text("Идентификатор педагога;Код программы;Дата окончания;Номер удостоверения;Коды дефицитов\n"
@@ -219,13 +227,20 @@ async def upload_courses(page, path: Path) -> dict:
                     "demo-p0001;pk-new;15.11.2024;;\n"  # a programme training does not know yet: waits for it
                     "demo-p0001;pk-fgos;31.11.2024;;\n"
                     "web-p404;pk-fgos;15.11.2024;;\n", encoding="utf-8")  # nobody the registry knows
-    await page.select_option("#upload-kind", "courses")
+    return {row: [text, reason] for row, _, text, reason in await uploaded(page, "courses", path)}
+
+
+async def uploaded(page, kind: str, path: Path, org: str | None = None) -> list[list[str]]:
+    """A file sent from a fresh «Загрузка данных»: each row's number, outcome, its Russian word and the reason."""
+    await page.click("nav >> text=Загрузка данных")
+    await page.select_option("#upload-kind", kind)
+    if org:
+        await page.select_option("#upload-org", org)
     await page.set_input_files("#upload-file", str(path))
     await page.click("#upload-form button[type=submit]")
-    await page.wait_for_function("() => document.querySelector('#upload-report h3')?.textContent"
-                                 ".includes('Повышение квалификации')")
-    return await page.eval_on_selector_all("#upload-rows tbody tr", """rows => Object.fromEntries(rows.map(r => [
-        r.dataset.row, [r.querySelector('.st').textContent, r.querySelector('.reason')?.textContent ?? '']]))""")
+    await page.wait_for_selector("#upload-rows")
+    return await page.eval_on_selector_all("#upload-rows tbody tr", """rows => rows.map(r => [r.dataset.row,
+        r.className, r.querySelector('.st').textContent, r.querySelector('.reason').textContent])""")
 
 
 async def set_a_target_and_a_survey_value(page) -> None:
@@ -287,14 +302,8 @@ async def as_school(visit: Visit, upload: Path) -> None:
     assert await page.eval_on_selector_all("#organization option", "o => o.map(x => x.value)") == ["demo-sch-02"]
     assert await page.evaluate("() => document.documentElement.scrollWidth") <= 390
     await visit.shot(page, "school")
-    await page.click("nav >> text=Загрузка данных")
+    assert [outcome for _, outcome, _, _ in await uploaded(page, "staff", upload)] == ["accepted", "rejected"]
     assert await page.eval_on_selector_all("#upload-org option", "o => o.map(x => x.value)") == ["demo-sch-02"]
-    await page.select_option("#upload-kind", "staff")
-    await page.set_input_files("#upload-file", upload)
-    await page.click("#upload-form button[type=submit]")
-    await page.wait_for_selector("#upload-rows")
-    assert await page.eval_on_selector_all("#upload-rows tbody tr", "rows => rows.map(r => r.className)") == [
-        "accepted", "rejected"]
     await page.click("nav >> text=Качество данных")
     shown = await page.eval_on_selector_all("#rejected-rows tbody tr", "rows => rows.map(r => r.textContent)")
     assert len(shown) == 1 and "demo-sch-02" in shown[0] and "Вожатый-организатор" in shown[0], \

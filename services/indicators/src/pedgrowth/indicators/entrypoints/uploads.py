@@ -122,6 +122,7 @@ class RejectedRow:
     column: str
     reason: str
     reason_ru: str
+    person_id: str | None = None
     upload: int = 0
 
 
@@ -133,9 +134,14 @@ class Rejections:
         self._lock = threading.Lock()
         self._uploads = 0
 
-    def add(self, rows: list[RejectedRow]) -> None:
+    def add(self, rows: list[RejectedRow], settled: set[tuple] = frozenset()) -> None:
+        """Keep an upload's rejected rows; drop the earlier ones it settled ((kind, org, person) now taken)."""
         with self._lock:
             self._uploads += 1
+            if settled:
+                kept = [r for r in self._rows if (r.kind, r.org_id, r.person_id) not in settled]
+                self._rows.clear()
+                self._rows.extend(kept)
             self._rows.extend(replace(row, upload=self._uploads) for row in rows)
 
     def visible(self, principal: Principal) -> list[RejectedRow]:
@@ -233,9 +239,13 @@ async def upload(request: Request, kind: Annotated[str, Form()], file: Annotated
     place = places.get(org_id, {})
     municipality = place.get("municipality_id") or principal.municipality_id
     at = datetime.now(UTC).astimezone().strftime("%d.%m.%Y %H:%M")
+    org = org_id or principal.org_id
+    # a staff list has one row per person: a person taken now settles that person's earlier refusal here
+    settled = {(chosen.title, org, r["person_id"]) for r in rows
+               if chosen.per_organisation and r["person_id"] and r["outcome"] != "rejected"}
     rejections(request).add([
-        RejectedRow(at, chosen.title, file.filename or "", org_id or principal.org_id, municipality, r["row"],
-                    r["column"], r["reason"], r["reason_ru"]) for r in rows if r["outcome"] == "rejected"])
+        RejectedRow(at, chosen.title, file.filename or "", org, municipality, r["row"], r["column"], r["reason"],
+                    r["reason_ru"], r["person_id"]) for r in rows if r["outcome"] == "rejected"], settled)
     return fragment(request, principal, kind=chosen, file=file.filename, rows=rows,
                     counts={text: sum(r["outcome"] == code for r in rows) for code, text in OUTCOME_TEXT.items()})
 
