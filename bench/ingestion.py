@@ -50,7 +50,7 @@ from pedgrowth.kit.kafka import ensure_topics, high_watermarks
 from . import broker as kafka
 from . import services as svc
 from .events import Message
-from .util import machine, summary
+from .util import cpu_seconds, machine, summary
 
 RESULTS = Path(__file__).parent / "results"
 PG_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -207,15 +207,20 @@ async def recording(work: Path, sizes: Sizes, replicas: int = 1, database_url: s
             await asyncio.sleep(3.0)  # the group's join (session timeout 2 s on Tansu) before anything is sent
             await kafka.produce(b, first)
             await until_outcomes(children, len(first), 120)
+            cpu_before = [cpu_seconds(child.process.pid) for child in children]
             produce_s = await kafka.produce(b, facts)
             seen = await until_outcomes(children, len(first) + len(facts), 600)
+            cpu = [round(cpu_seconds(child.process.pid) - before, 2) for child, before in zip(children, cpu_before)]
+            async with httpx.AsyncClient(timeout=10) as client:
+                by_replica = [await final_outcomes([child], client) for child in children]
         raw = await raw_rate(b, TRAINING_INBOX, len(first) + len(facts))
     seconds = seen[-1] - seen[0]
     rate = (len(facts) / seconds) if seconds > 0 else None
     return {"replicas": replicas, "store": "postgresql" if database_url else "sqlite", "completions": len(facts),
             "people": sizes.people, "produce_s": round(produce_s, 2), "recording_s": round(seconds, 2),
             "recorded_per_s": round(rate) if rate else None, "raw_per_s": round(raw),
-            "ratio": round(rate / raw, 4) if rate else None, "broker": b.what}
+            "ratio": round(rate / raw, 4) if rate else None, "by_replica": by_replica,
+            "cpu_seconds_by_replica": cpu, "load_average_at_end": list(os.getloadavg()), "broker": b.what}
 
 
 async def two_hop(seconds: float, rate: int = 1000, fetch_max_wait_ms: int = 50) -> dict:
