@@ -77,6 +77,21 @@ def test_a_refused_fact_refuses_only_itself_even_after_changing_an_aggregate():
     assert [e.qualification for e in recorded(app, Learner.IndependentAssessmentPassed)] == ["first", "second"]
 
 
+def test_a_learner_the_batch_read_as_new_is_read_from_the_store_once_a_refusal_dropped_it(tmp_path):
+    """On SQLite the batch reads which aggregates exist in one query; a learner opened, saved and then dropped
+    by a refused fact is stored after all, and the next fact about the person must see it."""
+    app = with_catalogue(HalfDone(env=eventsourcing_env(TrainingSettings(data_dir=tmp_path))))
+    batch = [fact(assessment("first", "p-new")), fact(assessment("refused-one", "p-new")),
+             fact(assessment("second", "p-new"))]
+    transactions = counting_transactions(app)
+    results = inbox_of(app).record_batch(batch, "kafka")
+    assert outcomes(results) == ["accepted", "rejected", "accepted"]
+    assert len(transactions) == 2  # what came before the refusal, then the rest: no one-by-one fallback
+    learner = app.get_or_none(learner_id("p-new"))
+    assert sorted(a.qualification for a in learner.assessments) == ["first", "second"]
+    app.close()
+
+
 def test_a_fact_whose_reference_comes_later_in_the_same_batch_is_recorded_in_it():
     app = with_catalogue(TrainingApplication(env=POPO))
     batch = [fact(course(person_id="p-9", program_id="prog-late")), fact(programme(program_id="prog-late"))]

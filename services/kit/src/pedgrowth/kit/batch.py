@@ -67,6 +67,10 @@ class Unit:
         self.looked_up: set[UUID] = set()  # ids whose presence in the store was read for the whole batch
         self.stored: set[UUID] = set()  # of those, the ones the store holds
 
+    def forget(self, aggregate_ids: list[UUID]) -> None:
+        """These may be stored after all (saved earlier in the batch, then dropped): ask the store again."""
+        self.looked_up.difference_update(aggregate_ids)
+
     def knows(self, aggregate_id: UUID) -> bool | None:
         """Whether the aggregate exists, when the batch knows it without asking the store (else None)."""
         if aggregate_id in self.aggregates or aggregate_id in self.stored:

@@ -25,7 +25,7 @@ from .config import ServiceSettings
 from .deadletters import publish_letter
 from .kafka import client_options
 from .metrics import Metrics
-from .recording import Outcome, RecordingApplication, receipt_of
+from .recording import Outcome, RecordingApplication
 from .waiting import Parked, Reference
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ class Inbox:
         outcome it would have alone; an unexpected error raises with nothing of the batch saved."""
         with self.app.batch():
             checked = [(self.checked(raw), origin) for raw, origin in items]
-            self.app.look_up([receipt_of(f) for f, _ in checked if isinstance(f, Fact)])
+            self.app.prefetch([f for f, _ in checked if isinstance(f, Fact)])
             results = [self.record(f, origin) if isinstance(f, Fact) else f for f, origin in checked]
         for result in results:
             self.count(result, channel)
@@ -165,7 +165,7 @@ class Inbox:
         """Record validated facts in one store transaction; one by one when a concurrent write conflicts."""
         try:
             with self.app.batch():
-                self.app.look_up([receipt_of(f) for f in facts])
+                self.app.prefetch(facts)
                 results = [self.record(fact, channel) for fact in facts]
         except IntegrityError:
             results = [self.record(fact, channel) for fact in facts]

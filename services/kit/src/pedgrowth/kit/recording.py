@@ -200,6 +200,7 @@ class RecordingApplication(Application[UUID]):
         self.flush(unit)
         for aggregate_id in dirty:
             unit.aggregates.pop(aggregate_id, None)
+        unit.forget(dirty)
         self.cache.evict(*dirty)
 
     def parked(self, fact: Fact, receipt: str, origin: str, field: str) -> Parked:
@@ -236,13 +237,28 @@ class RecordingApplication(Application[UUID]):
                 return True
         return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
 
+    def prefetch(self, facts: Sequence[Fact]) -> None:
+        """Before a batch is decided: which of the aggregates its facts will ask about are stored, in one query
+        (their receipts, the references they wait for or record, the aggregates the service names)."""
+        ids = []
+        for fact in facts:
+            ids.append(receipt_of(fact))
+            ids += self.waiting.asked_about(fact.data)
+            ids += self.subjects(fact.data)
+        self.look_up(ids)
+
+    def subjects(self, data: EventData) -> Sequence[UUID]:
+        """The aggregates a fact of this type reads or opens, as far as the service can name them before deciding
+        (services override; one that is not stored is then opened without asking the store)."""
+        return ()
+
     def look_up(self, ids: Sequence[UUID]) -> None:
-        """Read in one query which of these aggregates the store holds (a batch's receipts), so ``exists``
-        answers for them without a query each; a store without that query is asked one by one later."""
+        """Read in one query which of these aggregates the store holds, so ``exists`` and ``get_or_none``
+        answer for them without a query each; a store without that query is asked one by one later."""
         unit = self.unit
         if unit is None:
             return
-        ids = [i for i in ids if unit.knows(i) is None]
+        ids = list({i for i in ids if unit.knows(i) is None})
         found = stored_among(self.recorder, ids)
         if found is not None:
             unit.looked_up.update(ids)
@@ -253,6 +269,8 @@ class RecordingApplication(Application[UUID]):
         unit = self.unit
         if unit is None:
             return self.stored(aggregate_id)
+        if unit.knows(aggregate_id) is False:
+            return None
         found = unit.aggregates.get(aggregate_id) or self.cache.get(aggregate_id) or self.stored(aggregate_id)
         if found is not None:
             unit.seen(found)

@@ -158,6 +158,16 @@ class WaitingRoom:
                 return reference, key
         return None
 
+    def asked_about(self, data: Any) -> list[UUID]:
+        """The aggregates ``missing``, ``park`` and ``behind`` read for this fact (a batch reads them at once)."""
+        ids = []
+        for reference in self.references:
+            for fields in (reference.waits, reference.recorded_by):
+                key = reference.key_in(data, fields)
+                if key:
+                    ids += [reference.aggregate_id(key), waiting_id(reference.kind, key)]
+        return ids
+
     def park(self, reference: Reference, key: str, parked: Parked) -> bool:
         """Keep a fact until its reference is recorded; False when it is already kept (a redelivery)."""
         with self.app.batch(), self.lock:

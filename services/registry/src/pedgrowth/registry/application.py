@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from pedgrowth.contracts import EventData
 from pedgrowth.contracts import registry as contract
 from pedgrowth.kit.errors import Conflict, UnknownReference
 from pedgrowth.kit.recording import RecordingApplication
@@ -42,6 +44,11 @@ class RegistryApplication(RecordingApplication):
         self.today = today
         self.tolerance = timedelta(days=int(self.env.get("FUTURE_TOLERANCE_DAYS", DEFAULT_FUTURE_TOLERANCE_DAYS)))
         self.directory = Directory(self)
+
+    def subjects(self, data: EventData) -> list[UUID]:
+        """The person and the organisation a fact names (read for a whole batch at once)."""
+        person, org = getattr(data, "person_id", None), getattr(data, "org_id", None)
+        return [*([person_id_of(person)] if person else []), *([organisation_id(org)] if org else [])]
 
     @property
     def latest(self) -> date:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from functools import partial
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from pedgrowth.contracts import EventData
 from pedgrowth.contracts import training as contract
 from pedgrowth.kit.errors import UnknownReference
 from pedgrowth.kit.recording import RecordingApplication
@@ -46,6 +48,11 @@ class TrainingApplication(RecordingApplication):
         super().__init__(env)
         self.workplaces = workplaces or Workplaces()
         self.views = TrainingViews(self)
+
+    def subjects(self, data: EventData) -> list[UUID]:
+        """The learner a fact is about (read for a whole batch at once)."""
+        person = getattr(data, "person_id", None)
+        return [learner_id(person)] if person else []
 
     # --- catalogue -----------------------------------------------------------------------
 
