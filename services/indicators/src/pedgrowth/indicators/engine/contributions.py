@@ -223,7 +223,7 @@ def deficit_training(view, v):
             continue
         found = window.fact(g.on)
         for c in view.p.courses:
-            if c.on >= g.on and c.addresses & g.deficits:
+            if c.on >= g.on and not g.deficits.isdisjoint(c.addresses):
                 pieces.extend(intersect(found, window.fact(c.on)))
     return union(pieces)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
+from sys import intern
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -68,8 +70,16 @@ class Loading(RuntimeError):
     """Asked for what needs every fact (members, a new variant) while a load still feeds them."""
 
 
+@lru_cache(maxsize=1 << 16)
 def day(text: str | None) -> int | None:
+    """A date's ordinal; one int object per distinct day (the facts of a region share a few thousand)."""
     return date.fromisoformat(text).toordinal() if text else None
+
+
+def interned(data: dict) -> dict:
+    """The event's data with its strings interned: the indexes keep ids and kinds, and a million facts
+    hold a few hundred thousand distinct ones (each parsed string is its own object otherwise)."""
+    return {key: intern(value) if type(value) is str else value for key, value in data.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +300,7 @@ class Engine:
                 continue
             batch.kind = record.kind
             try:
-                handler(record.data, record.order, batch)
+                handler(interned(record.data), record.order, batch)
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 self.unusable += 1  # validated events never get here; a bad one must not stop the projection
                 log.warning("event %s %s from %s is unusable: %r", record.type, record.id, record.source, error)
@@ -698,13 +708,13 @@ class Engine:
     def _on_course_completed(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
         self._person(d["person_id"]).courses.append(
-            Course(day(d["completed_on"]), d["program_id"], frozenset(d.get("addresses_deficits") or ())))
+            Course(day(d["completed_on"]), d["program_id"], tuple(d.get("addresses_deficits") or ())))
         self.world.programme_people[d["program_id"]].add(d["person_id"])
 
     def _on_diagnostics_completed(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
         self._person(d["person_id"]).diagnoses.append(
-            Diagnosis(day(d["completed_on"]), frozenset(x["code"] for x in d["deficits"])))
+            Diagnosis(day(d["completed_on"]), frozenset(x["code"] for x in d["deficits"]) or ()))
 
     def _on_route_started(self, d: dict, order: Order, batch: Batch) -> None:
         route_id, world = d["route_id"], self.world

@@ -92,13 +92,13 @@ class Job(Spans):
 class Course:
     on: int
     program: str
-    addresses: frozenset[str]
+    addresses: tuple[str, ...]  # a tuple: a small frozenset costs 216 bytes, and there is one per course
 
 
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
     on: int
-    deficits: frozenset[str]
+    deficits: frozenset[str] | tuple[()]
 
 
 @dataclass(frozen=True, slots=True)
