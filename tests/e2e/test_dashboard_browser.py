@@ -21,7 +21,7 @@ from pedgrowth.mentoring.bootstrap import build as build_mentoring
 from pedgrowth.mentoring.config import MentoringSettings
 from pedgrowth.registry.bootstrap import build as build_registry
 from pedgrowth.registry.config import RegistrySettings
-from pedgrowth.runner.demo import demo_events, publish
+from pedgrowth.runner.demo import DEMO_TODAY, demo_events, publish
 from pedgrowth.training.bootstrap import build as build_training
 from pedgrowth.training.config import TrainingSettings
 from tests.support.infra import free_port
@@ -106,7 +106,17 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
     missing = coverage["denominator"] - coverage["numerator"]
     assert page["members"] == [f"Учтены: {coverage['numerator']}",
                                f"Не охвачены: {missing} из {coverage['denominator']}"]
-    assert page["overdue"] == ["2.4", "3.4"], "the two measures the demo leaves undone are overdue today"
+    assert page["seed_due"] == ["2.4", "3.4"], "on 31.12.2024 the seed plan's two measures the demo leaves undone are due"
+    assert page["overdue"] == ["2"], "on the demo's today its current plan is shown: measure 2 (curators) is overdue"
+    cycle = page["cycle"]
+    assert cycle["year"] == str(DEMO_TODAY.year)
+    assert cycle["steps"]["monitoring"] == "просрочено" and "monitoring" in cycle["highlighted"], \
+        "the monitoring of last year was not submitted: overdue, highlighted"
+    assert cycle["steps"]["analysis"] == "выполнено" and cycle["steps"]["review"] == "выполнено"
+    assert len(cycle["recommendations"]) == 4, "the admin sees every school's recommendation and the common one"
+    assert school_values["cycle"]["recommendations"] == [f"rec-{DEMO_TODAY.year}-all",
+                                                         f"rec-{DEMO_TODAY.year}-demo-sch-02"], \
+        "a school sees its own recommendation and the one to every school, not another school's"
     assert school_values["training_coverage"]["value"] == shown(at_school["training_coverage"]["value"], "share")
     assert school_values["training_coverage"]["target"] == "цель муниципалитета: 50,0 %", "a school sees its municipality's target"
 
@@ -143,14 +153,21 @@ async def sign_in(browser, url: str, bearer: str):
 
 
 async def open_at(browser, url: str, bearer: str):
-    """A signed-in page: it opens on 31.12.2024, the last year of the demo plan's targets, and says so."""
+    """A signed-in page on 31.12.2024, the last year of the seed plan (it opens on today: the demo's current plan
+    has targets for this year)."""
     page, errors = await sign_in(browser, url, bearer)
-    await page.wait_for_function(
-        "(d) => document.getElementById('scope-title').textContent.includes(d)", arg="31.12.2024")
+    await set_date(page, "31.12.2024")
     assert await page.input_value("#as-of") == "31.12.2024", "the date field is in Russian form"
-    assert "последний год плана" in await page.text_content("#note")
     await page.wait_for_function("() => document.querySelectorAll('.card .spark svg').length >= 20")
     return page, errors
+
+
+async def set_date(page, text: str) -> None:
+    """Type a day into «На дату» and wait until the cards show it."""
+    await page.fill("#as-of", text)
+    await page.dispatch_event("#as-of", "change")
+    iso = "-".join(reversed(text.split(".")))
+    await page.wait_for_function("(d) => document.getElementById('cards').dataset.asOf === d", arg=iso)
 
 
 async def cards(page) -> dict:
@@ -163,6 +180,8 @@ async def cards(page) -> dict:
 async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     """The municipality as an admin sees it: cards, the chart's targets, members, overdue measures today."""
     page, errors = await open_at(browser, url, admin)
+    await page.wait_for_selector("#plan:not([hidden]) #measures tr")
+    seed_due = await page.eval_on_selector_all("#measures tr.due", "rows => rows.map(r => r.dataset.measure)")
     shown_cards = await cards(page)
     report = await download_report(page)
     assert max(await page.eval_on_selector_all(
@@ -180,19 +199,34 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     members = await page.eval_on_selector_all("#members h3", "heads => heads.map(h => h.textContent)")
     await page.set_viewport_size({"width": 390, "height": 800})
     assert await page.evaluate("() => document.documentElement.scrollWidth") <= 390, "fits a 390 px screen"
-    await page.fill("#as-of", date.today().strftime("%d.%m.%Y"))
-    await page.dispatch_event("#as-of", "change")
-    await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
-    overdue = await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)")
     order = await page.eval_on_selector_all("#measures tr", "rows => rows.map(r => r.dataset.measure)")
     assert order == sorted(order, key=lambda m: [int(n) for n in m.split(".")]), "measures in plan order"
+    await set_date(page, DEMO_TODAY.strftime("%d.%m.%Y"))  # the demo's today: its current plan and cycle
+    await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
+    overdue = await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)")
+    cycle = await read_cycle(page)
     await page.click("#logout")
     await page.wait_for_url("**/login")
     assert await page.locator(".card").count() == 0, "«Выйти» leaves no card on the page"
     await page.go_back()
     assert page.url.endswith("/login"), "«Назад» after «Выйти» does not bring the cards back"
     assert errors == []
-    return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue, "report": report}
+    return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue, "report": report,
+                         "seed_due": seed_due, "cycle": cycle}
+
+
+async def read_cycle(page) -> dict:
+    """The cycle section: each step's state, the highlighted (overdue) steps, and the recommendations listed."""
+    await page.wait_for_selector("#cycle:not([hidden]) #cycle-steps tr.overdue")
+    return await page.evaluate("""() => ({
+        year: document.getElementById('cycle-year').textContent,
+        steps: Object.fromEntries([...document.querySelectorAll('#cycle-steps tr')].map(r => [r.dataset.step,
+            r.querySelector('.st').textContent])),
+        highlighted: [...document.querySelectorAll('#cycle-steps tr.overdue')].filter(r =>
+            getComputedStyle(r).backgroundColor !== getComputedStyle(document.body).backgroundColor
+            && getComputedStyle(r).backgroundColor !== 'rgba(0, 0, 0, 0)').map(r => r.dataset.step),
+        recommendations: [...document.querySelectorAll('#recommendations tr')].map(r => r.dataset.recommendation),
+    })""")
 
 
 async def download_report(page):
@@ -241,8 +275,10 @@ async def read_school_view(browser, url: str, school: str) -> dict:
     assert await page.eval_on_selector_all("#organization option", "o => o.map(x => x.value)") == ["demo-sch-02"]
     await page.wait_for_selector("#plan:not([hidden]) #measures tr")  # its municipality's plan
     shown_cards = await cards(page)
+    await set_date(page, DEMO_TODAY.strftime("%d.%m.%Y"))
+    cycle = await read_cycle(page)
     assert errors == []
-    return shown_cards
+    return {**shown_cards, "cycle": cycle}
 
 
 async def test_signing_out_while_the_page_still_asks_sends_nothing_without_the_session(own_kafka, tmp_path):

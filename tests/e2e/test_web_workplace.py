@@ -30,7 +30,8 @@ from pedgrowth.runner.demo import demo_events, publish
 from pedgrowth.training.bootstrap import build as build_training
 from pedgrowth.training.config import TrainingSettings
 from tests.e2e.test_dashboard_browser import (CHROMIUM, CHROMIUM_ARGS, SCOPE, api_answers, download_report,
-                                              report_matches, settled)
+                                              report_matches, set_date, settled)
+from pedgrowth.runner.demo import DEMO_TODAY
 from tests.support.infra import free_port
 from tests.support.kafka import produce
 from tests.support.services import cloud_event, served_http, settings_for, token
@@ -42,6 +43,7 @@ pytestmark = [
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 
 NEW_TEACHER = "Иванова Мария Петровна"
+SEED_PLAN_END = "31.12.2024"
 STAFF = [
     ("web-p001", NEW_TEACHER, "Учитель", "01.09.2024", "01.09.2015", "12.03.1990", "математика", "да", "", ""),
     ("web-p002", "Петров Иван Сергеевич", "Старший вожатый", "01.09.2024", "01.09.2020", "", "", "", "", ""),
@@ -97,6 +99,7 @@ class Visit:
         await page.fill("#token", bearer)
         await page.click("button[type=submit]")
         await page.wait_for_selector(".card .spark svg")
+        await set_date(page, SEED_PLAN_END)  # it opens on today (the demo's current plan); the seed plan's last year
         return page
 
     async def shot(self, page, name: str) -> None:
@@ -174,7 +177,7 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     await letter.locator("button").click()  # «Обработать снова»: the cause is not fixed, so it is refused again
     await page.wait_for_selector("#quality-note")
     assert await page.text_content("#quality-note") == "Сообщение снова не принято: устраните причину и повторите."
-    await page.click("nav >> text=План")
+    await page.goto(f"{visit.url}/plan?plan=michurinsk-2020-2024")  # «План» opens on the current plan
     row = page.locator('#plan-measures tr[data-measure="2.4"]')
     assert "просрочено" in await row.locator(".st").text_content()
     await row.locator("input[name=evidence]").fill("Приказ УМиИЦ № 17 от 01.12.2026")
@@ -193,11 +196,11 @@ async def as_operator(visit: Visit, upload: Path) -> None:
         await page.wait_for_timeout(1000)
         await page.reload()
         await page.wait_for_selector(".card .spark svg")
+        await set_date(page, SEED_PLAN_END)
     assert shown == ["цель: 45,0 %", "62,5 %"], "the target and the survey value entered on «План» are on the cards"
-    await page.fill("#as-of", date.today().strftime("%d.%m.%Y"))
-    await page.dispatch_event("#as-of", "change")
-    await page.wait_for_selector('#measures tr.done[data-measure="2.4"]')
-    assert await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)") == ["3.4"]
+    await set_date(page, DEMO_TODAY.strftime("%d.%m.%Y"))  # the demo's current plan: its measure 2 is overdue
+    await page.wait_for_selector("#measures tr.overdue")
+    assert await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)") == ["2"]
     await page.click('.card[data-code="training_coverage"]')
     for _ in range(60):  # the import reaches the projection through the bus
         await page.click("#members-button")

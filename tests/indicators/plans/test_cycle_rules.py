@@ -146,3 +146,26 @@ def test_the_cycle_events_are_published_as_they_came(app):
         save(app, data)
     logged = app.logged(Recommendation.Issued) + app.logged(Decision.Recorded) + app.logged(Review.Reviewed)
     assert [to_contract(e) for e in logged] == [issued(), decision(), review()]
+
+
+def test_an_outcome_measured_later_may_have_its_target_after_the_period_and_nothing_else_may():
+    app = IndicatorsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    later = [{"indicator": "young_retention_3y", "year": 2027, "value": 0.6}]
+    save(app, adopted(plan_id="plan-2", targets=later))  # the period ends in 2024; retention is measured 3 years on
+    with pytest.raises(RuleViolation) as too_late:
+        app.decide(adopted(plan_id="plan-3", targets=[{"indicator": "young_retention_3y", "year": 2028, "value": 0.6}]))
+    assert too_late.value.field == "data.targets.0.year" and "2027" in str(too_late.value)
+    with pytest.raises(RuleViolation) as other:
+        app.decide(adopted(plan_id="plan-4", targets=[{"indicator": "training_coverage", "year": 2025, "value": 0.6}]))
+    assert other.value.field == "data.targets.0.year"
+
+
+def test_a_decision_in_the_same_batch_as_its_plan_finds_the_plans_measures():
+    from pedgrowth.contracts import decode, new_event
+    from pedgrowth.kit.recording import Outcome
+
+    app = IndicatorsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    facts = [decode(new_event(data, source="/t", id=str(n)).to_json()) for n, data in enumerate((adopted(), decision()))]
+    with app.batch():  # as the inbox records a batch of messages
+        outcomes = [app.record(fact) for fact in facts]
+    assert outcomes == [Outcome.ACCEPTED, Outcome.ACCEPTED]

@@ -22,6 +22,9 @@ EVERY_TYPE = {
     "route_completed", "attestation_passed", "competition_participated", "independent_assessment_passed",
     "mentor_registered", "pair_assigned", "pair_ended", "community_joined", "community_left",
     "support_event_attended", "plan_adopted", "measure_completed",
+    "pd_request_submitted", "pd_request_met", "expert_role_started", "expert_role_ended", "asset_joined",
+    "project_enrolled", "project_left", "curator_appointed", "recommendation_issued", "recommendation_completed",
+    "decision_recorded", "effectiveness_reviewed",
 }
 
 

@@ -9,7 +9,9 @@ The world (worked through by hand in test_recorded_stream.py):
 * a handful of special people in each municipality: a transfer, position changes, an employment
   ending and one starting exactly on 2024-12-31, a young teacher who resigned;
 * vacancies and reserve enrolments on window boundaries; a plan of rec-mun-a with a target changed later,
-  and a survey value it reported.
+  and a survey value it reported;
+* after those (so their ids stay), the additions within v1: PD requests, expert roles, the methodical asset,
+  curators, the project «Стартуем вместе» and a speaker, on the windows' edges as well.
 """
 
 from __future__ import annotations
@@ -168,6 +170,43 @@ def plans(s: Stream) -> None:
           method="survey")
 
 
+def additions(s: Stream) -> None:
+    """PD requests, expert roles, the asset, curators and a project (hand-worked in test_recorded_stream.py)."""
+    for person, request, submitted, met in (("rec-a1-t01", "rq-1", "2024-03-01", "2024-05-01"),
+                                            ("rec-a1-t02", "rq-2", "2024-01-01", None),
+                                            ("rec-a2-t01", "rq-3", "2023-12-31", "2024-02-01"),
+                                            ("rec-a-x4", "rq-4", "2024-06-01", "2024-07-01"),
+                                            ("rec-a2-t03", "rq-5", "2024-12-31", "2024-12-31")):
+        s.add("pd_request_submitted", request_id=request, person_id=person, direction="digital", submitted_on=submitted)
+        if met:
+            s.add("pd_request_met", request_id=request, met_on=met)
+    for person, role, started, ended in (("rec-a1-t03", "jury", "2023-01-10", "2024-01-02"),
+                                         ("rec-a2-t04", "commission", "2024-12-31", None),
+                                         ("rec-a2-t05", "commission", "2022-01-01", "2023-12-31")):
+        s.add("expert_role_started", person_id=person, role_id=role, role="competition_jury", level="municipal",
+              started_on=started)
+        if ended:
+            s.add("expert_role_ended", person_id=person, role_id=role, ended_on=ended)
+    for person, municipality, joined, left in (("rec-a1-t01", "rec-mun-a", "2023-09-01", None),
+                                               ("rec-a2-t02", "rec-mun-a", "2023-09-01", "2024-12-31"),
+                                               ("rec-b1-t01", "rec-mun-a", "2024-01-01", None),
+                                               ("rec-b2-t02", "rec-mun-b", "2024-02-29", None)):
+        s.add("asset_joined", person_id=person, municipality_id=municipality, joined_on=joined)
+        if left:
+            s.add("asset_left", person_id=person, municipality_id=municipality, left_on=left)
+    s.add("curator_appointed", org_id="rec-a1", person_id="rec-a1-t01", appointed_on="2023-09-01")
+    s.add("curator_appointed", org_id="rec-a2", person_id="rec-a2-t01", appointed_on="2024-01-15")
+    s.add("curator_released", org_id="rec-a2", person_id="rec-a2-t01", released_on="2024-12-31")
+    s.add("curator_appointed", org_id="rec-b1", person_id="rec-b1-t01", appointed_on="2024-02-29")
+    for person, enrolled in (("rec-a1-y1", "2023-09-01"), ("rec-a1-y3", "2023-09-01"), ("rec-a2-y1", "2024-09-01"),
+                             ("rec-a1-t01", "2023-09-01")):
+        s.add("project_enrolled", person_id=person, project_id="start", project_name="Стартуем вместе",
+              enrolled_on=enrolled)
+    s.add("project_left", person_id="rec-a1-y3", project_id="start", left_on="2024-06-30", outcome="completed")
+    s.add("support_event_attended", person_id="rec-a1-t04", event_id="rec-ev-3", event_name="Семинар",
+          kind="seminar", attended_on="2024-10-01", role="speaker")
+
+
 def build() -> list[dict]:
     s = Stream()
     s.add("provider_registered", provider_id="rec-prov", name="Институт развития образования",
@@ -188,6 +227,7 @@ def build() -> list[dict]:
     specials_b(s)
     plans(s)
     s.add("target_set", plan_id="rec-plan-a", indicator="training_coverage", year=2024, value=0.45)
+    additions(s)
     return s.events
 
 

@@ -68,6 +68,12 @@ MUN_A_D1 = {
     "independent_assessment_share": (2, 30),  # k=6
     "open_vacancies": (1, None),  # rec-v-a1 opened on D1
     "staffing_ratio": (30, 31),
+    # the additions: rq-1 met, rq-2 not, rq-5 submitted and met on D1; rq-3 before W1; rq-4's teacher left on D1
+    "pd_requests_met_share": (2, 3),
+    "expert_involvement_share": (2, 30),  # a1-t03's last day 2024-01-01 is W1's first; a2-t04 from D1
+    "methodical_asset_count": (1, None),  # a1-t01; a2-t02 left on D1; b1-t01 works in rec-mun-b
+    "curated_orgs_share": (1, 2),  # rec-a1; rec-a2's curator was released on D1
+    "project_participation_share": (2, 5),  # a1-y1, a2-y1; a1-y3 completed; a1-t01 is not young
 }
 
 # rec-mun-a on D3 = 2023-12-31: STAFF = 20 + 6 + rec-a-d1, -x1 (still at a1), -x2 (a teacher), -x3, -x4 = 31;
@@ -87,6 +93,10 @@ MUN_A_D3 = {
     "reserve_ratio": (2, 1),  # both reserve members; one head
     "community_coverage": (10, 31), "profile_education_share": (14, 31), "independent_assessment_share": (2, 31),
     "open_vacancies": (0, None), "staffing_ratio": (31, 31),
+    "pd_requests_met_share": (0, 1),  # rq-3 submitted on D3, met only in 2024
+    "expert_involvement_share": (2, 31),  # a1-t03, and a2-t05 (last day 2023-12-30)
+    "methodical_asset_count": (2, None), "curated_orgs_share": (1, 2),
+    "project_participation_share": (2, 6),  # a1-y1, a1-y3
 }
 
 # rec-mun-b on D2 = 2024-02-29: STAFF = 20 + 6 + rec-b-d1, rec-b-d2 = 28 (rec-b-r1 resigned 2023-06-30);
@@ -104,6 +114,10 @@ MUN_B_D2 = {
     "community_coverage": (10, 28), "profile_education_share": (14, 28), "independent_assessment_share": (2, 28),
     "open_vacancies": (1, None),  # rec-v-b2 (closed only on 2024-12-31)
     "staffing_ratio": (28, 29),
+    "pd_requests_met_share": (0, 0), "expert_involvement_share": (0, 28),
+    "methodical_asset_count": (1, None),  # b2-t02 joined on D2; b1-t01 is in rec-mun-a's asset
+    "curated_orgs_share": (1, 2),  # rec-b1's curator appointed on D2
+    "project_participation_share": (0, 6),
 }
 
 # region rec-reg on D1: rec-mun-a (30) and rec-mun-b (20 + 6 + two directors = 28).
@@ -111,12 +125,16 @@ REGION_D1 = {
     "training_coverage": (28, 58), "young_mentoring_coverage": (4, 9), "mentors_count": (4, None),
     "young_retention_3y": (4, 5),  # + rec-mun-b's two y2 and rec-b-r1, who left
     "reserve_ratio": (2, 4), "open_vacancies": (2, None), "staffing_ratio": (58, 60),
+    "methodical_asset_count": (3, None),  # a1-t01, b2-t02, and b1-t01 (rec-mun-a's asset, in the region's staff)
+    "curated_orgs_share": (2, 4), "project_participation_share": (2, 9),
 }
 
 # school rec-a1 on D1: 10 regular, y1-y3, rec-a-d1 = 14.
 SCHOOL_A1_D1 = {
     "training_coverage": (7, 14), "reserve_ratio": (None, None), "open_vacancies": (0, None),
     "staffing_ratio": (14, 14), "young_mentoring_coverage": (1, 2),
+    "methodical_asset_count": (None, None), "curated_orgs_share": (None, None),
+    "pd_requests_met_share": (1, 2),
 }
 
 EXPECTED = {

@@ -144,3 +144,21 @@ def test_competitions_and_speaking_also_counts_speakers_at_support_events():
     speaking = {"competition_share": variant("competition_share", competition="competitions_and_speaking")}
     assert evaluate(stream, SCHOOL, D, speaking)["competition_share"].numerator == {"p-1"}
     assert evaluate(stream, SCHOOL, D)["competition_share"].numerator == set()
+
+
+def test_a_plans_cohort_holds_for_its_retention_target_after_the_period():
+    from pedgrowth.indicators.indicators.answers import Answers
+
+    from tests.indicators.builders import engine_of
+
+    plan = record("plan_adopted", plan_id="kem", municipality_id="mun-1", title="Стартуем вместе",
+                  period_start="2021-09-01", period_end="2023-12-31",
+                  targets=[{"indicator": "young_retention_3y", "year": 2024, "value": 0.6}],
+                  definitions=[{"indicator": "young_retention_3y", "cohort": "project:start"}])
+    stream = [org(), hired("y-1", "2021-09-01", since="2021-09-01"), hired("y-2", "2021-09-01", since="2021-09-01"),
+              hired("y-3", "2021-09-01", since="2021-09-01"), left("y-2", "2023-08-31"), plan,
+              *(record("project_enrolled", person_id=p, project_id="start", project_name="Стартуем вместе",
+                       enrolled_on="2021-09-01") for p in ("y-1", "y-2"))]
+    row = next(r for r in Answers(engine_of(stream)).indicators(MUN, D) if r["code"] == "young_retention_3y")
+    assert (row["numerator"], row["denominator"], row["target"], row["status"]) == (1, 2, 0.6, "behind")
+    assert row["definition"]["cohort"] == "project:start"

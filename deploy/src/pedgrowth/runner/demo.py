@@ -25,6 +25,7 @@ from pedgrowth.contracts import mentoring as men
 from pedgrowth.contracts import registry as reg
 from pedgrowth.contracts import training as tr
 
+from .demo_cycle import add_current_year
 from .plans import load_plan, plan_event, seed_files
 
 DEMO_TODAY = date(2026, 11, 22)
@@ -148,6 +149,7 @@ class DemoTown:
         for year in range(START.year, self.today.year + 1):
             self.simulate_year(year)
         self.add_plan()
+        add_current_year(self)
         return sorted(self.planned)
 
     def register_catalogue(self) -> None:
@@ -492,8 +494,10 @@ class DemoTown:
                     continue
                 rate = (0.75 if person.young(day) else 0.0) if for_young else (0.2 if person.young(day) else 0.08)
                 if self.rnd.random() < rate:
+                    speaker = kind == "master_class" and self.rnd.random() < 0.3  # presents their experience
                     self.add("mentoring", day, men.SupportEventAttended(
-                        person_id=person.pid, event_id=event_id, event_name=name, kind=kind, attended_on=day))
+                        person_id=person.pid, event_id=event_id, event_name=name, kind=kind, attended_on=day,
+                        role="speaker" if speaker else None))
 
     # --- mentoring ----------------------------------------------------------------------------
 
@@ -562,10 +566,10 @@ def event_id(service: str, data: EventData) -> str:
 def demo_events(schools: int = 20, seed: int = 68, today: date = DEMO_TODAY) -> list[tuple[str, CloudEvent]]:
     """(service, CloudEvent) in the order they are published; each service's own events stay in order."""
     result = []
+    seed_plan = load_plan(next(p for p in seed_files() if "michurinsk" in p.name))
     for item in DemoTown(schools, seed, today).build():
-        if isinstance(item.data, ind.PlanAdopted):
-            plan = load_plan(next(p for p in seed_files() if "michurinsk" in p.name))
-            result.append((item.service, plan_event(plan)))
+        if isinstance(item.data, ind.PlanAdopted) and item.data.plan_id == seed_plan.event.plan_id:
+            result.append((item.service, plan_event(seed_plan)))
             continue
         stamp = datetime.combine(item.day, time(9, 0), UTC)
         result.append((item.service, new_event(item.data, source=item.source, id=event_id(item.service, item.data),

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 
 from pedgrowth.contracts import CloudEvent, new_event
 from pedgrowth.contracts.indicators import PlanAdopted
+from pedgrowth.indicators.domain.plan import check_year
+from pedgrowth.kit.errors import RuleViolation
 
 PLANS_DIR = Path(__file__).resolve().parents[3] / "plans"
 SOURCE = "/pedgrowth/plans"
@@ -83,9 +85,11 @@ def load_plan(path: Path | str) -> PlanFile:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         raise PlanFileError(path, ".".join(str(p) for p in first["loc"]), first["msg"]) from None
-    for index, target in enumerate(event.targets):
-        if not event.period_start.year <= target.year <= event.period_end.year:
-            raise PlanFileError(path, f"targets.{target.indicator}.{target.year}", "year outside the plan period")
+    for target in event.targets:  # the service's own rule (an outcome measured later may lie after the period)
+        try:
+            check_year(target.year, event.period_start, event.period_end, "year", target.indicator)
+        except RuleViolation as error:
+            raise PlanFileError(path, f"targets.{target.indicator}.{target.year}", str(error)) from None
     return PlanFile(path, event, str(document["municipality_name"]), str(document["region_id"]),
                     str(document["region_name"]))
 

@@ -44,6 +44,7 @@ class IndicatorsApplication(RecordingApplication):
 
     name = "indicators"
     references = (PLAN, RECOMMENDATION)
+    reads_the_log = frozenset({"decision_recorded"})  # its measures are looked up in the plans the log lists
 
     def __init__(self, env=None, **kwargs):
         super().__init__(env=env, **kwargs)

@@ -34,6 +34,8 @@ class Indicator:
     denominator_adds: str | None = None  # another indicator's numerator added below the line
     seed: str = ""  # where §4.1's indicators come from
     above_one: bool = False  # a ratio whose numerator is not part of its denominator (reserve_ratio)
+    measured_after: int = 0  # years after a cohort's year the outcome is measured: a plan's target may lie that
+    # far after its period (003's «сохранность … по истечении трех лет»); the plan's variant holds there too
 
     def applies_to(self, scope_kind: str) -> bool:
         return scope_kind in self.scopes
@@ -95,7 +97,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("young_training_coverage", "Доля молодых педагогов, освоивших ДПП", "share",
               "young", "courses", _staff(*COURSES, *PROJECTS), YOUNG_W3),
     Indicator("young_retention_3y", "Сохранность молодых педагогов через 3 года", "share",
-              "young_3y_before", "in_staff", _staff(*PROJECTS), YOUNG),
+              "young_3y_before", "in_staff", _staff(*PROJECTS), YOUNG, measured_after=3),
     Indicator("reserve_ratio", "Кадровый резерв руководителей к числу руководителей", "share",
               "heads", "reserve", _staff("reserve_enrolled", "reserve_left"), scopes=WIDE_SCOPES, above_one=True),
     Indicator("community_coverage", "Доля педагогов — членов профессиональных сообществ и МО", "share",

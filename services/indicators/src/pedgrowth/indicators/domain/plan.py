@@ -72,7 +72,7 @@ class Plan(Aggregate):
         """Adopt a plan; every target's year lies within the plan's period, every definition names a
         computed indicator and only dimensions that apply to it."""
         for index, target in enumerate(targets):
-            check_year(target["year"], period_start, period_end, f"data.targets.{index}.year")
+            check_year(target["year"], period_start, period_end, f"data.targets.{index}.year", target["indicator"])
             check_value(target["indicator"], target["value"], f"data.targets.{index}.value")
         for index, baseline in enumerate(baselines or ()):
             check_value(baseline["indicator"], baseline["value"], f"data.baselines.{index}.value")
@@ -84,7 +84,7 @@ class Plan(Aggregate):
 
     def set_target(self, indicator: str, year: int, value: float) -> None:
         """Set or change the target of an indicator for a year of the plan's period."""
-        check_year(year, self.period_start, self.period_end, "data.year")
+        check_year(year, self.period_start, self.period_end, "data.year", indicator)
         check_value(indicator, value, "data.value")
         self.target_set(plan_id=self.plan_id, indicator=indicator, year=year, value=value)
 
@@ -167,7 +167,12 @@ def check_value(code: str, value: float, field: str) -> None:
         raise RuleViolation(f"{code} is a share (0.5 = 50 %): {value} is above {most:g}", field)
 
 
-def check_year(year: int, start: date, end: date, field: str) -> None:
-    """A target year must be a year of the plan's period."""
-    if not start.year <= year <= end.year:
-        raise RuleViolation(f"year {year} is outside the plan period {start.isoformat()}..{end.isoformat()}", field)
+def check_year(year: int, start: date, end: date, field: str, code: str | None = None) -> None:
+    """A target year must be a year of the plan's period — or, for an outcome measured years later
+    (``Indicator.measured_after``: young_retention_3y), up to that many years after it."""
+    indicator = BY_CODE.get(code) if code else None
+    later = indicator.measured_after if indicator is not None else 0
+    if not start.year <= year <= end.year + later:
+        after = f" (or up to {end.year + later} for {code}, measured {later} years later)" if later else ""
+        raise RuleViolation(f"year {year} is outside the plan period {start.isoformat()}..{end.isoformat()}{after}",
+                            field)

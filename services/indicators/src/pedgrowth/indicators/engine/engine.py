@@ -531,18 +531,18 @@ class Engine:
         """The variant an answer uses: a choice of the request, else the plan's (municipality and its
         organisations), else the default. Raises BadVariant for a value that does not exist."""
         base = indicator.default
-        plan = self.plan_for(scope, d)
+        plan = self.plan_for(scope, d, indicator.code)
         if plan is not None:
             base = plan.variant(indicator.code) or base
         if chosen:
             base = base.choose(chosen, plan.period_start if plan is not None else None)
         return base
 
-    def plan_for(self, scope: Scope, d: date):
+    def plan_for(self, scope: Scope, d: date, code: str | None = None):
         if scope.kind == "region":
             return None
         municipality = scope.id if scope.kind == "municipality" else self.municipality_of(scope.id)
-        return None if municipality is None else self.plans.plan_for(municipality, d.year)
+        return None if municipality is None else self.plans.plan_for(municipality, d.year, code)
 
     def municipality_of(self, org_id: str) -> str | None:
         org = self.world.orgs.by_id.get(org_id)

@@ -23,8 +23,12 @@ class PlanEntry:
     baselines: dict[tuple[str, int], float]
     order: Order
 
-    def covers(self, year: int) -> bool:
-        return self.period_start.year <= year <= self.period_end.year
+    def covers(self, year: int, code: str | None = None) -> bool:
+        """Whether the plan measures ``year``: its period, and for an outcome measured later (young_retention_3y)
+        the years after it its targets may name."""
+        indicator = BY_CODE.get(code) if code else None
+        later = indicator.measured_after if indicator is not None else 0
+        return self.period_start.year <= year <= self.period_end.year + later
 
     def variant(self, code: str) -> Variant | None:
         """The plan's variant of an indicator (None: the plan keeps the default)."""
@@ -76,9 +80,10 @@ class Plans:
     def of(self, municipality: str) -> list[PlanEntry]:
         return [p for p in list(self.plans.values()) if p.municipality_id == municipality]
 
-    def plan_for(self, municipality: str, year: int) -> PlanEntry | None:
-        """The municipality's plan whose period covers the year (the latest adopted when several do)."""
-        covering = [p for p in self.of(municipality) if p.covers(year)]
+    def plan_for(self, municipality: str, year: int, code: str | None = None) -> PlanEntry | None:
+        """The municipality's plan whose period covers the year (for ``code``: see ``PlanEntry.covers``; the
+        latest adopted when several do)."""
+        covering = [p for p in self.of(municipality) if p.covers(year, code)]
         return max(covering, key=lambda p: p.order) if covering else None
 
     def target_years(self, municipality: str) -> dict[str, dict[int, float]]:

@@ -217,6 +217,7 @@ async function refresh() {
   state.indicators = answer.indicators;
   renderDownloads();
   renderCards();
+  $("cards").dataset.asOf = answer.as_of;  // which day the cards show (pages and tests wait for it)
   sparklines(run);
   loadCycle(run);
   if (state.selected) await showDetail(state.selected);
