@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.postgres import PostgresAggregateRecorder
@@ -128,11 +128,21 @@ class RecordingApplication(Application[UUID]):
     def flush(self, unit: Unit) -> None:
         """Save the events the unit holds in one transaction; then its aggregates are as stored."""
         if unit.events:
-            super().save(*unit.events)
+            self.save_events(unit.events)
             unit.events = []
         for aggregate_id, aggregate in unit.aggregates.items():
             if not isinstance(aggregate, Receipt):  # read once per fact anyway; would crowd out the rest
                 self.cache.put(aggregate_id, aggregate)
+
+    def save_events(self, events: list[Any]) -> None:
+        """``Application.save`` for events the unit already collected: the same steps without asking each
+        event whether it is a domain event (a runtime-checked Protocol: 12 % of a batch's CPU time)."""
+        processing_event: ProcessingEvent = ProcessingEvent()
+        processing_event.events.extend(events)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # deprecated in eventsourcing 9.5, still called by its save
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Inside a batch: staged for its transaction. Outside: saved now (and forgotten by the cache)."""
