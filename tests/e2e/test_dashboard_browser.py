@@ -114,6 +114,9 @@ async def test_the_dashboard_shows_the_api_numbers_and_the_plan(own_kafka, tmp_p
         "the monitoring of last year was not submitted: overdue, highlighted"
     assert cycle["steps"]["analysis"] == "выполнено" and cycle["steps"]["review"] == "выполнено"
     assert len(cycle["recommendations"]) == 4, "the admin sees every school's recommendation and the common one"
+    assert cycle["after_submit"] == "выполнено (с опозданием)", "submitted from the page after 20 January"
+    assert cycle["submitted_link"] == f"/api/v1/monitoring/michurinsk/{DEMO_TODAY.year - 1}/report.xlsx"
+    assert page["by_schools"] == "просрочено (ОО: 2 из 3)", "two schools of three did their part of measure 2"
     assert school_values["cycle"]["recommendations"] == [f"rec-{DEMO_TODAY.year}-all",
                                                          f"rec-{DEMO_TODAY.year}-demo-sch-02"], \
         "a school sees its own recommendation and the one to every school, not another school's"
@@ -204,7 +207,12 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     await set_date(page, DEMO_TODAY.strftime("%d.%m.%Y"))  # the demo's today: its current plan and cycle
     await page.wait_for_function("() => document.querySelectorAll('#measures tr.overdue').length > 0")
     overdue = await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)")
+    by_schools = await page.text_content('#measures tr[data-measure="2"] .st')
     cycle = await read_cycle(page)
+    await page.click("#submit-monitoring")  # the operator's button: the monitoring of last year, frozen
+    await page.wait_for_selector("#submitted-report:not([hidden])")
+    cycle["after_submit"] = await page.text_content('#cycle-steps tr[data-step="monitoring"] .st')
+    cycle["submitted_link"] = await page.get_attribute("#submitted-report", "href")
     await page.click("#logout")
     await page.wait_for_url("**/login")
     assert await page.locator(".card").count() == 0, "«Выйти» leaves no card on the page"
@@ -212,12 +220,12 @@ async def read_dashboard(browser, url: str, admin: str) -> tuple[dict, dict]:
     assert page.url.endswith("/login"), "«Назад» after «Выйти» does not bring the cards back"
     assert errors == []
     return shown_cards, {"chart_targets": chart_targets, "members": members, "overdue": overdue, "report": report,
-                         "seed_due": seed_due, "cycle": cycle}
+                         "seed_due": seed_due, "cycle": cycle, "by_schools": by_schools}
 
 
 async def read_cycle(page) -> dict:
     """The cycle section: each step's state, the highlighted (overdue) steps, and the recommendations listed."""
-    await page.wait_for_selector("#cycle:not([hidden]) #cycle-steps tr.overdue")
+    await page.wait_for_selector("#cycle:not([hidden]) #cycle-steps tr")
     return await page.evaluate("""() => ({
         year: document.getElementById('cycle-year').textContent,
         steps: Object.fromEntries([...document.querySelectorAll('#cycle-steps tr')].map(r => [r.dataset.step,

@@ -134,6 +134,9 @@ def curators(town: DemoTown, y: int) -> None:
             continue
         town.add("mentoring", on, men.CuratorAppointed(org_id=org, person_id=staff[0].pid, appointed_on=on),
                  source=f"/demo/michurinsk/{org}/hr")
+        town.add("indicators", on, ind.MeasureCompleted(  # the school reports its part of measure 2 («во всех ОО»)
+            plan_id=f"michurinsk-{y - 1}-{y + 1}", measure_id="2", completed_on=on, org_id=org,
+            evidence="Приказ о назначении куратора наставничества"), source=PLAN_SOURCE)
 
 
 def cycle(town: DemoTown, plan: ind.PlanAdopted, y: int) -> None:

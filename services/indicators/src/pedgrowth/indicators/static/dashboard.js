@@ -439,9 +439,12 @@ function renderPlan(plan) {
     `Мероприятий: ${plan.measures.length}; ` +
     `выполнено ${counts.done}, в работе ${counts.due}, просрочено ${counts.overdue}.`;
   const ordered = [...plan.measures].sort((a, b) => a.measure_id.localeCompare(b.measure_id, "ru", { numeric: true }));
+  const municipality = currentMunicipality();
+  const schools = municipality ? municipality.organizations.filter((o) => o.kind === "school").length : 0;
   $("measures").replaceChildren(...ordered.map((m) => el("tr", { class: m.status, "data-measure": m.measure_id },
     el("td", {}, m.measure_id), el("td", {}, m.title), el("td", {}, ruDate(m.due_on)), el("td", {}, m.responsible),
-    el("td", { class: "st" }, MEASURE_TEXT[m.status] + (m.completed_on ? " " + ruDate(m.completed_on) : "")))));
+    el("td", { class: "st" }, MEASURE_TEXT[m.status] + (m.completed_on ? " " + ruDate(m.completed_on) : "") +
+      (m.done_by && m.done_by.length ? ` (ОО: ${m.done_by.length}` + (schools ? ` из ${schools})` : ")") : "")))));
 }
 
 // --- the yearly management cycle (SPEC §5.1) ------------------------------------------------------
@@ -479,12 +482,53 @@ function renderCycle(cycle) {
   $("cycle-behind").replaceChildren(...(cycle.behind.length ? cycle.behind.map((b) => el("li", {},
     `${b.name}: ${formatValue(b.value, b.unit)} при цели ${formatValue(b.target, b.unit)}` +
     (b.recommended ? "" : " — рекомендаций нет"))) : [el("li", {}, "нет")]));
+  renderMonitoring(cycle);
   const org = $("organization").value;
   const shown = cycle.recommendations.filter((r) => !org || !r.org_id || r.org_id === org);
   $("recommendations").replaceChildren(...shown.map((r) => el("tr", { class: r.state, "data-recommendation": r.recommendation_id },
     el("td", {}, r.org_name || "все организации"), el("td", {}, r.indicators.map(indicatorName).join("; ")),
     el("td", {}, r.text), el("td", {}, ruDate(r.due_on)),
     el("td", { class: "st" }, MEASURE_TEXT[r.state] + (r.completed_on ? " " + ruDate(r.completed_on) : "")))));
+}
+
+// The monitoring of the year before: a button to submit it (frozen; operators and admins), or the frozen file
+// and how many indicators late facts have changed since.
+async function renderMonitoring(cycle) {
+  const step = cycle.steps.find((s) => s.step === "monitoring");
+  const year = step.reported_year;
+  const base = "/api/v1/monitoring/" + encodeURIComponent(cycle.municipality_id) + "/" + year;
+  const button = $("submit-monitoring");
+  $("submitted-report").hidden = true;
+  $("submitted-changes").textContent = "";
+  if (step.state !== "done") {
+    if (button) {
+      button.hidden = false;
+      button.textContent = `Сдать отчёт мониторинга за ${year} год`;
+      button.onclick = () => submitMonitoring(base, cycle);
+    }
+    return;
+  }
+  if (button) button.hidden = true;
+  $("submitted-report").href = base + "/report.xlsx";
+  $("submitted-report").textContent = `Сданный отчёт за ${year} год (XLSX), ${ruDate(step.done_on)}`;
+  $("submitted-report").hidden = false;
+  try {
+    const submission = await api(base);
+    $("submitted-changes").textContent = submission.changed
+      ? `После сдачи поступили данные, изменившие ${submission.changed} показ. на ту же дату.`
+      : "Значения на дату отчёта с тех пор не менялись.";
+  } catch (error) { /* the step says it is done; the comparison is extra */ }
+}
+
+async function submitMonitoring(base, cycle) {
+  const response = await fetch(base + "/submit", { method: "POST", credentials: "same-origin" });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { const body = await response.json(); detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail); } catch (e) { /* not JSON */ }
+    say("Отчёт не сдан: " + detail);
+    return;
+  }
+  await loadCycle(state.run);
 }
 
 // --- start ---------------------------------------------------------------------------------------
