@@ -131,3 +131,35 @@ async def test_a_store_keeps_each_batch_s_changed_sums_with_it(url, tmp_path):
     assert (row.days, row.totals) == step.to_bytes()
     assert step.at(date(2024, 12, 31).toordinal()) == 14
     await live.store.close()
+
+
+async def test_a_request_holding_the_loop_never_waits_forever_for_a_batch_being_written(url, tmp_path):
+    """The batch's store write runs in the projection's thread, not on the loop the request holds."""
+    import asyncio
+    import threading
+
+    events = records()
+    live = ReadModel(store_for(url, tmp_path))
+    await live.load()
+    if not live.store.write_now([], {}):
+        pytest.skip("this store writes on the event loop (an asynchronous client only)")
+    writing, wait = threading.Event(), threading.Event()
+    write = live.store._write
+
+    def slow_write(*args):
+        writing.set()
+        wait.wait(5)
+        return write(*args)
+
+    live.store._write = slow_write
+    batch = asyncio.ensure_future(feed(live, events, len(events)))
+    while not writing.is_set():
+        await asyncio.sleep(0.01)
+    threading.Timer(0.2, wait.set).start()
+    got = live.engine._write.acquire(timeout=10)  # on the loop, as a request taking the engine's lock would
+    if got:
+        live.engine._write.release()
+    await batch  # (with the loop free again a write waiting for it finishes, so a failure is reported, not hung)
+    assert got, "the batch's write waited for the event loop while holding the engine's lock"
+    check_by_hand(live.engine)
+    await live.store.close()

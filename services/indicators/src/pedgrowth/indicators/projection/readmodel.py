@@ -168,7 +168,10 @@ async def load_engine(store: ReadModelStore, answering=None) -> int:
 
 
 def persist_into(store: ReadModelStore, records: list[Record], positions: dict, generation: str | None):
-    """What ``Engine.apply`` calls from its worker thread: the store's write of the batch, run on the loop."""
+    """What ``Engine.apply`` calls from its worker thread, holding the engine's lock: the store's write of the
+    batch, done in that thread (SQL), so that nothing waits for the event loop while the lock is held (a
+    request that took the lock on the loop would otherwise wait for a thread that waits for the loop);
+    a store with an asynchronous client only (MongoDB) writes on the loop."""
     loop = asyncio.get_running_loop()
 
     def persist(changes: Changes) -> None:
@@ -182,6 +185,7 @@ def persist_into(store: ReadModelStore, records: list[Record], positions: dict, 
         sums = SumChanges([(spec.indicator.code, key(spec)) for spec in changes.specs],
                           [SumRow(spec.indicator.code, key(spec), part, scope, *step.to_bytes())
                            for spec, part, scope, step in changes.steps])
-        asyncio.run_coroutine_threadsafe(store.write(records, positions, generation, sums), loop).result()
+        if not store.write_now(records, positions, generation, sums):
+            asyncio.run_coroutine_threadsafe(store.write(records, positions, generation, sums), loop).result()
         changes.saved()
     return persist

@@ -84,6 +84,12 @@ class ReadModelStore(abc.ABC):
         """Store events (ignoring ones already held), the next offsets and the changed sums; StoreReplaced on a
         stale generation."""
 
+    def write_now(self, records: list[Record], positions: dict[tuple[str, int], int],
+                  generation: str | None = None, sums: SumChanges | None = None) -> bool:
+        """``write`` done synchronously from a worker thread, without the event loop; False when the store
+        cannot (its client is asynchronous only): then the caller runs ``write`` on the loop."""
+        return False
+
     @abc.abstractmethod
     async def positions(self) -> dict[tuple[str, int], int]:
         """(topic, partition) -> the next offset to read."""

@@ -146,6 +146,11 @@ class SqlStore(ReadModelStore):
     async def write(self, records, positions, generation=None, sums=None) -> None:
         await self._run(self._write, records, positions, generation, sums)
 
+    def write_now(self, records, positions, generation=None, sums=None) -> bool:
+        with self.lock:
+            self._write(records, positions, generation, sums)
+        return True
+
     async def series(self) -> list[tuple[str, str]]:
         rows = await self._run(lambda: self.conn.execute("SELECT indicator, definition FROM rm_series").fetchall())
         return [(i, d) for i, d in rows]
