@@ -1,11 +1,12 @@
 """The indicators engine: events in, any scope's numbers at any day out, in the time of a lookup.
 
 ``apply`` takes a batch of events. For each entity an event touches (a person, a mentor, a
-vacancy, an organisation) the contribution it had is computed before the event changes its facts,
-the one it has after the batch, and only the difference goes into the scope sums (SPEC §4.3).
-Then the changed sums are published at once. Readers (``numbers``) look up published sums and
-never wait for a batch; materialising a variant nobody used before, and listing members, take
-the engine's write lock.
+vacancy, an organisation) the contribution it had is taken from what was kept when it was last
+computed (or computed before the event changes its facts), the one it has after the batch is
+computed, and only the difference goes into the scope sums (SPEC §4.3). The changed sums are
+staged, handed to ``persist`` (the store writes them with the batch) and then published at once.
+Readers (``numbers``) look up published sums and never wait for a batch; materialising a variant
+nobody used before, and listing members, take the engine's write lock.
 """
 
 from __future__ import annotations
