@@ -163,3 +163,36 @@ async def test_a_request_holding_the_loop_never_waits_forever_for_a_batch_being_
     assert got, "the batch's write waited for the event loop while holding the engine's lock"
     check_by_hand(live.engine)
     await live.store.close()
+
+
+async def test_instances_sharing_a_store_write_through_one_of_them_and_the_next_one_loads_it_first(url, tmp_path):
+    """Two instances at different offsets must never mix their sums in the store."""
+    from pedgrowth.indicators.readmodel.base import WriterClaimed
+
+    events = records()
+    first, second = ReadModel(store_for(url, tmp_path)), ReadModel(store_for(url, tmp_path))
+    await first.load()
+    await second.load()
+    await feed(first, events[:150], 150)  # the first to write holds the store's writer lock
+    await feed(second, events[:100], 100)  # behind it: projects in memory only, writes nothing
+    assert first.writing and not second.writing
+    assert await second.store.positions() == {("registry.events", 0): 150}
+    check = ReadModel(store_for(url, tmp_path))
+    await check.load()
+    assert check.engine.version == first.engine.version and everything(check.engine) == everything(first.engine)
+    await check.store.close()
+
+    await first.store.close()  # the writer stops
+    with pytest.raises(WriterClaimed):  # the second takes over, but it applied batches the store does not know
+        await feed(second, events[100:200], 200)
+    await second.load()  # what the consumer does on WriterClaimed: load the store, seek to its offsets
+    await feed(second, events[150:], len(events))
+    assert second.writing
+    whole = Engine()
+    whole.apply(events)
+    again = ReadModel(store_for(url, tmp_path))
+    await again.load()
+    assert again.engine.evaluations == 0
+    assert everything(again.engine) == everything(whole) == everything(second.engine)
+    for rm in (second, again):
+        await rm.store.close()

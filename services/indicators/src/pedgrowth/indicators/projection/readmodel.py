@@ -20,7 +20,7 @@ from ..definitions import CODES, Variant
 from ..engine import Changes, Engine
 from ..engine.sums import Step
 from ..indicators.answers import Answers, year_end
-from ..readmodel.base import ReadModelStore, SumChanges, SumRow, ValueRow
+from ..readmodel.base import ReadModelStore, SumChanges, SumRow, ValueRow, WriterClaimed
 from ..records import Record
 from .metrics import ProjectionMetrics
 
@@ -41,11 +41,14 @@ class ReadModel:
         self.answering = asyncio.Event()  # the sums and the organisations and plans are in: answers are served
         self.loaded = asyncio.Event()  # every fact is in: members, new variants and the projection go on
         self.positions: dict[tuple[str, int], int] = {}  # the bus positions the engine's facts reach
+        self.writing = False  # this instance writes its batches into the store (claim_writer)
+        self.applied_since_load = False
 
     async def load(self) -> int:
         """Open the store and load it into a fresh engine, then answer from it."""
         self.loaded.clear()
-        await self.store.close()  # a no-op unless it was open (a reload)
+        await self.store.close()  # a no-op unless it was open (a reload); lets go of the writer's lock
+        self.writing = self.applied_since_load = False
         await self.store.open()
         self.generation = await self.store.generation()
         self.positions = await self.store.positions()
@@ -75,15 +78,22 @@ class ReadModel:
         """Apply a batch in a worker thread and write it to the store with the offsets and the sums it
         changed, in one transaction, before readers see it (they keep answering from the published sums).
         When the store refuses it, the engine (whose facts hold the batch) is replaced by a load.
+        Only the instance holding the store's writer lock writes; the others apply in memory, and one
+        that gets the lock later loads the store first (``WriterClaimed``).
         ``positions``: where on the bus the batch ends (a frozen report names them)."""
         engine = self.engine
+        if not self.writing and await self.store.claim_writer():
+            if self.applied_since_load:
+                raise WriterClaimed(f"{self.store.location}: this instance writes from now on; loading the store")
+            self.writing = True
+        persist = persist_into(self.store, records, positions, self.generation) if self.writing else None
         try:
-            applied = await asyncio.to_thread(engine.apply, records, persist_into(self.store, records, positions,
-                                                                                  self.generation))
+            applied = await asyncio.to_thread(engine.apply, records, persist)
         except BaseException:
             if engine.broken:
                 self.loaded.clear()  # the projection loads the store again before it goes on
             raise
+        self.applied_since_load = True
         if positions:
             self.positions = {**self.positions, **positions}  # replaced, never changed: readers copy nothing
         return applied

@@ -13,6 +13,11 @@ class StoreReplaced(RuntimeError):
     """The store was replaced by a rebuild since it was opened: reload the facts and seek again."""
 
 
+class WriterClaimed(StoreReplaced):
+    """This instance just became the store's writer after projecting in memory: load the store (the last
+    writer's events, offsets and sums) and seek again, so that what it writes continues exactly that."""
+
+
 @dataclass(frozen=True)
 class ValueRow:
     """One row of the persisted yearly values a BI tool reads (table ``indicator_value``)."""
@@ -83,6 +88,13 @@ class ReadModelStore(abc.ABC):
                     generation: str | None = None, sums: SumChanges | None = None) -> None:
         """Store events (ignoring ones already held), the next offsets and the changed sums; StoreReplaced on a
         stale generation."""
+
+    async def claim_writer(self) -> bool:
+        """Whether this connection is (now) the one that writes batches and sums: the sums of two
+        instances at different offsets must never mix, so instances sharing a store write through one of
+        them at a time, and the others project in memory. Held until the store is closed. A store that
+        cannot tell (MongoDB here) says True: run one indicators instance per MongoDB read model."""
+        return True
 
     def write_now(self, records: list[Record], positions: dict[tuple[str, int], int],
                   generation: str | None = None, sums: SumChanges | None = None) -> bool:

@@ -9,6 +9,7 @@ event), ``rm_position`` (next offset per topic partition), ``rm_meta`` (the gene
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import sqlite3
 import threading
@@ -85,6 +86,7 @@ class SqlStore(ReadModelStore):
     def __init__(self) -> None:
         self.conn = None
         self.lock = threading.Lock()
+        self.writer = False  # this connection holds the store's writer lock (claim_writer)
 
     def sql(self, text: str) -> str:
         return text
@@ -110,6 +112,7 @@ class SqlStore(ReadModelStore):
         if self.conn is not None:
             await self._run(self.conn.close)
             self.conn = None
+        self.writer = False
 
     async def ping(self) -> bool:
         try:
@@ -145,6 +148,14 @@ class SqlStore(ReadModelStore):
 
     async def write(self, records, positions, generation=None, sums=None) -> None:
         await self._run(self._write, records, positions, generation, sums)
+
+    async def claim_writer(self) -> bool:
+        if not self.writer:
+            self.writer = await self._run(self._claim)
+        return self.writer
+
+    def _claim(self) -> bool:
+        raise NotImplementedError
 
     def write_now(self, records, positions, generation=None, sums=None) -> bool:
         with self.lock:
@@ -232,6 +243,23 @@ class SqliteStore(SqlStore):
         self.path = Path(path)
         self.location = f"sqlite:///{self.path}"
 
+    def _claim(self) -> bool:
+        """An exclusive lock on ``<file>.writer`` (released when the file is closed, or the process dies)."""
+        handle = open(f"{self.path}.writer", "a+b")  # noqa: SIM115 - kept open while the lock is held
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._writer_file = handle
+        return True
+
+    async def close(self) -> None:
+        await super().close()
+        handle, self._writer_file = getattr(self, "_writer_file", None), None
+        if handle is not None:
+            handle.close()
+
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
@@ -284,6 +312,12 @@ class PostgresStore(SqlStore):
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
+
+    def _claim(self) -> bool:
+        """A session advisory lock named after the live schema (released when the connection closes)."""
+        live = self.schema.removesuffix("_rebuild")
+        return bool(self.conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
+                                      (f"pedgrowth-indicators-writer:{live}",)).fetchone()[0])
 
     def transaction(self):
         return self.conn.transaction()
