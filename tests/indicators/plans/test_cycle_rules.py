@@ -169,3 +169,15 @@ def test_a_decision_in_the_same_batch_as_its_plan_finds_the_plans_measures():
     with app.batch():  # as the inbox records a batch of messages
         outcomes = [app.record(fact) for fact in facts]
     assert outcomes == [Outcome.ACCEPTED, Outcome.ACCEPTED]
+
+
+def test_the_cycle_names_only_indicators_the_municipality_monitors():
+    app = IndicatorsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    save(app, adopted(targets=[{"indicator": "local_survey", "year": 2020, "value": 0.5}]))
+    with pytest.raises(UnknownReference) as typo:
+        app.decide(issued(indicators=["training_coverage", "tranining_coverage"]))
+    assert typo.value.field == "data.indicators.1"
+    with pytest.raises(UnknownReference) as finding:
+        app.decide(review(findings=[{"indicator": "nope", "assessment": "effective"}]))
+    assert finding.value.field == "data.findings.0.indicator"
+    save(app, issued(indicators=["local_survey", "teacher_readiness"]))  # a plan's target and a seed survey

@@ -16,7 +16,8 @@ from pedgrowth.kit.waiting import Reference
 
 from .domain.cycle import (Decision, Recommendation, Review, Submission, decision_id_of, recommendation_id_of,
                            review_id_of, submission_id_of)
-from .domain.plan import Plan, ReportedValues, measure_status, plan_id_of, reports_id_of
+from .domain.plan import (COMPUTED_INDICATORS, SURVEY_NAMES, Plan, ReportedValues, measure_status, plan_id_of,
+                          reports_id_of)
 
 
 PLAN = Reference(
@@ -44,7 +45,8 @@ class IndicatorsApplication(RecordingApplication):
 
     name = "indicators"
     references = (PLAN, RECOMMENDATION)
-    reads_the_log = frozenset({"decision_recorded"})  # its measures are looked up in the plans the log lists
+    reads_the_log = frozenset({"recommendation_issued", "decision_recorded", "effectiveness_reviewed"})
+    """Their rules look up the municipality's plans (measures, target codes) in the plans the log lists."""
 
     def __init__(self, env=None, **kwargs):
         super().__init__(env=env, **kwargs)
@@ -81,6 +83,7 @@ class IndicatorsApplication(RecordingApplication):
         """A recommendation is issued once under its id."""
         if self.exists(recommendation_id_of(data.recommendation_id)):
             raise Conflict(f"recommendation {data.recommendation_id} is already issued", "data.recommendation_id")
+        self.check_indicators(data.municipality_id, data.indicators, "data.indicators")
         return [Recommendation(
             recommendation_id=data.recommendation_id, municipality_id=data.municipality_id, org_id=data.org_id,
             indicators=list(data.indicators), text=data.text, issued_on=data.issued_on, due_on=data.due_on)]
@@ -98,6 +101,7 @@ class IndicatorsApplication(RecordingApplication):
         """A decision is recorded once; the measures it names are measures of the municipality's plans."""
         if self.exists(decision_id_of(data.decision_id)):
             raise Conflict(f"decision {data.decision_id} is already recorded", "data.decision_id")
+        self.check_indicators(data.municipality_id, data.indicators, "data.indicators")
         known = {m for plan in self.plans_of(data.municipality_id) for m in plan.measures}
         for index, measure_id in enumerate(data.measure_ids or ()):
             if measure_id not in known:
@@ -116,6 +120,8 @@ class IndicatorsApplication(RecordingApplication):
         if data.reviewed_on.year < data.year:
             raise RuleViolation(f"reviewed_on {data.reviewed_on} is before the reviewed year {data.year}",
                                 "data.reviewed_on")
+        for index, finding in enumerate(data.findings):
+            self.check_indicators(data.municipality_id, [finding.indicator], f"data.findings.{index}.indicator")
         return [Review(review_id=data.review_id, municipality_id=data.municipality_id, year=data.year,
                        reviewed_on=data.reviewed_on, findings=[f.model_dump(mode="json") for f in data.findings])]
 
@@ -124,6 +130,19 @@ class IndicatorsApplication(RecordingApplication):
         self.check_not_submitted(data.municipality_id, data.year)
         raise RuleViolation("a monitoring report is submitted with POST /api/v1/monitoring/{municipality}/{year}/"
                             "submit, which freezes the report this SHA-256 is of", "data.sha256")
+
+    def check_indicators(self, municipality_id: str, codes: list[str], field: str) -> None:
+        """The cycle's facts name indicators the municipality monitors: a computed one, a survey indicator the
+        seed plans use, or one its plans set a target for (a typo is refused, naming the item)."""
+        known = set(COMPUTED_INDICATORS) | set(SURVEY_NAMES)
+        unknown = [(i, code) for i, code in enumerate(codes) if code not in known]
+        if unknown:
+            known |= {code for plan in self.plans_of(municipality_id) for code, _ in plan.targets}
+        for index, code in unknown:
+            if code not in known:
+                where = field if field.endswith(".indicator") else f"{field}.{index}"
+                raise UnknownReference(f"{code} is neither a computed indicator nor one the plans of "
+                                       f"{municipality_id} set a target for", where)
 
     def submit_monitoring(self, data: contract.MonitoringSubmitted, file: bytes, values: list[dict] = ()) -> None:
         """Freeze a year's report once: the XLSX and its SHA-256, the as-of date and the bus positions."""
