@@ -327,12 +327,14 @@ async def test_signing_out_while_the_page_still_asks_sends_nothing_without_the_s
                 await page.click('.card[data-code="training_coverage"]')
                 await page.fill("#as-of", "31.12.2023")
                 await page.dispatch_event("#as-of", "change")
-                while not held:
-                    await asyncio.sleep(0.05)
+                async with asyncio.timeout(60):  # a hang fails the test (this is no measure of speed)
+                    while not held:
+                        await asyncio.sleep(0.05)
                 await page.unroute("**/api/v1/**")
                 signing_out = True
                 await page.click("#logout", no_wait_after=True)
-                await login_asked.wait()  # the cookie is cleared; the page is still the dashboard
+                async with asyncio.timeout(60):
+                    await login_asked.wait()  # the cookie is cleared; the page is still the dashboard
                 sent = []
                 page.on("request", lambda request: sent.append(request.url) if "/api/" in request.url else None)
                 for route in held:
