@@ -124,7 +124,9 @@ def test_the_definition_used_is_said_in_russian_for_every_variant():
                                                     [row])))).active
     assert sheet["J3"].value == ("период: с начала периода плана (с 01.01.2020); "
                                  "кто учитывается: учителя общеобразовательных организаций")
-    assert definition_text({"cohort": "project:academy"}) == "от кого доля: участники проекта academy"
+    assert definition_text({"cohort": "project:academy"}) == "от кого доля: участники проекта «academy»"
+    assert definition_text({"cohort": "project:academy"}, {"academy": "Академия молодого педагога"}) \
+        == "от кого доля: участники проекта «Академия молодого педагога»", "named as project_enrolled names it"
 
 
 def test_the_plan_s_base_value_is_beside_the_target_in_percent_for_a_share():

@@ -71,6 +71,7 @@ class World:
     requests: dict[str, Request] = field(default_factory=dict)
     request_met: dict[str, int] = field(default_factory=dict)
     curators: dict[str, dict[str, Spans]] = field(default_factory=lambda: defaultdict(dict))  # org → person → spells
+    project_names: dict[str, str] = field(default_factory=dict)  # project_id → name (for people: the report)
 
 
 def in_population(position: str, subjects: bool, org_kind: str | None, population: str) -> bool:

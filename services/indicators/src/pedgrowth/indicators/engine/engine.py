@@ -836,6 +836,7 @@ class Engine:
 
     def _on_project_enrolled(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
+        self.world.project_names[d["project_id"]] = d["project_name"]
         projects = self._person(d["person_id"]).projects
         self._spell(projects, d["project_id"]).starts.append(Opening(day(d["enrolled_on"]), order))
 

@@ -60,6 +60,7 @@ class Report:
     rows: list[dict]
     cycle: dict | None = None  # the yearly cycle of the report's year (cycle.cycle_of)
     schools: list[School] = field(default_factory=list)
+    projects: dict[str, str] = field(default_factory=dict)  # project_id → name, for project:<id> variants
 
     @property
     def title(self) -> str:
@@ -98,7 +99,7 @@ def yearly_report(app: IndicatorsApplication, answers: Answers, municipality: st
     schools = [School(o["org_id"], o["name"], answers.indicators(Scope("organization", o["org_id"]), made.as_of),
                       [r for r in cycle["recommendations"] if r["org_id"] in (None, o["org_id"])]) for o in orgs]
     return replace(made, rows=with_baselines(made.rows, answers.engine.plans.baselines_of(municipality), year),
-                   cycle=cycle, schools=schools)
+                   cycle=cycle, schools=schools, projects=answers.project_names())
 
 
 def with_baselines(rows: list[dict], baselines: dict[str, dict[int, float]], year: int) -> list[dict]:
@@ -117,11 +118,11 @@ def source(row: dict) -> str:
     return "расчёт по событиям"
 
 
-def cells(number: int, row: dict) -> list:
+def cells(number: int, row: dict, projects: dict[str, str] | None = None) -> list:
     """One indicator's cells, values as numbers (shares as fractions shown as %)."""
     return [number, row["name"], UNIT_TEXT.get(row["unit"], row["unit"]), row["value"], row["numerator"],
             row["denominator"], row["target"], STATUS_TEXT.get(row["status"], row["status"]), source(row),
-            definition_text(row.get("definition")), row.get("baseline"), row.get("baseline_year")]
+            definition_text(row.get("definition"), projects), row.get("baseline"), row.get("baseline_year")]
 
 
 DIMENSION_TEXT = {"window": "период", "population": "кто учитывается", "young": "молодой педагог",
@@ -142,7 +143,7 @@ VARIANT_TEXT = {
 """The definition variants of SPEC §4.2 in the report's words (dimensions.py holds the codes)."""
 
 
-def definition_text(definition) -> str:
+def definition_text(definition, projects: dict[str, str] | None = None) -> str:
     """The definition variant used (SPEC §4.2) in Russian, e.g. «период: за 3 года; кто учитывается: …»."""
     if not definition:
         return ""
@@ -154,7 +155,8 @@ def definition_text(definition) -> str:
             continue
         text = VARIANT_TEXT.get(value, value)
         if value.startswith("project:"):
-            text = "участники проекта " + value.removeprefix("project:")
+            project = value.removeprefix("project:")
+            text = f"участники проекта «{(projects or {}).get(project, project)}»"
         if value == "since_period_start" and definition.get("period_start"):
             text += f" (с {ru_day(definition['period_start'])})"
         parts.append(f"{DIMENSION_TEXT.get(name, name)}: {text}")
@@ -177,7 +179,7 @@ def to_csv(report: Report) -> bytes:
     writer.writerow([report.title])
     writer.writerow(HEADERS)
     for number, row in enumerate(report.rows, start=1):
-        line = cells(number, row)
+        line = cells(number, row, report.projects)
         for index in VALUE_COLUMNS:
             line[index] = number_text(line[index], row["unit"])
         writer.writerow(["" if cell is None else cell for cell in line])
@@ -199,7 +201,7 @@ def to_xlsx(report: Report) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(report.rows, start=1):
-        sheet.append(cells(number, row))
+        sheet.append(cells(number, row, report.projects))
         percent_cells(sheet, row)
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -271,7 +273,7 @@ def school_sheet(sheet, school: School, report: Report) -> None:
     sheet["A1"].font = Font(bold=True)
     sheet.append(list(HEADERS))
     for number, row in enumerate(school.rows, start=1):
-        sheet.append(cells(number, row))
+        sheet.append(cells(number, row, report.projects))
         percent_cells(sheet, row)
     if school.recommendations:
         sheet.append([])

@@ -162,6 +162,10 @@ class Answers:
                  "municipality_name": o.municipality_name, "region_id": o.region_id, "region_name": o.region_name}
                 for o in list(self.engine.world.orgs.by_id.values())]
 
+    def project_names(self) -> dict[str, str]:
+        """Project id → the name project_enrolled gives it (the report names a project cohort by it)."""
+        return dict(self.engine.world.project_names)
+
     def scopes(self, kind: str) -> list[str]:
         """The ids of every known municipality or region."""
         orgs = list(self.engine.world.orgs.by_id.values())
