@@ -78,6 +78,10 @@ async def test_a_submitted_report_downloads_unchanged_while_late_facts_show_as_t
         assert submission["positions"][REGISTRY_EVENTS] and submission["positions"][TRAINING_EVENTS]
         frozen = (await client.get(submission["report_url"], headers=operator)).content
         assert hashlib.sha256(frozen).hexdigest() == submission["sha256"]
+        # monitoring_submitted (without the file) went store → relay → indicators.events → the projection
+        [on_bus] = await eventually(lambda: held_of(app.state.read_model, "monitoring_submitted"), timeout=60)
+        assert on_bus["sha256"] == submission["sha256"] and on_bus["positions"] == submission["positions"]
+        assert "xlsx" not in on_bus, "the file stays in the service's store"
         again = await client.post(f"/api/v1/monitoring/{MUN}/2023/submit", headers=operator)
         assert again.status_code == 409 and again.json()["detail"][0]["loc"] == ["path", "year"]
 
@@ -152,3 +156,11 @@ async def held_kinds(read_model, kinds: set[str]) -> bool:
     async for batch in read_model.store.records():
         found |= {record.kind for record in batch}
     return kinds <= found
+
+
+async def held_of(read_model, kind: str) -> list[dict]:
+    """The data of the events of one kind the projection's store holds."""
+    found = []
+    async for batch in read_model.store.records():
+        found += [record.data for record in batch if record.kind == kind]
+    return found
