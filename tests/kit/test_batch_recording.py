@@ -92,6 +92,25 @@ def test_a_learner_the_batch_read_as_new_is_read_from_the_store_once_a_refusal_d
     app.close()
 
 
+def test_a_stored_learner_read_for_the_whole_batch_is_read_again_once_a_refusal_dropped_it(tmp_path):
+    """A batch reads the stored learner once for all its facts; after a refused fact saved what came before it and
+    dropped the learner, the next fact must see the learner as saved, not as the batch first read it."""
+    settings = TrainingSettings(data_dir=tmp_path)
+    first_run = with_catalogue(HalfDone(env=eventsourcing_env(settings)))
+    inbox_of(first_run).record_batch([fact(assessment("before", "p-old"))], "kafka")
+    first_run.close()
+    app = HalfDone(env=eventsourcing_env(settings))  # a new process: nothing cached
+    batch = [fact(assessment("first", "p-old")), fact(assessment("refused-one", "p-old")),
+             fact(assessment("second", "p-old"))]
+    transactions = counting_transactions(app)
+    results = inbox_of(app).record_batch(batch, "kafka")
+    assert outcomes(results) == ["accepted", "rejected", "accepted"]
+    assert len(transactions) == 2  # no conflict with its own first save, so no one-by-one fallback
+    learner = app.get_or_none(learner_id("p-old"))
+    assert sorted(a.qualification for a in learner.assessments) == ["before", "first", "second"]
+    app.close()
+
+
 def test_a_fact_whose_reference_comes_later_in_the_same_batch_is_recorded_in_it():
     app = with_catalogue(TrainingApplication(env=POPO))
     batch = [fact(course(person_id="p-9", program_id="prog-late")), fact(programme(program_id="prog-late"))]

@@ -66,6 +66,7 @@ class Unit:
         self.events: list[Any] = []
         self.looked_up: set[UUID] = set()  # ids whose presence in the store was read for the whole batch
         self.stored: set[UUID] = set()  # of those, the ones the store holds
+        self.preloaded: dict[UUID, Any] = {}  # read for the whole batch as stored when it began; taken on first use
 
     def forget(self, aggregate_ids: list[UUID]) -> None:
         """These may be stored after all (saved earlier in the batch, then dropped): ask the store again."""

@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from pedgrowth.contracts import EventData, Fact
@@ -250,12 +250,15 @@ class RecordingApplication(Application[UUID]):
     def prefetch(self, facts: Sequence[Fact]) -> None:
         """Before a batch is decided: which of the aggregates its facts will ask about are stored, in one query
         (their receipts, the references they wait for or record, the aggregates the service names)."""
-        ids = []
+        marks, read = [], []
         for fact in facts:
-            ids.append(receipt_of(fact))
-            ids += self.waiting.asked_about(fact.data)
-            ids += self.subjects(fact.data)
-        self.look_up(ids)
+            marks.append(receipt_of(fact))
+            references, lists = self.waiting.asked_about(fact.data)
+            marks += lists  # mostly only whether they exist is asked; they may hold many events
+            read += references
+            read += self.subjects(fact.data)
+        self.preload(read)
+        self.look_up(marks)
 
     def subjects(self, data: EventData) -> Sequence[UUID]:
         """The aggregates a fact of this type reads or opens, as far as the service can name them before deciding
@@ -274,6 +277,22 @@ class RecordingApplication(Application[UUID]):
             unit.looked_up.update(ids)
             unit.stored.update(found)
 
+    def preload(self, ids: Sequence[UUID]) -> None:
+        """Read these aggregates' events in one query and keep the aggregates for the batch (those the cache does
+        not hold already); the ones with no events are known to be new."""
+        unit = self.unit
+        if unit is None:
+            return
+        ids = list({i for i in ids if unit.knows(i) is None and i not in self.cache})
+        found = stored_events_among(self.recorder, ids)
+        if found is None:
+            return
+        for aggregate_id, stored_events in found.items():
+            unit.preloaded[aggregate_id] = project_aggregate(
+                None, [self.mapper.to_domain_event(stored) for stored in stored_events])
+        unit.looked_up.update(ids)
+        unit.stored.update(found)
+
     def get_or_none(self, aggregate_id: UUID) -> Any:
         """The aggregate, or None when it has never been saved; inside a batch, as the batch left it."""
         unit = self.unit
@@ -281,7 +300,8 @@ class RecordingApplication(Application[UUID]):
             return self.stored(aggregate_id)
         if unit.knows(aggregate_id) is False:
             return None
-        found = unit.aggregates.get(aggregate_id) or self.cache.get(aggregate_id) or self.stored(aggregate_id)
+        found = (unit.aggregates.get(aggregate_id) or self.cache.get(aggregate_id)
+                 or unit.preloaded.pop(aggregate_id, None) or self.stored(aggregate_id))
         if found is not None:
             unit.seen(found)
         return found
@@ -319,6 +339,35 @@ def stored_among(recorder: Any, ids: Sequence[UUID]) -> set[UUID] | None:
             for chunk in chunked(ids):
                 cursor.execute(statement, [list(chunk)])
                 found.update(row["originator_id"] for row in cursor.fetchall())
+        return found
+    return None
+
+
+def stored_events_among(recorder: Any, ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]] | None:
+    """The stored events of each of ``ids`` that has any, in version order, in one query per 500 (SQLite,
+    PostgreSQL); None for another recorder."""
+    found: dict[UUID, list[StoredEvent]] = {}
+    if isinstance(recorder, SQLiteAggregateRecorder):
+        with recorder.datastore.transaction(commit=False) as cursor:
+            for chunk in chunked(ids):
+                cursor.execute(f"SELECT originator_id, originator_version, topic, state "  # noqa: S608
+                               f"FROM {recorder.events_table_name} WHERE originator_id IN "
+                               f"({','.join('?' * len(chunk))}) ORDER BY originator_id, originator_version",
+                               [i.hex for i in chunk])
+                for row in cursor.fetchall():
+                    originator_id = UUID(row[0])
+                    found.setdefault(originator_id, []).append(StoredEvent(originator_id, row[1], row[2], row[3]))
+        return found
+    if isinstance(recorder, PostgresAggregateRecorder):
+        statement = SQL("SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+                        "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
+            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
+            for chunk in chunked(ids):
+                cursor.execute(statement, [list(chunk)])
+                for row in cursor.fetchall():
+                    found.setdefault(row["originator_id"], []).append(StoredEvent(
+                        row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"])))
         return found
     return None
 

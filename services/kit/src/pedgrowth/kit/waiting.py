@@ -158,15 +158,17 @@ class WaitingRoom:
                 return reference, key
         return None
 
-    def asked_about(self, data: Any) -> list[UUID]:
-        """The aggregates ``missing``, ``park`` and ``behind`` read for this fact (a batch reads them at once)."""
-        ids = []
+    def asked_about(self, data: Any) -> tuple[list[UUID], list[UUID]]:
+        """The references ``missing`` and ``waiting_for`` read for this fact, and the waiting lists ``park`` and
+        ``behind`` ask about (a batch reads the first and asks about the second at once)."""
+        references, lists = [], []
         for reference in self.references:
             for fields in (reference.waits, reference.recorded_by):
                 key = reference.key_in(data, fields)
                 if key:
-                    ids += [reference.aggregate_id(key), waiting_id(reference.kind, key)]
-        return ids
+                    references.append(reference.aggregate_id(key))
+                    lists.append(waiting_id(reference.kind, key))
+        return references, lists
 
     def park(self, reference: Reference, key: str, parked: Parked) -> bool:
         """Keep a fact until its reference is recorded; False when it is already kept (a redelivery)."""
