@@ -162,14 +162,20 @@ async def as_operator(visit: Visit, upload: Path) -> None:
         "4": ["отклонена", "«Дата окончания»: «31.11.2024» — такой даты нет в календаре"],
         "5": ["отклонена", "педагог web-p404 не работал на 2024-11-15 и не работает сейчас в организации "
                            "в пределах ваших прав (по данным кадрового реестра)"]}
+    requests = upload.with_name("запросы.csv")
+    requests.write_text("Номер запроса;Идентификатор педагога;Направление;Тема;Дата подачи\n"
+                        "req-web-1;demo-p0001;предметное;Функциональная грамотность;01.10.2024\n"
+                        "req-web-2;demo-p0001;;Наставничество;01.10.2024\n", encoding="utf-8")
+    assert [(row, outcome, reason) for row, outcome, _, reason in await uploaded(page, "pd-requests", requests)] == [
+        ("2", "accepted", ""), ("3", "rejected", "не заполнен столбец «Направление»")], "a kind added since"
     await page.click("nav >> text=Качество данных")
     reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
-    assert len(reasons) == 4 and any("Старший вожатый" in r for r in reasons) \
+    assert len(reasons) == 5 and any("Старший вожатый" in r for r in reasons) \
         and "«Дата окончания»: «31.11.2024» — такой даты нет в календаре" in reasons
     await fix_and_upload_again(page, upload.with_name("сотрудники-исправлено.xlsx"))
     reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
-    assert len(reasons) == 2 and not any("Старший вожатый" in r or "31.02.2024" in r for r in reasons), \
-        "the staff rows fixed and taken leave the list; the courses' two stay"
+    assert len(reasons) == 3 and not any("Старший вожатый" in r or "31.02.2024" in r for r in reasons), \
+        "the staff rows fixed and taken leave the list; the courses' two and the request's one stay"
     letter = page.locator('[data-service="registry"] table.letters tr[data-letter]')
     assert await letter.locator(".reason").text_content() == "сообщение не соответствует контракту (поле data.position)"
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", await letter.locator("td").first.text_content())

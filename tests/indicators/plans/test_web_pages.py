@@ -77,10 +77,15 @@ def test_the_templates_headers_are_the_importers_own():
     from pedgrowth.training.imports import KINDS as TRAINING
 
     assert KINDS["staff"].headers == tuple(c.header for c in COLUMNS)
-    for kind, name in (("courses", "course-completions"), ("attestations", "attestations")):
+    for kind, name in (("courses", "course-completions"), ("attestations", "attestations"),
+                       ("pd-requests", "pd-requests"), ("pd-requests-met", "pd-requests-met")):
         assert KINDS[kind].headers == tuple(c.headers[0] for c in TRAINING[name].columns)
-    for kind in ("pairs", "attendance"):
-        assert KINDS[kind].headers == tuple(c.header for c in LAYOUTS[kind].columns)
+        assert KINDS[kind].path == f"/api/v1/imports/{name}" and KINDS[kind].service == "training"
+    for kind in LAYOUTS:
+        assert KINDS[kind].headers == tuple(c.header for c in LAYOUTS[kind].columns), kind
+        assert KINDS[kind].path == f"/api/v1/imports/{kind}" and KINDS[kind].service == "mentoring"
+    assert set(KINDS) == {"staff", "courses", "attestations", *TRAINING, *LAYOUTS} - {"course-completions"}, \
+        "every import of the services is offered on the page"
 
 
 async def test_an_upload_when_the_owning_service_is_down_says_so_in_russian(client):

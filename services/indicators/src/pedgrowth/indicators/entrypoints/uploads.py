@@ -1,8 +1,9 @@
 """«Загрузка данных» and «Качество данных»: spreadsheets forwarded to the service that owns them, per-row reports.
 
 The page never records anything itself: the file goes, with the session's own token, to the
-owning service's import route (registry: staff; training: courses, attestation; mentoring: pairs,
-attendance), whose per-row report is shown in Russian. Rejected rows (ids, columns and reasons,
+owning service's import route (registry: staff; training: courses, attestation, PD requests and
+their being met; mentoring: pairs, attendance, expert roles, project participants), whose per-row
+report is shown in Russian. Rejected rows (ids, columns and reasons,
 never names) are kept in memory for «Качество данных», beside each service's dead letters and
 facts waiting for a reference, read from their operator API.
 """
@@ -57,6 +58,22 @@ KINDS = {
     "attendance": UploadKind("Мероприятия поддержки (списки посещения)", "mentoring", "/api/v1/imports/attendance",
                              ("Код педагога", "Код мероприятия", "Название мероприятия", "Вид мероприятия",
                               "Дата посещения", "Форма участия")),
+    "pd-requests": UploadKind("Запросы педагогов на повышение квалификации", "training", "/api/v1/imports/pd-requests",
+                              ("Номер запроса", "Идентификатор педагога", "Направление", "Тема", "Дата подачи")),
+    "pd-requests-met": UploadKind("Удовлетворённые запросы на повышение квалификации", "training",
+                                  "/api/v1/imports/pd-requests-met",
+                                  ("Номер запроса", "Дата удовлетворения", "Код программы")),
+    "expert-roles": UploadKind("Экспертная деятельность (начало)", "mentoring", "/api/v1/imports/expert-roles",
+                               ("Код педагога", "Код роли", "Вид экспертной деятельности", "Уровень", "Дата начала")),
+    "expert-roles-ended": UploadKind("Экспертная деятельность (окончание)", "mentoring",
+                                     "/api/v1/imports/expert-roles-ended",
+                                     ("Код педагога", "Код роли", "Дата окончания")),
+    "project-participants": UploadKind("Участники проектов (включение)", "mentoring",
+                                       "/api/v1/imports/project-participants",
+                                       ("Код педагога", "Код проекта", "Название проекта", "Дата включения")),
+    "project-participants-left": UploadKind("Участники проектов (выход)", "mentoring",
+                                            "/api/v1/imports/project-participants-left",
+                                            ("Код педагога", "Код проекта", "Дата выхода", "Итог")),
 }
 SERVICE_TEXT = {"registry": "кадровый реестр", "training": "повышение квалификации", "mentoring": "наставничество"}
 OUTCOME_TEXT = {"accepted": "принята", "unchanged": "без изменений", "duplicate": "уже загружена",
