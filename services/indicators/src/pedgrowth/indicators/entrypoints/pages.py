@@ -102,7 +102,8 @@ async def dashboard(request: Request) -> Response:
     from .report import DIMENSION_TEXT, VARIANT_TEXT
 
     return page(request, "dashboard.html", principal, section="dashboard",
-                definition_words={"dimensions": DIMENSION_TEXT, "values": VARIANT_TEXT},
+                definition_words={"dimensions": DIMENSION_TEXT, "values": VARIANT_TEXT,
+                                  "projects": request.app.state.read_model.answers.project_names()},
                 may_submit=principal.is_admin or principal.role is Role.MUNICIPAL_OPERATOR)
 
 

@@ -72,7 +72,8 @@ const WORDS = JSON.parse(document.getElementById("definition-words")?.textConten
 
 function definitionText(definition) {
   return Object.entries(definition || {}).filter(([name]) => name !== "period_start").map(([name, value]) => {
-    let text = value.startsWith("project:") ? "участники проекта " + value.slice(8) : (WORDS.values[value] || value);
+    const project = value.startsWith("project:") ? value.slice(8) : null;
+    let text = project !== null ? `участники проекта «${(WORDS.projects || {})[project] || project}»` : (WORDS.values[value] || value);
     if (value === "since_period_start" && definition.period_start) text += ` (с ${ruDate(definition.period_start)})`;
     return `${WORDS.dimensions[name] || name}: ${text}`;
   }).join("; ");
