@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import json
+import logging
 import sqlite3
 import threading
 import uuid
@@ -20,6 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..records import Record
 from .base import ReadModelStore, StoreReplaced, SumChanges, SumRow, ValueRow
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SCHEMA = "indicators_read"
 
@@ -313,8 +316,16 @@ class PostgresStore(SqlStore):
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
 
+    async def close(self) -> None:
+        if self.writer and self.conn is not None:  # at once: a closed connection's locks go when its backend ends
+            try:
+                await self._run(lambda: self.conn.execute("SELECT pg_advisory_unlock_all()"))
+            except Exception as error:  # noqa: BLE001 - a broken connection holds no lock any more
+                log.info("letting go of the writer lock of %s: %r", self.location, error)
+        await super().close()
+
     def _claim(self) -> bool:
-        """A session advisory lock named after the live schema (released when the connection closes)."""
+        """A session advisory lock named after the live schema (let go on close, or with the connection)."""
         live = self.schema.removesuffix("_rebuild")
         return bool(self.conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
                                       (f"pedgrowth-indicators-writer:{live}",)).fetchone()[0])
