@@ -196,3 +196,34 @@ async def test_instances_sharing_a_store_write_through_one_of_them_and_the_next_
     assert everything(again.engine) == everything(whole) == everything(second.engine)
     for rm in (second, again):
         await rm.store.close()
+
+
+async def test_an_indicator_the_store_holds_no_sums_of_is_computed_at_the_start_and_written_with_the_next_batch(
+        url, tmp_path):
+    """As after an upgrade that adds an indicator: only its series are computed, the others loaded."""
+    events = records()
+    live = ReadModel(store_for(url, tmp_path))
+    await live.load()
+    await feed(live, events[:200], 200)
+    before = answers(live.engine)
+    await live.store.close()
+    store = store_for(url, tmp_path)
+    await store.open()
+
+    def forget() -> None:
+        with store.transaction():
+            for table in ("rm_series", "rm_sum"):
+                store.conn.execute(store.sql(f"DELETE FROM {table} WHERE indicator = ?"), ("category_share",))
+    await store._run(forget)
+    await store.close()
+
+    again = ReadModel(store_for(url, tmp_path))
+    await again.load()
+    assert 0 < again.engine.evaluations < live.engine.evaluations
+    assert answers(again.engine) == before
+    await feed(again, events[200:], len(events))
+    last = ReadModel(store_for(url, tmp_path))
+    await last.load()
+    assert last.engine.evaluations == 0 and answers(last.engine) == answers(again.engine)
+    for rm in (again, last):
+        await rm.store.close()

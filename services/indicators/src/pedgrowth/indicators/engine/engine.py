@@ -378,17 +378,32 @@ class Engine:
 
     def restore(self, specs: Iterable[tuple[str, Variant]], series: Iterable[tuple[str, Variant, str, str, Step]]
                 ) -> None:
-        """Install the specs and published sums a store holds (nothing is recomputed)."""
+        """Install the specs and published sums a store holds (nothing is recomputed). A spec of an
+        indicator this version no longer has is left out; the default specs the store lacks (an indicator
+        added since it was written) are ``unsaved``: ``fill`` computes them once the facts are in."""
         with self._write:
+            stored = set()
             for code, variant in specs:
-                if (code, variant) not in self._specs:
-                    self._add_spec(BY_CODE[code], variant)
+                if code in BY_CODE:
+                    stored.add((code, variant))
+                    if (code, variant) not in self._specs:
+                        self._add_spec(BY_CODE[code], variant)
             for code, variant, part, scope, step in series:
                 spec = self._specs.get((code, variant))
-                if spec is not None:
+                if spec is not None and (code, variant) in stored:
                     self.sums.install((spec.id, part, scope), step)
-            self.unsaved = set()
+            self.unsaved = {spec.id for key, spec in self._specs.items() if key not in stored}
             self._relevant = {}
+
+    def fill(self) -> list[Spec]:
+        """Compute the series of the specs the store did not hold (``unsaved`` after ``restore``), from every
+        entity; they are written whole with the next batch. Which ones."""
+        with self._write:
+            missing = [self._by_id[i] for i in sorted(self.unsaved)]
+            for spec in missing:
+                self._build(spec)
+            self.sums.publish()
+            return missing
 
     def _change(self, old: Parts, new: Parts) -> None:
         if old == new:
@@ -502,6 +517,19 @@ class Engine:
         """A new series from every entity, staged (and published unless a batch publishes it); the store
         gets it whole with the next batch (``unsaved``)."""
         spec = Spec(indicator, variant, len(self._by_id) + 1)
+        self._build(spec)
+        if publish:
+            self.sums.publish()
+        else:
+            self.sums.stage()
+        self._specs[spec.key] = spec
+        self._by_id[spec.id] = spec
+        self.unsaved.add(spec.id)
+        self._relevant = {}  # the new series is relevant to the kinds it depends on from now on
+        return spec
+
+    def _build(self, spec: Spec) -> None:
+        """Add every entity's contribution to a spec's series (pending, not staged)."""
         world, entity = self.world, spec.indicator.entity
         if entity == "person":
             ids = list(world.persons)
@@ -516,15 +544,6 @@ class Engine:
         parts_of = self._parts_of(entity)
         for entity_id in ids:
             self._change({}, parts_of(entity_id, [spec])[spec.id])
-        if publish:
-            self.sums.publish()
-        else:
-            self.sums.stage()
-        self._specs[spec.key] = spec
-        self._by_id[spec.id] = spec
-        self.unsaved.add(spec.id)
-        self._relevant = {}  # the new series is relevant to the kinds it depends on from now on
-        return spec
 
     # -- answers -----------------------------------------------------------------------------------
 

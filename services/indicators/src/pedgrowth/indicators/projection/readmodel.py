@@ -154,8 +154,14 @@ async def load_engine(store: ReadModelStore, answering=None) -> int:
         if answering is not None:
             answering(engine)
         return count
-    specs = [(indicator, Variant.from_key(definition)) for indicator, definition in series]
-    variants = dict(zip(series, (v for _, v in specs), strict=True))
+    variants = {}
+    for indicator, definition in series:
+        try:
+            variants[(indicator, definition)] = Variant.from_key(definition)
+        except (TypeError, ValueError):
+            log.warning("read model: series %s %s names a dimension this version does not know; left out",
+                        indicator, definition)
+    specs = [(indicator, variant) for (indicator, _), variant in variants.items()]
     steps = []
     async for rows in store.sums():
         steps += [(r.indicator, variants[(r.indicator, r.definition)], r.part, r.scope, Step.from_bytes(r.days, r.totals))
@@ -167,13 +173,19 @@ async def load_engine(store: ReadModelStore, answering=None) -> int:
         await asyncio.to_thread(loader.feed, batch)
         count += len(batch)
     engine.indexed.clear()  # members and new variants wait for the other facts
-    if answering is not None:
+    complete = not engine.unsaved  # else an indicator added since the store was written: computed below
+    if answering is not None and complete:
         answering(engine)
     async for batch in store.records(other_than=FIRST_TYPES):
         await asyncio.to_thread(loader.feed, batch)
         count += len(batch)
     await asyncio.to_thread(loader.finish)
+    if not complete:
+        added = await asyncio.to_thread(engine.fill)
+        log.info("read model: computed %s, which the store did not hold", ", ".join(s.indicator.code for s in added))
     engine.indexed.set()
+    if answering is not None and not complete:
+        answering(engine)
     return count
 
 
