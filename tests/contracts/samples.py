@@ -259,6 +259,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "year": 2024,
         "value": 0.6,
     },
+    "pedgrowth.indicators.baseline_set.v1": {
+        "plan_id": "plan-1",
+        "indicator": "community_coverage",
+        "year": 2021,
+        "value": 0.35,
+    },
     "pedgrowth.indicators.value_reported.v1": {
         "municipality_id": "mun-1",
         "indicator": "teacher_readiness",

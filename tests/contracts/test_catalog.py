@@ -21,7 +21,7 @@ EXPECTED_TYPES = {
         "expert_role_started", "expert_role_ended", "asset_joined", "asset_left",
         "project_enrolled", "project_left", "curator_appointed", "curator_released",
     ],
-    "indicators": ["plan_adopted", "target_set", "value_reported", "measure_completed",
+    "indicators": ["plan_adopted", "target_set", "baseline_set", "value_reported", "measure_completed",
                    "recommendation_issued", "recommendation_completed", "decision_recorded",
                    "effectiveness_reviewed", "monitoring_submitted"],
 }
@@ -37,6 +37,7 @@ EXPECTED_SUBJECTS = {
     "pair_ended": "pair_id",
     "plan_adopted": "plan_id",
     "target_set": "plan_id",
+    "baseline_set": "plan_id",
     "measure_completed": "plan_id",
     "value_reported": "municipality_id",
     "pd_request_submitted": "request_id",

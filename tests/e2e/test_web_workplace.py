@@ -204,6 +204,12 @@ async def as_operator(visit: Visit, upload: Path) -> None:
         await page.wait_for_selector(".card .spark svg")
         await set_date(page, SEED_PLAN_END)
     assert shown == ["цель: 45,0 %", "62,5 %"], "the target and the survey value entered on «План» are on the cards"
+    book = await download_report(page)  # the base value, set before the target, is in the report beside it
+    report_matches(book, await api_answers(visit.url, bearer, SCOPE))
+    lines = list(book.active.iter_rows(values_only=True))
+    row = next(dict(zip(lines[1], line, strict=True)) for line in lines[2:]
+               if line[1].startswith("Доля педагогов, прошедших диагностику"))
+    assert (row["Базовое значение"], row["Год базового значения"], row["Целевое значение"]) == (0.3, 2019, 0.45)
     await set_date(page, DEMO_TODAY.strftime("%d.%m.%Y"))  # the demo's current plan: its measure 2 is overdue
     await page.wait_for_selector("#measures tr.overdue")
     assert await page.eval_on_selector_all("#measures tr.overdue", "rows => rows.map(r => r.dataset.measure)") == ["2"]
@@ -253,7 +259,9 @@ async def uploaded(page, kind: str, path: Path, org: str | None = None) -> list[
 
 
 async def set_a_target_and_a_survey_value(page) -> None:
-    """«План»: a 2024 target typed in percent and a survey value, each shown back in percent after the reload."""
+    """«План»: a base value and a 2024 target typed in percent and a survey value, each shown back in percent."""
+    assert await entered(page, "baseline-form", "plan-baselines", "diagnostics_coverage", year="2019",
+                         value="30") == "30,0 %"
     assert await entered(page, "target-form", "plan-targets", "diagnostics_coverage", value="45") == "45,0 %"
     assert await page.text_content('#plan-targets tr[data-indicator="training_coverage"][data-year="2024"] .value') \
         == "50,0 %", "the plan's own targets in percent"
@@ -261,12 +269,13 @@ async def set_a_target_and_a_survey_value(page) -> None:
 
 
 async def entered(page, form: str, table: str, indicator: str, **fields) -> str:
-    """Send a «План» form for the indicator in 2024; what the table then shows for it."""
+    """Send a «План» form for the indicator (in 2024 unless a year is given); what the table then shows for it."""
     await page.select_option(f"#{form} select[name=indicator]", indicator)
-    for name, value in {"year": "2024", **fields}.items():
+    fields = {"year": "2024", **fields}
+    for name, value in fields.items():
         await page.fill(f"#{form} input[name={name}]", value)
     await page.click(f"#{form} button")
-    shown = page.locator(f'#{table} tr[data-indicator="{indicator}"][data-year="2024"] .value')
+    shown = page.locator(f'#{table} tr[data-indicator="{indicator}"][data-year="{fields["year"]}"] .value')
     await shown.wait_for()
     return await shown.text_content()
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.contracts.indicators import MeasureCompleted, PlanAdopted, TargetSet, ValueReported
+from pedgrowth.contracts.indicators import BaselineSet, MeasureCompleted, PlanAdopted, TargetSet, ValueReported
 from pedgrowth.indicators.application import IndicatorsApplication
 from pedgrowth.indicators.translation import to_contract
 from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
@@ -67,6 +67,15 @@ def test_target_set_changes_the_target(app):
     assert view["targets"] == [{"indicator": "training_coverage", "year": 2020, "value": 0.15}]
 
 
+def test_baseline_set_adds_or_changes_a_base_value_of_any_year_and_needs_an_adopted_plan(app):
+    save(app, BaselineSet(plan_id="plan-1", indicator="training_coverage", year=2019, value=0.05))
+    save(app, BaselineSet(plan_id="plan-1", indicator="training_coverage", year=2019, value=0.08))
+    assert app.plan("plan-1", date(2020, 1, 1))["baselines"] == [
+        {"indicator": "training_coverage", "year": 2019, "value": 0.08}]
+    with pytest.raises(UnknownReference):
+        app.decide(BaselineSet(plan_id="nope", indicator="training_coverage", year=2019, value=0.05))
+
+
 def test_a_measure_completes_once(app):
     save(app, MeasureCompleted(plan_id="plan-1", measure_id="m1", completed_on="2020-11-01"))
     with pytest.raises(Conflict) as error:
@@ -114,11 +123,12 @@ def test_plans_are_listed_per_municipality(app):
 
 def test_every_domain_event_translates_to_its_contract_event(app):
     save(app, TargetSet(plan_id="plan-1", indicator="training_coverage", year=2021, value=0.2))
+    save(app, BaselineSet(plan_id="plan-1", indicator="training_coverage", year=2019, value=0.05))
     save(app, MeasureCompleted(plan_id="plan-1", measure_id="m1", completed_on="2020-11-01", evidence="приказ"))
     save(app, ValueReported(municipality_id="mun-1", indicator="teacher_readiness", year=2022, value=0.6,
                             method="survey"))
     notifications = app.recorder.select_notifications(1, 100)
     published = [to_contract(app.mapper.to_domain_event(n)) for n in notifications]
     types = [d.type_suffix for d in published if d is not None]
-    assert types == ["plan_adopted", "target_set", "measure_completed", "value_reported"]
+    assert types == ["plan_adopted", "target_set", "baseline_set", "measure_completed", "value_reported"]
     assert published[0] == adopted()

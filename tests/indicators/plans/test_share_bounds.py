@@ -43,3 +43,10 @@ def test_counts_and_the_reserve_ratio_may_exceed_one():
                   {"indicator": "reserve_ratio", "year": 2025, "value": 1.5},
                   {"indicator": "training_coverage", "year": 2026, "value": 1.0}])
     assert plan.targets[("reserve_ratio", 2025)] == 1.5
+
+
+def test_baseline_set_keeps_the_bound():
+    plan = adopt()
+    with pytest.raises(RuleViolation) as refused:
+        plan.set_baseline("category_share", 2024, 91.3)
+    assert refused.value.field == "data.value"

@@ -199,6 +199,18 @@ class TargetSet(IndicatorsEvent):
     value: Amount
 
 
+class BaselineSet(IndicatorsEvent):
+    """A plan's base value of an indicator for a year («базовое значение») was set or changed."""
+
+    type_suffix = "baseline_set"
+    subject_field = "plan_id"
+
+    plan_id: Id
+    indicator: Id
+    year: Year
+    value: Amount
+
+
 class ValueReported(IndicatorsEvent):
     """A municipality reported an indicator value no event can measure (e.g. a survey)."""
 
@@ -349,6 +361,6 @@ class MonitoringSubmitted(IndicatorsEvent):
 
 
 EVENTS: tuple[type[IndicatorsEvent], ...] = (
-    PlanAdopted, TargetSet, ValueReported, MeasureCompleted, RecommendationIssued, RecommendationCompleted,
+    PlanAdopted, TargetSet, BaselineSet, ValueReported, MeasureCompleted, RecommendationIssued, RecommendationCompleted,
     DecisionRecorded, EffectivenessReviewed, MonitoringSubmitted,
 )

@@ -22,10 +22,10 @@ from .domain.plan import (COMPUTED_INDICATORS, SURVEY_NAMES, Plan, ReportedValue
 
 PLAN = Reference(
     kind="plan", aggregate_id=plan_id_of,
-    waits={"target_set": "plan_id", "measure_completed": "plan_id"}, recorded_by={"plan_adopted": "plan_id"},
+    waits={"target_set": "plan_id", "baseline_set": "plan_id", "measure_completed": "plan_id"}, recorded_by={"plan_adopted": "plan_id"},
     missing_en="plan {key} has not been adopted", missing_ru="план {key} не принят",
 )
-"""A target or a completed measure may come before its plan's adoption."""
+"""A target, a base value or a completed measure may come before its plan's adoption."""
 
 RECOMMENDATION = Reference(
     kind="recommendation", aggregate_id=recommendation_id_of,
@@ -71,6 +71,12 @@ class IndicatorsApplication(RecordingApplication):
         """A target is set on an adopted plan, for a year of its period."""
         plan = self.adopted_plan(data.plan_id)
         plan.set_target(data.indicator, data.year, data.value)
+        return [plan]
+
+    def on_baseline_set(self, data: contract.BaselineSet) -> Sequence[Aggregate]:
+        """A base value is set on an adopted plan."""
+        plan = self.adopted_plan(data.plan_id)
+        plan.set_baseline(data.indicator, data.year, data.value)
         return [plan]
 
     def on_measure_completed(self, data: contract.MeasureCompleted) -> Sequence[Aggregate]:

@@ -25,6 +25,10 @@ def target_set(e: Plan.TargetSet) -> EventData:
     return contract.TargetSet(plan_id=e.plan_id, indicator=e.indicator, year=e.year, value=e.value)
 
 
+def baseline_set(e: Plan.BaselineSet) -> EventData:
+    return contract.BaselineSet(plan_id=e.plan_id, indicator=e.indicator, year=e.year, value=e.value)
+
+
 def measure_completed(e: Plan.MeasureCompleted) -> EventData:
     return contract.MeasureCompleted(plan_id=e.plan_id, measure_id=e.measure_id, completed_on=e.completed_on,
                                      evidence=e.evidence, org_id=getattr(e, "org_id", None))
@@ -67,6 +71,7 @@ def monitoring_submitted(e: Submission.Submitted) -> EventData:
 TRANSLATIONS: dict = {
     Plan.Adopted: plan_adopted,
     Plan.TargetSet: target_set,
+    Plan.BaselineSet: baseline_set,
     Plan.MeasureCompleted: measure_completed,
     ReportedValues.ValueReported: value_reported,
     Recommendation.Issued: recommendation_issued,

@@ -92,6 +92,15 @@ class Plan(Aggregate):
     def target_set(self, plan_id: str, indicator: str, year: int, value: float) -> None:
         self.targets[(indicator, year)] = value
 
+    def set_baseline(self, indicator: str, year: int, value: float) -> None:
+        """Set or change the base value of an indicator for a year (any year: usually the one before the period)."""
+        check_value(indicator, value, "data.value")
+        self.baseline_set(plan_id=self.plan_id, indicator=indicator, year=year, value=value)
+
+    @event("BaselineSet")
+    def baseline_set(self, plan_id: str, indicator: str, year: int, value: float) -> None:
+        self.baselines[(indicator, year)] = value
+
     def complete_measure(self, measure_id: str, completed_on: date, evidence: str | None,
                          org_id: str | None = None) -> None:
         """Mark a roadmap measure of this plan done, once; or done by one school (``org_id``), once per school.

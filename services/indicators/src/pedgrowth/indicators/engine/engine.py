@@ -255,6 +255,7 @@ class Engine:
             "community_left": self._on_community_left,
             "plan_adopted": self._on_plan_adopted,
             "target_set": self._on_target_set,
+            "baseline_set": self._on_baseline_set,
             "value_reported": self._on_value_reported,
             "pd_request_submitted": self._on_pd_request_submitted,
             "pd_request_met": self._on_pd_request_met,
@@ -810,6 +811,9 @@ class Engine:
 
     def _on_target_set(self, d: dict, order: Order, batch: Batch) -> None:
         self.plans.set_target(d["plan_id"], d["indicator"], d["year"], d["value"], order)
+
+    def _on_baseline_set(self, d: dict, order: Order, batch: Batch) -> None:
+        self.plans.set_baseline(d["plan_id"], d["indicator"], d["year"], d["value"], order)
 
     def _on_value_reported(self, d: dict, order: Order, batch: Batch) -> None:
         self.plans.report(d, order)

@@ -48,6 +48,7 @@ class Plans:
 
     plans: dict[str, PlanEntry] = field(default_factory=dict)
     targets: dict[tuple[str, str, int], tuple[Order, float]] = field(default_factory=dict)
+    baselines: dict[tuple[str, str, int], tuple[Order, float]] = field(default_factory=dict)
     reported: dict[tuple[str, str, int], tuple[Order, float, str]] = field(default_factory=dict)
 
     def adopt(self, d: dict, order: Order) -> PlanEntry | None:
@@ -63,6 +64,8 @@ class Plans:
             self.plans[plan.plan_id] = plan
         for target in d["targets"]:
             self.set_target(plan.plan_id, target["indicator"], target["year"], target["value"], order)
+        for (indicator, year), value in plan.baselines.items():
+            self.set_baseline(plan.plan_id, indicator, year, value, order)
         return self.plans[plan.plan_id]
 
     def set_target(self, plan: str, indicator: str, year: int, value: float, order: Order) -> None:
@@ -70,6 +73,12 @@ class Plans:
         old = self.targets.get(key)
         if old is None or order > old[0]:
             self.targets[key] = (order, float(value))
+
+    def set_baseline(self, plan: str, indicator: str, year: int, value: float, order: Order) -> None:
+        key = (plan, indicator, int(year))
+        old = self.baselines.get(key)
+        if old is None or order > old[0]:
+            self.baselines[key] = (order, float(value))
 
     def report(self, d: dict, order: Order) -> None:
         key = (d["municipality_id"], d["indicator"], int(d["year"]))
@@ -88,9 +97,14 @@ class Plans:
 
     def target_years(self, municipality: str) -> dict[str, dict[int, float]]:
         """Every target of the municipality's plans: indicator → year → value (latest wins)."""
+        return self.latest(self.targets, municipality)
+
+    def latest(self, values: dict[tuple[str, str, int], tuple[Order, float]],
+               municipality: str) -> dict[str, dict[int, float]]:
+        """Targets or base values of the municipality's plans: indicator → year → value (latest wins)."""
         plans = {p.plan_id for p in self.of(municipality)}
         best: dict[tuple[str, int], tuple[Order, float]] = {}
-        for (plan, indicator, year), entry in list(self.targets.items()):
+        for (plan, indicator, year), entry in list(values.items()):
             if plan in plans and ((indicator, year) not in best or entry[0] > best[(indicator, year)][0]):
                 best[(indicator, year)] = entry
         out: dict[str, dict[int, float]] = defaultdict(dict)
@@ -102,11 +116,8 @@ class Plans:
         return {code: years[year] for code, years in self.target_years(municipality).items() if year in years}
 
     def baselines_of(self, municipality: str) -> dict[str, dict[int, float]]:
-        out: dict[str, dict[int, float]] = defaultdict(dict)
-        for plan in sorted(self.of(municipality), key=lambda p: p.order):
-            for (indicator, year), value in plan.baselines.items():
-                out[indicator][year] = value
-        return out
+        """The base values of the municipality's plans, adopted with them or set since (latest wins)."""
+        return self.latest(self.baselines, municipality)
 
     def reported_values(self, municipality: str) -> dict[str, dict[int, tuple[float, str]]]:
         out: dict[str, dict[int, tuple[float, str]]] = defaultdict(dict)

@@ -131,7 +131,7 @@ class ReadModel:
         return plan
 
 
-FIRST = ("organization_registered", "plan_adopted", "target_set", "value_reported")
+FIRST = ("organization_registered", "plan_adopted", "target_set", "baseline_set", "value_reported")
 """The event kinds answers need besides the sums: where scopes lie, targets and variants."""
 FIRST_TYPES = tuple(t for t in EVENT_MODELS if t.split(".")[2] in FIRST)
 

@@ -12,7 +12,7 @@ function eventData(form) {
     return { plan_id: form.dataset.plan, measure_id: form.dataset.measure, completed_on: `${y}-${m}-${d}`,
              ...(values.evidence ? { evidence: values.evidence } : {}) };
   }
-  if (kind === "target_set") {  // a share is typed in percent, as the page shows it
+  if (kind === "target_set" || kind === "baseline_set") {  // a share is typed in percent, as the page shows it
     const share = form.querySelector("select[name=indicator]").selectedOptions[0].dataset.unit === "share";
     const value = share ? Math.round(Number(values.value) * 1000) / 100000 : Number(values.value);
     return { plan_id: form.dataset.plan, indicator: values.indicator, year: Number(values.year), value };
