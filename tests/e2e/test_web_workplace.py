@@ -176,6 +176,8 @@ async def as_operator(visit: Visit, upload: Path) -> None:
     reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
     assert len(reasons) == 3 and not any("Старший вожатый" in r or "31.02.2024" in r for r in reasons), \
         "the staff rows fixed and taken leave the list; the courses' two and the request's one stay"
+    assert await page.eval_on_selector_all("#repeats tbody tr", "rows => rows.map(r => r.innerText.split('\\t'))") == [
+        ["Список педагогических работников организации", "demo-sch-01", "2"]], "the two rows sent again are counted"
     letter = page.locator('[data-service="registry"] table.letters tr[data-letter]')
     assert await letter.locator(".reason").text_content() == "сообщение не соответствует контракту (поле data.position)"
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", await letter.locator("td").first.text_content())
@@ -327,3 +329,4 @@ async def as_school(visit: Visit, upload: Path) -> None:
     assert len(shown) == 1 and "demo-sch-02" in shown[0] and "Вожатый-организатор" in shown[0], \
         "its own rejected row only, not the other school's"
     assert await page.locator("table.letters tr[data-letter]").count() == 0, "nor the other school's dead letters"
+    assert await page.locator("#no-repeats").count() == 1, "nor the other school's repeated rows"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections import deque
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Annotated
@@ -144,16 +144,21 @@ class RejectedRow:
 
 
 class Rejections:
-    """The recent rejected rows of uploads made through the page (bounded; kept while the service runs)."""
+    """The recent rejected rows of uploads made through the page (bounded; kept while the service runs), and how
+    many rows each organisation sent again that the owning service ignored (already recorded, or no change)."""
 
     def __init__(self, size: int = KEPT_ROWS):
         self._rows: deque[RejectedRow] = deque(maxlen=size)
         self._lock = threading.Lock()
         self._uploads = 0
+        self._repeats: Counter[tuple[str, str | None, str | None]] = Counter()
 
-    def add(self, rows: list[RejectedRow], settled: set[tuple] = frozenset()) -> None:
-        """Keep an upload's rejected rows; drop the earlier ones it settled ((kind, org, person) now taken)."""
+    def add(self, rows: list[RejectedRow], settled: set[tuple] = frozenset(),
+            repeats: Counter | None = None) -> None:
+        """Keep an upload's rejected rows; drop the earlier ones it settled ((kind, org, person) now taken);
+        count its repeats ((kind, org, municipality) → rows ignored)."""
         with self._lock:
+            self._repeats.update(repeats or {})
             self._uploads += 1
             if settled:
                 kept = [r for r in self._rows if (r.kind, r.org_id, r.person_id) not in settled]
@@ -166,6 +171,13 @@ class Rejections:
             rows = list(self._rows)
         mine = [r for r in rows if principal.covers(org_id=r.org_id, municipality_id=r.municipality_id)]
         return sorted(mine, key=lambda r: (-r.upload, r.row or 0))  # the latest upload first, its rows in order
+
+    def repeats(self, principal: Principal) -> list[dict]:
+        """Rows sent again and ignored, per kind and organisation, within the caller's scope."""
+        with self._lock:
+            counted = sorted(self._repeats.items(), key=lambda item: (item[0][0], item[0][1] or ""))
+        return [{"kind": kind, "org_id": org, "count": count} for (kind, org, municipality), count in counted
+                if principal.covers(org_id=org, municipality_id=municipality)]
 
 
 def rejections(request: Request) -> Rejections:
@@ -260,9 +272,11 @@ async def upload(request: Request, kind: Annotated[str, Form()], file: Annotated
     # a staff list has one row per person: a person taken now settles that person's earlier refusal here
     settled = {(chosen.title, org, r["person_id"]) for r in rows
                if chosen.per_organisation and r["person_id"] and r["outcome"] != "rejected"}
+    repeated = sum(r["outcome"] in ("duplicate", "unchanged") for r in rows)
     rejections(request).add([
         RejectedRow(at, chosen.title, file.filename or "", org, municipality, r["row"], r["column"], r["reason"],
-                    r["reason_ru"], r["person_id"]) for r in rows if r["outcome"] == "rejected"], settled)
+                    r["reason_ru"], r["person_id"]) for r in rows if r["outcome"] == "rejected"], settled,
+        Counter({(chosen.title, org, municipality): repeated}) if repeated else None)
     return fragment(request, principal, kind=chosen, file=file.filename, rows=rows,
                     counts={text: sum(r["outcome"] == code for r in rows) for code, text in OUTCOME_TEXT.items()})
 
@@ -323,7 +337,8 @@ async def quality_page(request: Request, principal: Principal, note: str | None 
                                                      "letters"),
                              "waiting": await listed(client, peer_url(request, name) + "/api/v1/waiting", "facts")})
     return page(request, "quality.html", principal, section="quality", note=note,
-                rows=[asdict(r) for r in rejections(request).visible(principal)], services=services)
+                rows=[asdict(r) for r in rejections(request).visible(principal)],
+                repeats=rejections(request).repeats(principal), services=services)
 
 
 async def listed(client: httpx.AsyncClient, url: str, key: str) -> dict:
