@@ -162,20 +162,24 @@ async def as_operator(visit: Visit, upload: Path) -> None:
         "4": ["отклонена", "«Дата окончания»: «31.11.2024» — такой даты нет в календаре"],
         "5": ["отклонена", "педагог web-p404 не работал на 2024-11-15 и не работает сейчас в организации "
                            "в пределах ваших прав (по данным кадрового реестра)"]}
-    requests = upload.with_name("запросы.csv")
-    requests.write_text("Номер запроса;Идентификатор педагога;Направление;Тема;Дата подачи\n"
-                        "req-web-1;demo-p0001;предметное;Функциональная грамотность;01.10.2024\n"
-                        "req-web-2;demo-p0001;;Наставничество;01.10.2024\n", encoding="utf-8")
-    assert [(row, outcome, reason) for row, outcome, _, reason in await uploaded(page, "pd-requests", requests)] == [
+    assert await sent(page, "pd-requests", upload.with_name("запросы.csv"), [
+        "Номер запроса;Идентификатор педагога;Направление;Тема;Дата подачи",
+        "req-web-1;demo-p0001;предметное;Функциональная грамотность;01.10.2024",
+        "req-web-2;demo-p0001;;Наставничество;01.10.2024"]) == [
         ("2", "accepted", ""), ("3", "rejected", "не заполнен столбец «Направление»")], "a kind added since"
+    assert await sent(page, "attendance", upload.with_name("посещение.csv"), [
+        "Код педагога;Код мероприятия;Название мероприятия;Вид мероприятия;Дата посещения",
+        "demo-p0001;web-sem-1;Семинар по ФГОС;семинар;14.11.2024",
+        "demo-p0001;web-sem-2;Встреча;пикник;14.11.2024"]) == [
+        ("2", "accepted", ""), ("3", "rejected", "«Вид мероприятия»: недопустимое значение «пикник»")], "mentoring"
     await page.click("nav >> text=Качество данных")
     reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
-    assert len(reasons) == 5 and any("Старший вожатый" in r for r in reasons) \
+    assert len(reasons) == 6 and any("Старший вожатый" in r for r in reasons) \
         and "«Дата окончания»: «31.11.2024» — такой даты нет в календаре" in reasons
     await fix_and_upload_again(page, upload.with_name("сотрудники-исправлено.xlsx"))
     reasons = await page.eval_on_selector_all("#rejected-rows .reason", "cells => cells.map(c => c.textContent)")
-    assert len(reasons) == 3 and not any("Старший вожатый" in r or "31.02.2024" in r for r in reasons), \
-        "the staff rows fixed and taken leave the list; the courses' two and the request's one stay"
+    assert len(reasons) == 4 and not any("Старший вожатый" in r or "31.02.2024" in r for r in reasons), \
+        "the staff rows fixed and taken leave the list; the others stay"
     assert await page.eval_on_selector_all("#repeats tbody tr", "rows => rows.map(r => r.innerText.split('\\t'))") == [
         ["Список педагогических работников организации", "demo-sch-01", "2"]], "the two rows sent again are counted"
     letter = page.locator('[data-service="registry"] table.letters tr[data-letter]')
@@ -245,6 +249,12 @@ async def upload_courses(page, path: Path) -> dict:
                     "demo-p0001;pk-fgos;31.11.2024;;\n"
                     "web-p404;pk-fgos;15.11.2024;;\n", encoding="utf-8")  # nobody the registry knows
     return {row: [text, reason] for row, _, text, reason in await uploaded(page, "courses", path)}
+
+
+async def sent(page, kind: str, path: Path, lines: list[str]) -> list[tuple[str, str, str]]:
+    """These lines as a `;`-separated CSV uploaded as ``kind``: each row's number, outcome and Russian reason."""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [(row, outcome, reason) for row, outcome, _, reason in await uploaded(page, kind, path)]
 
 
 async def uploaded(page, kind: str, path: Path, org: str | None = None) -> list[list[str]]:

@@ -112,6 +112,13 @@ def test_row_reports_of_the_three_services_read_alike_and_in_russian():
     assert (bad["outcome_ru"], bad["reason_ru"]) == ("отклонена", "неизвестная должность «Старший вожатый»: "
                                                                    "укажите должность из справочника")
     assert (good["outcome_ru"], good["person_id"]) == ("принята", "p1")
+    mentoring = {"rows": [{"row": 3, "outcome": "rejected", "field": "Вид мероприятия", "subject": "p2",
+                           "reason": "«Вид мероприятия» is not valid: Input should be 'seminar' (got 'пикник')"}]}
+    (refused,) = report_rows(mentoring)
+    assert (refused["column"], refused["person_id"], refused["reason_ru"]) == (
+        "Вид мероприятия", "p2", "«Вид мероприятия»: недопустимое значение «пикник»")
+    assert report_rows({"results": [{"row": 2, "outcome": "rejected", "field": "data.completed_on",
+                                     "column": "Дата окончания"}]})[0]["column"] == "Дата окончания"
     assert in_russian("Дата приёма is empty") == "не заполнен столбец «Дата приёма»"
     assert in_russian("something new") == "сервис не принял строку: something new"
     assert in_russian("«Дата окончания»: '31.11.2024' is not a calendar date") == (

@@ -288,9 +288,16 @@ def report_rows(answer: dict) -> list[dict]:
     for item in listed:
         outcome = item.get("status") or item.get("outcome") or ""
         rows.append({"row": item.get("row"), "outcome": outcome, "outcome_ru": OUTCOME_TEXT.get(outcome, outcome),
-                     "person_id": item.get("person_id") or item.get("subject"), "column": item.get("column") or "",
+                     "person_id": item.get("person_id") or item.get("subject"), "column": column_of(item),
                      "reason": item.get("reason") or "", "reason_ru": in_russian(item.get("reason"))})
     return rows
+
+
+def column_of(item: dict) -> str:
+    """The column a row's reason is about: training and the registry say `column`; mentoring puts the header
+    in `field` (a `data.…` field is no column)."""
+    field = item.get("field") or ""
+    return item.get("column") or ("" if field.startswith("data.") else field)
 
 
 def refusal(answer: httpx.Response) -> str:
