@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from pedgrowth.contracts import EventData
 from pedgrowth.contracts import indicators as contract
 from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
 from pedgrowth.kit.logfollower import LogFollower
-from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.recording import Handler, RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
 from .domain.cycle import (Decision, Recommendation, Review, Submission, decision_id_of, recommendation_id_of,
@@ -41,7 +42,7 @@ kept in memory by one follower."""
 
 
 class IndicatorsApplication(RecordingApplication):
-    """Use cases of the indicators service; one `on_<event name>` per contract event type."""
+    """Use cases of the indicators service; one handler per contract event type (``handlers``)."""
 
     name = "indicators"
     references = (PLAN, RECOMMENDATION)
@@ -52,6 +53,20 @@ class IndicatorsApplication(RecordingApplication):
         super().__init__(env=env, **kwargs)
         self.kept: dict[str, list] = {get_topic(kind): [] for kind in LOGGED}
         self.cycle_log = LogFollower(self, {topic: events.append for topic, events in self.kept.items()})
+
+    def handlers(self) -> Mapping[type[EventData], Handler]:
+        return {
+            contract.PlanAdopted: self.on_plan_adopted,
+            contract.TargetSet: self.on_target_set,
+            contract.BaselineSet: self.on_baseline_set,
+            contract.MeasureCompleted: self.on_measure_completed,
+            contract.RecommendationIssued: self.on_recommendation_issued,
+            contract.RecommendationCompleted: self.on_recommendation_completed,
+            contract.DecisionRecorded: self.on_decision_recorded,
+            contract.EffectivenessReviewed: self.on_effectiveness_reviewed,
+            contract.MonitoringSubmitted: self.on_monitoring_submitted,
+            contract.ValueReported: self.on_value_reported,
+        }
 
     def on_plan_adopted(self, data: contract.PlanAdopted) -> Sequence[Aggregate]:
         """A municipality adopts a plan once; its targets must fall within its period."""

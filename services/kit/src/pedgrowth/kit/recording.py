@@ -7,7 +7,7 @@ import enum
 import threading
 import time
 from functools import lru_cache
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -28,6 +28,9 @@ DEFAULT_CACHE_SIZE = 20_000
 CONFLICT_ATTEMPTS = 3
 """A save that meets another writer's version of an aggregate (a replica on the same store) is tried again,
 from what is stored now, this many times in all."""
+
+Handler = Callable[[Any], Sequence[Aggregate]]
+"""A use case: one contract fact in, the aggregates it changed out."""
 
 
 class NotHandled(RuleViolation):
@@ -83,8 +86,8 @@ class Outcome(enum.StrEnum):
 class RecordingApplication(Application[UUID]):
     """Base of the command side of every service.
 
-    Subclasses turn a validated contract fact into changed aggregates in
-    ``decide``; ``record`` saves them together with the receipt, so a fact is
+    Subclasses list their use cases in ``handlers`` (contract event type → method, written out)
+    and ``decide`` runs the one for a validated fact; ``record`` saves them together with the receipt, so a fact is
     recorded once however often it is delivered. A fact naming a reference in
     ``references`` that is not recorded yet waits in ``self.waiting`` (see kit.waiting).
     Inside ``batch()`` several facts are recorded with one store transaction (see kit.batch);
@@ -97,6 +100,7 @@ class RecordingApplication(Application[UUID]):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.handling = self.handlers()
         self.waiting = WaitingRoom(self, self.references)
         self.recording = threading.RLock()
         self.local = threading.local()
@@ -229,9 +233,13 @@ class RecordingApplication(Application[UUID]):
         """The municipality of an organisation, when this service knows it (services override)."""
         return None
 
+    def handlers(self) -> Mapping[type[EventData], Handler]:
+        """The use case of each contract event type this service records (services override)."""
+        return {}
+
     def decide(self, data: EventData) -> Sequence[Aggregate]:
-        """Apply the fact's rules and return the aggregates it changed: ``on_<event name>(data)``."""
-        handler = getattr(self, f"on_{data.type_suffix}", None)
+        """Apply the fact's rules and return the aggregates it changed: its type's handler (``handlers``)."""
+        handler = self.handling.get(type(data))
         if handler is None:
             raise NotHandled(f"type: {data.event_type} is not recorded by this service yet", "type")
         return handler(data)

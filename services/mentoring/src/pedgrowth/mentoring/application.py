@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
 
+from pedgrowth.contracts import EventData
 from pedgrowth.contracts import mentoring as contract
 from pedgrowth.kit.errors import Conflict, UnknownReference
 from pedgrowth.kit.logfollower import LogFollower
-from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.recording import Handler, RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
 from .domain.curator import Curatorship, curatorship_key
@@ -33,7 +34,7 @@ MENTOR = Reference(
 
 
 class MentoringApplication(RecordingApplication):
-    """Use cases of the mentoring service; one `on_<event name>` per contract event type."""
+    """Use cases of the mentoring service; one handler per contract event type (``handlers``)."""
 
     name = "mentoring"
     references = (MENTOR,)
@@ -44,6 +45,24 @@ class MentoringApplication(RecordingApplication):
         self.read_model = ReadModel()
         self.reading = threading.Lock()
         self.read_model_follower = LogFollower(self, dict.fromkeys(to_contract.topics, self.take))
+
+    def handlers(self) -> Mapping[type[EventData], Handler]:
+        return {
+            contract.MentorRegistered: self.on_mentor_registered,
+            contract.PairAssigned: self.on_pair_assigned,
+            contract.PairEnded: self.on_pair_ended,
+            contract.CommunityJoined: self.on_community_joined,
+            contract.CommunityLeft: self.on_community_left,
+            contract.SupportEventAttended: self.on_support_event_attended,
+            contract.ExpertRoleStarted: self.on_expert_role_started,
+            contract.ExpertRoleEnded: self.on_expert_role_ended,
+            contract.AssetJoined: self.on_asset_joined,
+            contract.AssetLeft: self.on_asset_left,
+            contract.ProjectEnrolled: self.on_project_enrolled,
+            contract.ProjectLeft: self.on_project_left,
+            contract.CuratorAppointed: self.on_curator_appointed,
+            contract.CuratorReleased: self.on_curator_released,
+        }
 
     def on_mentor_registered(self, data: contract.MentorRegistered) -> Sequence[Aggregate]:
         """Add a mentor to the mentor base."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import mentoring as contract
@@ -33,9 +35,27 @@ class ReadModel:
     participants: dict[str, list[dict]] = field(default_factory=dict)
     curators: dict[str, list[dict]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.handlers: dict[type[EventData], Callable[[Any], None]] = {
+            contract.MentorRegistered: self.on_mentor_registered,
+            contract.PairAssigned: self.on_pair_assigned,
+            contract.PairEnded: self.on_pair_ended,
+            contract.CommunityJoined: self.on_community_joined,
+            contract.CommunityLeft: self.on_community_left,
+            contract.SupportEventAttended: self.on_support_event_attended,
+            contract.ExpertRoleStarted: self.on_expert_role_started,
+            contract.ExpertRoleEnded: self.on_expert_role_ended,
+            contract.AssetJoined: self.on_asset_joined,
+            contract.AssetLeft: self.on_asset_left,
+            contract.ProjectEnrolled: self.on_project_enrolled,
+            contract.ProjectLeft: self.on_project_left,
+            contract.CuratorAppointed: self.on_curator_appointed,
+            contract.CuratorReleased: self.on_curator_released,
+        }
+
     def apply(self, data: EventData) -> None:
-        """Take one recorded fact into account."""
-        handler = getattr(self, f"on_{data.type_suffix}", None)
+        """Take one recorded fact into account (a type the model does not keep is ignored)."""
+        handler = self.handlers.get(type(data))
         if handler is not None:
             handler(data)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import registry as contract
 from pedgrowth.kit.errors import Conflict, UnknownReference
-from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.recording import Handler, RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
 from .domain.organisation import Organisation, organisation_id
@@ -33,7 +33,7 @@ ORGANISATION = Reference(
 
 
 class RegistryApplication(RecordingApplication):
-    """Use cases of the registry service; one `on_<event name>` per contract event type."""
+    """Use cases of the registry service; one handler per contract event type (``handlers``)."""
 
     name = "registry"
     references = (ORGANISATION,)
@@ -54,6 +54,19 @@ class RegistryApplication(RecordingApplication):
     def latest(self) -> date:
         """The latest date a fact may carry: today plus the configured tolerance (clocks and time zones)."""
         return self.today() + self.tolerance
+
+    def handlers(self) -> Mapping[type[EventData], Handler]:
+        return {
+            contract.OrganizationRegistered: self.on_organization_registered,
+            contract.EmploymentStarted: self.on_employment_started,
+            contract.EmploymentEnded: self.on_employment_ended,
+            contract.PositionChanged: self.on_position_changed,
+            contract.EducationProfileRecorded: self.on_education_profile_recorded,
+            contract.VacancyOpened: self.on_vacancy_opened,
+            contract.VacancyClosed: self.on_vacancy_closed,
+            contract.ReserveEnrolled: self.on_reserve_enrolled,
+            contract.ReserveLeft: self.on_reserve_left,
+        }
 
     # --- recording: one use case per contract event type ----------------------------------------
 

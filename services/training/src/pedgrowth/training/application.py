@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import partial
 from uuid import UUID
@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate
 from pedgrowth.contracts import EventData
 from pedgrowth.contracts import training as contract
 from pedgrowth.kit.errors import UnknownReference
-from pedgrowth.kit.recording import RecordingApplication
+from pedgrowth.kit.recording import Handler, RecordingApplication
 from pedgrowth.kit.waiting import Reference
 
 from . import queries
@@ -39,7 +39,7 @@ REQUEST = Reference(
 
 
 class TrainingApplication(RecordingApplication):
-    """Use cases of the training service (one ``on_<event>`` per contract type) and its queries."""
+    """Use cases of the training service (one handler per contract type, ``handlers``) and its queries."""
 
     name = "training"
     references = (PROGRAMME, REQUEST)
@@ -53,6 +53,21 @@ class TrainingApplication(RecordingApplication):
         """The learner a fact is about (read for a whole batch at once)."""
         person = getattr(data, "person_id", None)
         return [learner_id(person)] if person else []
+
+    def handlers(self) -> Mapping[type[EventData], Handler]:
+        return {
+            contract.ProviderRegistered: self.on_provider_registered,
+            contract.ProgramPublished: self.on_program_published,
+            contract.CourseCompleted: self.on_course_completed,
+            contract.DiagnosticsCompleted: self.on_diagnostics_completed,
+            contract.RouteStarted: self.on_route_started,
+            contract.RouteCompleted: self.on_route_completed,
+            contract.AttestationPassed: self.on_attestation_passed,
+            contract.CompetitionParticipated: self.on_competition_participated,
+            contract.IndependentAssessmentPassed: self.on_independent_assessment_passed,
+            contract.PdRequestSubmitted: self.on_pd_request_submitted,
+            contract.PdRequestMet: self.on_pd_request_met,
+        }
 
     # --- catalogue -----------------------------------------------------------------------
 
