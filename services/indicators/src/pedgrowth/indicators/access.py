@@ -2,6 +2,11 @@
 
 The same shape in every service (`<service>/access.py`, class ``Access``): ``authorize_write``,
 ``can_read_person``, ``can_read_org``; the analysts' rule is the kit's (pedgrowth.kit.access).
+The one difference, on purpose: indicators keeps no person record and answers no question about one
+person, so there is no ``can_read_person(principal, person_id)`` to ask. The persons it names are the
+members of a scope's list of a day; such a list is read by a role that sees persons
+(``can_read_members``) for a scope it covers (``can_read_scope``, which ``can_read_org`` is for one
+organisation), the way the other services check their lists of a day.
 
 - Values, series, the report and the scope tree: every role within its scope (a school its
   organisation, an operator its municipality, an analyst its region); where a scope lies is
@@ -17,7 +22,10 @@ The same shape in every service (`<service>/access.py`, class ``Access``): ``aut
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pedgrowth.contracts import EventData
+from pedgrowth.contracts.scope import Scope
 from pedgrowth.kit.access import reads_persons
 from pedgrowth.kit.auth import Principal, Role
 from pedgrowth.kit.service import scope_of_fields
@@ -29,10 +37,11 @@ Placement = dict[str, str | None]
 
 
 class Access:
-    """Indicators' access rules; where things lie comes from the read model's registry facts."""
+    """Indicators' access rules; where things lie comes from the read model's registry facts (``placement``)."""
 
-    def __init__(self, app: IndicatorsApplication):
+    def __init__(self, app: IndicatorsApplication, placement: Callable[[Scope], Placement]):
         self.app = app
+        self.placement = placement
 
     def authorize_write(self, principal: Principal, data: EventData) -> str | None:
         """Plan facts and reported values: admins, and municipal operators for their own municipality's plans."""
@@ -51,14 +60,18 @@ class Access:
             return f"data.{field}: {getattr(data, field)} belongs to municipality {owner}"
         return None
 
-    @staticmethod
-    def can_read_org(principal: Principal, placement: Placement) -> bool:
-        """Whether the organisation (or any scope, placed) is within the caller's scope."""
-        return principal.covers(**placement)
+    def can_read_org(self, principal: Principal, org_id: str) -> bool:
+        """Whether the organisation is within the caller's scope."""
+        return self.can_read_scope(principal, Scope("organization", org_id))
+
+    def can_read_scope(self, principal: Principal, scope: Scope) -> bool:
+        """Whether an organisation, a municipality or a region is within the caller's scope (where it lies as
+        the registered organisations say; what is not known yet is not held against the caller)."""
+        return principal.covers(**self.placement(scope))
 
     @staticmethod
-    def can_read_person(principal: Principal) -> bool:
-        """Whether the caller sees persons at all (members); the scope is checked with ``can_read_org``."""
+    def can_read_members(principal: Principal) -> bool:
+        """Whether the caller sees the persons of a scope's list at all; the scope is ``can_read_scope``'s."""
         return reads_persons(principal)
 
     @staticmethod

@@ -25,13 +25,13 @@ def build(settings: IndicatorsSettings | None = None, application: IndicatorsApp
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
         application = IndicatorsApplication(env=env)
-    access = Access(application)
     metrics = Metrics()
     read_model, background = projection_parts(settings, metrics.registry)
+    access = Access(application, placement=lambda scope: read_model.answers.placement(scope))
     parts = Parts(
         settings=settings, application=application, translate=to_contract, rejections=dict(REJECTIONS),
         routers=[plans.router, cycle.router, pages.router, uploads.router, planning.router, members.router, dashboard.router,
-                 api.router(read_model)],
+                 api.router(read_model, access)],
         authorize_write=access.authorize_write, background=background,
         title="pedgrowth indicators",
         description="",

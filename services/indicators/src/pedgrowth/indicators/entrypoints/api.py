@@ -71,16 +71,14 @@ def parse_scope(text: str) -> Scope:
             {"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from error
 
 
-def authorize(principal: Principal, scope: Scope, rm: ReadModel) -> None:
-    """403 unless the scope is within the caller's organisation, municipality or region."""
-    placement = rm.answers.placement(scope)
-    if not Access.can_read_org(principal, placement):
-        raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
-
-
-def router(rm: ReadModel) -> APIRouter:
-    """The read API over a read model."""
+def router(rm: ReadModel, access: Access) -> APIRouter:
+    """The read API over a read model, its access rules ``access``."""
     api = APIRouter(prefix="/api/v1", tags=["indicators"])
+
+    def authorize(principal: Principal, scope: Scope) -> None:
+        """403 unless the scope is within the caller's organisation, municipality or region."""
+        if not access.can_read_scope(principal, scope):
+            raise forbid(f"scope {scope} is outside the caller's {principal.role.value} scope")
 
     async def ready(answering: bool = False) -> None:
         """Wait (a while) for the read model: its sums for plain answers, every fact for the rest."""
@@ -111,7 +109,7 @@ def router(rm: ReadModel) -> APIRouter:
         await ready(answering=chosen.values is None)
         where = parse_scope(scope)
         day = as_of or date.today()
-        authorize(principal, where, rm)
+        authorize(principal, where)
         answers = rm.answers
         if chosen.values is None:  # lookups only: answered on the event loop
             return Response(chosen.check(lambda _: answers.body(where, day)), media_type="application/json")
@@ -125,7 +123,7 @@ def router(rm: ReadModel) -> APIRouter:
                      to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None) -> dict:
         await ready()
         where = parse_scope(scope)
-        authorize(principal, where, rm)
+        authorize(principal, where)
         definition = rm.answers.definition(code)
         if definition is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown indicator {code!r}")
@@ -145,11 +143,11 @@ def router(rm: ReadModel) -> APIRouter:
     @api.get("/indicators/{code}/members", summary="The persons behind an indicator's numerator and denominator")
     async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
                       as_of: AsOf = None) -> dict:
-        if not Access.can_read_person(principal):  # before waiting for the read model: the role alone decides
+        if not access.can_read_members(principal):  # before waiting for the read model: the role alone decides
             raise forbid(f"role {principal.role.value} reads aggregates only, no person-level data")
         await ready()
         where = parse_scope(scope)
-        authorize(principal, where, rm)
+        authorize(principal, where)
         day = as_of or date.today()
         found = await asyncio.to_thread(chosen.check, lambda values: rm.answers.members(
             where, code, day, chosen_with_start(chosen)))
@@ -167,7 +165,7 @@ def router(rm: ReadModel) -> APIRouter:
                          format: Literal["csv", "xlsx"] = "csv") -> Response:
         await ready()
         where = Scope("municipality", municipality)
-        authorize(principal, where, rm)
+        authorize(principal, where)
         try:
             made = await asyncio.to_thread(report.yearly_report, request.app.state.service.app, rm.answers,
                                            municipality, year, date.today())
