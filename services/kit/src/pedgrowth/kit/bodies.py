@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from fastapi import HTTPException as RouteError
 from fastapi import params
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
@@ -21,6 +22,12 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 def error_body(loc: list, msg: str, kind: str) -> dict:
     """The one shape of an error answer: FastAPI's ``detail`` list, naming where and why."""
     return {"detail": [{"loc": loc, "msg": msg, "type": kind}]}
+
+
+def refusal(status_code: int, loc: list, msg: str, kind: str = "value_error",
+            headers: dict[str, str] | None = None) -> RouteError:
+    """The error a route raises to answer ``error_body(loc, msg, kind)`` with ``status_code``."""
+    return RouteError(status_code, error_body(loc, msg, kind)["detail"], headers=headers)
 
 
 class BodyTooLarge(HTTPException):

@@ -6,14 +6,14 @@ import asyncio
 import time
 from typing import Any
 
-from fastapi import Body, FastAPI, HTTPException, Request, Response, status
+from fastapi import Body, FastAPI, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pedgrowth.contracts import ContractViolation, Fact
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .auth import CurrentPrincipal, Principal, forbid
-from .bodies import BodyGuard, BodyLimits, error_body
+from .bodies import BodyGuard, BodyLimits, error_body, refusal
 from .docs import add_offline_docs
 from .inbox import BUSINESS_RULE, Result
 from .operator import router as operator_router
@@ -139,12 +139,11 @@ def add_events_route(app: FastAPI, service: Service) -> None:
 def check_batch(items: list, single: bool, limit: int) -> None:
     """An array holds 1 to ``limit`` events (413 above); each item must be a JSON object (422 naming it)."""
     if not items:
-        raise RequestValidationError([{"loc": ["body"], "msg": "no events given: the array is empty",
-                                       "type": "schema"}])
+        raise refusal(422, ["body"], "no events given: the array is empty", "schema")
     if len(items) > limit:
-        raise HTTPException(413, error_body(
-            ["body"], f"{len(items)} events in one request; at most {limit} (PEDGROWTH_MAX_EVENTS_PER_REQUEST)",
-            "too_many_events")["detail"])
+        raise refusal(413, ["body"],
+                      f"{len(items)} events in one request; at most {limit} (PEDGROWTH_MAX_EVENTS_PER_REQUEST)",
+                      "too_many_events")
     errors = [{"loc": ["body", *([] if single else [index])],
                "msg": f"a CloudEvent must be a JSON object, got {json_kind(item)}", "type": "schema",
                "index": index}
@@ -173,7 +172,7 @@ def validate_all(service: Service, items: list, principal: Principal, single: bo
     if errors:
         raise RequestValidationError(errors)
     if not facts:
-        raise RequestValidationError([{"loc": ["body"], "msg": "no events given", "type": "schema"}])
+        raise refusal(422, ["body"], "no events given", "schema")
     for fact in facts:
         reason = service.parts.authorize_write(principal, fact.data)
         if reason:

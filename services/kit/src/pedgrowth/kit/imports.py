@@ -21,7 +21,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, UploadFile, status
 
-from .bodies import error_body
+from .bodies import refusal
 from .config import ServiceSettings
 from .tables import Limits, TableError
 
@@ -72,10 +72,9 @@ def require_form(request: Request) -> None:
     """
     given = media_type(request.headers.get("content-type"))
     if given and given not in FORM_TYPES:
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, error_body(
-            ["header", "content-type"],
-            f"an import is multipart/form-data with the file in a part named «file»; got {given or 'none'}",
-            "unsupported_media_type")["detail"])
+        raise refusal(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, ["header", "content-type"],
+                      f"an import is multipart/form-data with the file in a part named «file»; got {given or 'none'}",
+                      "unsupported_media_type")
 
 
 FormOnly = Annotated[None, Depends(require_form)]
@@ -85,14 +84,13 @@ async def read_upload(file: UploadFile, settings: ServiceSettings) -> bytes:
     """The uploaded file's bytes: 415 for a part that is not a spreadsheet type, 413 past the import limit."""
     given = media_type(file.content_type)
     if given not in SPREADSHEET_TYPES:
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, error_body(
-            ["body", "file"], f"expected a CSV or XLSX file (text/csv, {SPREADSHEET_TYPES[0]}); got {given}",
-            "unsupported_media_type")["detail"])
+        raise refusal(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, ["body", "file"],
+                      f"expected a CSV or XLSX file (text/csv, {SPREADSHEET_TYPES[0]}); got {given}",
+                      "unsupported_media_type")
     content = await file.read(settings.import_max_bytes + 1)
     if len(content) > settings.import_max_bytes:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, error_body(
-            ["body", "file"], f"the file is over the import limit of {settings.import_max_bytes} bytes; split it",
-            "too_large")["detail"])
+        raise refusal(status.HTTP_413_CONTENT_TOO_LARGE, ["body", "file"],
+                      f"the file is over the import limit of {settings.import_max_bytes} bytes; split it", "too_large")
     return content
 
 
@@ -100,8 +98,7 @@ def table_refused(error: TableError) -> HTTPException:
     """The 422 for a file refused whole: loc is body.file[.row][.column] as far as they are known."""
     where = [*([error.row] if error.row is not None else []), *([error.field] if error.field not in (None, "file")
                                                                  else [])]
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                         error_body(["body", "file", *where], str(error), "table")["detail"])
+    return refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["body", "file", *where], str(error), "table")
 
 
 class ImportPool:
@@ -119,9 +116,8 @@ class ImportPool:
     async def run(self, work: Callable[..., T], *args) -> T:
         """``work(*args)`` on an import thread; 503 at once when every worker is busy and the queue full."""
         if not self.slots.acquire(blocking=False):
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, error_body(
-                ["body", "file"], "too many imports at once; try again in a minute", "busy")["detail"],
-                headers={"Retry-After": "30"})
+            raise refusal(status.HTTP_503_SERVICE_UNAVAILABLE, ["body", "file"],
+                          "too many imports at once; try again in a minute", "busy", headers={"Retry-After": "30"})
         try:
             future = self.executor.submit(work, *args)
         except BaseException:

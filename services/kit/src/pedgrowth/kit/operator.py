@@ -13,6 +13,7 @@ from pedgrowth.contracts import Day
 from pydantic import BaseModel, Field
 
 from .auth import CurrentPrincipal, Principal, Role, forbid
+from .bodies import refusal
 from .deadletters import Filter, Letter
 from .recording import Outcome
 
@@ -163,8 +164,7 @@ async def show_dead_letter(request: Request, principal: CurrentPrincipal,
 async def replay_dead_letters(request: Request, principal: CurrentPrincipal, replay: Annotated[Replay, Body()]):
     service = request.app.state.service
     if not (replay.all or replay.ids or replay.org_id or replay.reason or replay.since):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
-                            [{"loc": ["body", "all"], "msg": "name ids, a filter, or all: true", "type": "value_error"}])
+        raise refusal(status.HTTP_422_UNPROCESSABLE_ENTITY, ["body", "all"], "name ids, a filter, or all: true")
     wanted = Filter(org_id=replay.org_id, reason=replay.reason, since=replay.since,
                     ids=frozenset(replay.ids) if replay.ids else None)
     letters = await visible_letters(request, principal, wanted)

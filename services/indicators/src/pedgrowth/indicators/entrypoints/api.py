@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pedgrowth.contracts import Day
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, forbid
+from pedgrowth.kit.bodies import refusal
 
 from pedgrowth.contracts.scope import BadScope, Scope
 
@@ -46,9 +47,8 @@ class Chosen:
                   "competition": competition, "cohort": cohort}
         for name, value in values.items():
             if value is not None and not allowed(name, value):
-                raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
-                    {"loc": ["query", name], "msg": f"{name} {value!r} is not one of {values_text(name)}",
-                     "type": "value_error"}])
+                raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", name],
+                              f"{name} {value!r} is not one of {values_text(name)}")
         self.values = {k: v for k, v in values.items() if v is not None} or None
         self.period_start = period_start
 
@@ -57,8 +57,7 @@ class Chosen:
         try:
             return call(self.values)
         except BadVariant as error:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
-                {"loc": ["query", error.field], "msg": str(error), "type": "value_error"}]) from error
+            raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", error.field], str(error)) from error
         except Loading as error:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
 
@@ -67,8 +66,7 @@ def parse_scope(text: str) -> Scope:
     try:
         return Scope.parse(text)
     except BadScope as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
-            {"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from error
+        raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", "scope"], str(error)) from error
 
 
 def router(rm: ReadModel, access: Access) -> APIRouter:
@@ -131,11 +129,9 @@ def router(rm: ReadModel, access: Access) -> APIRouter:
         to_year = to_year or today.year
         from_year = from_year or to_year - 4
         if from_year > to_year:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
-                {"loc": ["query", "from_year"], "msg": "from_year is after to_year", "type": "value_error"}])
+            raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", "from_year"], "from_year is after to_year")
         if to_year - from_year > 50:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
-                {"loc": ["query", "to_year"], "msg": "at most 50 years at once", "type": "value_error"}])
+            raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", "to_year"], "at most 50 years at once")
         points = await asyncio.to_thread(chosen.check, lambda values: rm.answers.series(
             where, code, from_year, to_year, today, chosen_with_start(chosen)))
         return {"scope": str(where), **definition, "series": points}
@@ -172,8 +168,7 @@ def router(rm: ReadModel, access: Access) -> APIRouter:
         except report.NoReport as missing:
             if missing.status == status.HTTP_404_NOT_FOUND:
                 raise HTTPException(missing.status, str(missing)) from missing
-            raise HTTPException(missing.status, [{"loc": ["query", missing.field], "msg": str(missing),
-                                                  "type": "value_error"}]) from missing
+            raise refusal(missing.status, ["query", missing.field], str(missing)) from missing
         if format == "csv":
             return Response(report.to_csv(made), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{made.filename}.csv"'})

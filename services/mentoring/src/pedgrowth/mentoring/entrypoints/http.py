@@ -1,5 +1,4 @@
 """Mentoring resources over HTTP (besides the shared POST /api/v1/events): bases, histories, lists, imports."""
-# The bases of curators and project participants declare their response models; the older routes still answer dicts.
 
 from __future__ import annotations
 
@@ -10,11 +9,11 @@ from functools import partial
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, UploadFile, status
-from pydantic import BaseModel
 
 from pedgrowth.contracts import Day
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
+from pedgrowth.kit.bodies import refusal
 from pedgrowth.kit.imports import FormOnly, Imports, limits_of, read_upload, table_refused
 from pedgrowth.kit.tables import TableError
 
@@ -25,6 +24,7 @@ from ..adapters.directory import Directory, Scope
 from ..application import MentoringApplication
 from ..imports import LAYOUTS, import_file
 from ..readmodel import ReadModel
+from . import schemas
 
 router = APIRouter(prefix="/api/v1", tags=["mentoring"])
 
@@ -50,11 +50,6 @@ async def ask(request: Request, question: Callable[[ReadModel, Directory], T]) -
     return await asyncio.to_thread(app.query, answer)
 
 
-def bad_query(name: str, message: str) -> HTTPException:
-    return HTTPException(422,
-                         [{"loc": ["query", name], "msg": message, "type": "value_error"}])
-
-
 def access_of(request: Request) -> Access:
     return request.app.state.access
 
@@ -64,7 +59,7 @@ def resolve_scope(request: Request, principal: Principal, text: str | None) -> S
     try:
         return access_of(request).resolve_scope(principal, text)
     except ValueError as error:
-        raise bad_query("scope", str(error)) from None
+        raise refusal(422, ["query", "scope"], str(error)) from None
 
 
 def spreadsheet(content: bytes, name: str) -> Response:
@@ -75,7 +70,8 @@ def file_name(kind: str, scope: Scope, day: date) -> str:
     return f"{kind}-{scope.kind}-{scope.id}-{day.isoformat()}"
 
 
-@router.get("/mentee-base", summary="База наставляемых: young teachers and mentees of a scope")
+@router.get("/mentee-base", response_model=schemas.MenteeBase,
+            summary="База наставляемых: young teachers and mentees of a scope")
 async def mentee_base(request: Request, principal: PersonReader, scope: ScopeText = None,
                       as_of: AsOf = None) -> dict:
     """Each young teacher (and every other mentee) working in the scope, with current and past pairs."""
@@ -93,7 +89,7 @@ async def mentee_base_xlsx(request: Request, principal: PersonReader, scope: Sco
     return spreadsheet(xlsx.mentee_base_xlsx(rows, str(where), day), file_name("mentee-base", where, day))
 
 
-@router.get("/mentor-base", summary="База наставников: mentors of a scope")
+@router.get("/mentor-base", response_model=schemas.MentorBase, summary="База наставников: mentors of a scope")
 async def mentor_base(request: Request, principal: PersonReader, scope: ScopeText = None,
                       as_of: AsOf = None) -> dict:
     """Mentors working in the scope and those leading its mentees, with active pairs and forms."""
@@ -111,58 +107,10 @@ async def mentor_base_xlsx(request: Request, principal: PersonReader, scope: Sco
     return spreadsheet(xlsx.mentor_base_xlsx(rows, str(where), day), file_name("mentor-base", where, day))
 
 
-class Term(BaseModel):
-    """A past term of a curator."""
-
-    org_id: str
-    person_id: str
-    started_on: date
-    ended_on: date | None
-
-
-class CuratorRow(BaseModel):
-    """An organisation of the scope and its mentoring curator on the day (none: null)."""
-
-    org_id: str
-    organization_name: str
-    curator_person_id: str | None
-    appointed_on: date | None
-    curator_works_here: bool
-    past_curators: list[Term]
-
-
-class CuratorBase(BaseModel):
-    scope: str
-    as_of: date
-    curators: list[CuratorRow]
-
-
-class ParticipantRow(BaseModel):
-    """A participation in a municipal project begun by the day, and its state on the day."""
-
-    person_id: str
-    organizations: list[str]
-    organization_names: str
-    young: bool
-    project_id: str
-    project_name: str
-    enrolled_on: date
-    left_on: date | None
-    outcome: str | None
-    active: bool
-
-
-class ProjectParticipants(BaseModel):
-    scope: str
-    as_of: date
-    project_id: str | None
-    participants: list[ParticipantRow]
-
-
 ProjectId = Annotated[str | None, Query(max_length=200, description="Only this project's participants.")]
 
 
-@router.get("/curator-base", response_model=CuratorBase,
+@router.get("/curator-base", response_model=schemas.CuratorBase,
             summary="Кураторы наставничества: each organisation of a scope and its curator")
 async def curator_base(request: Request, principal: PersonReader, scope: ScopeText = None,
                        as_of: AsOf = None) -> dict:
@@ -181,7 +129,7 @@ async def curator_base_xlsx(request: Request, principal: PersonReader, scope: Sc
     return spreadsheet(xlsx.curator_base_xlsx(rows, str(where), day), file_name("curator-base", where, day))
 
 
-@router.get("/project-participants", response_model=ProjectParticipants,
+@router.get("/project-participants", response_model=schemas.ProjectParticipants,
             summary="Участники муниципальных проектов of a scope")
 async def project_participants(request: Request, principal: PersonReader, scope: ScopeText = None,
                                as_of: AsOf = None, project_id: ProjectId = None) -> dict:
@@ -202,7 +150,7 @@ async def project_participants_xlsx(request: Request, principal: PersonReader, s
                        file_name("project-participants", where, day))
 
 
-@router.get("/persons/{person_id}/mentoring", summary="A person's mentoring history")
+@router.get("/persons/{person_id}/mentoring", response_model=schemas.History, summary="A person's mentoring history")
 async def person_history(person_id: str, request: Request, principal: PersonReader) -> dict:
     """Pairs as mentee and as mentor, communities and support events of one person employed within the scope now."""
     access = access_of(request)
@@ -218,7 +166,8 @@ async def person_history(person_id: str, request: Request, principal: PersonRead
     return history
 
 
-@router.get("/communities", summary="Professional communities and methodical associations")
+@router.get("/communities", response_model=schemas.Communities,
+            summary="Professional communities and methodical associations")
 async def communities(request: Request, principal: CurrentPrincipal, as_of: AsOf = None) -> dict:
     """Every community, with how many of its members on the day worked within the caller's scope (a count)."""
     day = as_of or date.today()
@@ -232,7 +181,8 @@ async def communities(request: Request, principal: CurrentPrincipal, as_of: AsOf
     return {"as_of": day, "communities": await ask(request, question)}
 
 
-@router.get("/communities/{community_id}", summary="A community with its members as of a date")
+@router.get("/communities/{community_id}", response_model=schemas.Community,
+            summary="A community with its members as of a date")
 async def community(community_id: str, request: Request, principal: PersonReader, as_of: AsOf = None) -> dict:
     """Members on the day; people outside the caller's scope on that day are left out."""
     day = as_of or date.today()
@@ -251,7 +201,8 @@ async def community(community_id: str, request: Request, principal: PersonReader
     return found
 
 
-@router.get("/support-events", summary="Support events (seminars, «Школа молодого педагога»…)")
+@router.get("/support-events", response_model=schemas.SupportEvents,
+            summary="Support events (seminars, «Школа молодого педагога»…)")
 async def support_events(request: Request, principal: CurrentPrincipal) -> dict:
     """Every support event with how many attendees worked within the caller's scope on the day (a count)."""
     access = access_of(request)
@@ -264,7 +215,8 @@ async def support_events(request: Request, principal: CurrentPrincipal) -> dict:
     return {"support_events": await ask(request, question)}
 
 
-@router.get("/support-events/{event_id}/attendance", summary="The attendance list of a support event")
+@router.get("/support-events/{event_id}/attendance", response_model=schemas.Attendance,
+            summary="The attendance list of a support event")
 async def attendance(event_id: str, request: Request, principal: PersonReader) -> dict:
     """Who attended; people who did not work in the caller's scope on the day are left out."""
     access = access_of(request)
@@ -285,7 +237,8 @@ async def attendance(event_id: str, request: Request, principal: PersonReader) -
 IMPORT_PATH = "/api/v1/imports/{kind}"
 
 
-@router.post(IMPORT_PATH.removeprefix(router.prefix),
+@router.post(IMPORT_PATH.removeprefix(router.prefix), response_model=schemas.ImportReport,
+             response_model_exclude_none=True,
              summary="Bulk import of attendance lists, pair assignments, expert roles or project participants (CSV/XLSX)")
 async def import_table(kind: Literal["attendance", "pairs", "expert-roles", "expert-roles-ended", "project-participants",
                                      "project-participants-left"], file: UploadFile, request: Request,

@@ -8,12 +8,12 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
-from fastapi.exceptions import RequestValidationError
 
 from pedgrowth.contracts import Day
 from pedgrowth.contracts.training import Category, Format, ProgramKind, ProviderKind
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal
+from pedgrowth.kit.bodies import refusal
 from pedgrowth.kit.imports import FormOnly, Imports, limits_of, read_upload, table_refused
 from pedgrowth.kit.service import Service
 from pedgrowth.kit.tables import TableError
@@ -51,7 +51,7 @@ def scope_from(principal: Principal, text: str | None, access: Access) -> Scope 
     try:
         return access.resolve_scope(principal, text)
     except ValueError as error:
-        raise RequestValidationError([{"loc": ["query", "scope"], "msg": str(error), "type": "value_error"}]) from None
+        raise refusal(422, ["query", "scope"], str(error)) from None
 
 
 @router.get("/providers", response_model=schemas.Providers,
