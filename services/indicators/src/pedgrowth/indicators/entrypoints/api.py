@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from pedgrowth.contracts import Day
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, forbid
 from pedgrowth.kit.bodies import refusal
+from pedgrowth.kit.http import XLSX
 
 from pedgrowth.contracts.scope import BadScope, Scope
 
@@ -20,7 +21,6 @@ from ..projection.readmodel import ReadModel
 from . import report
 
 LOAD_TIMEOUT = 60.0
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ScopeText = Annotated[str, Query(description="organization:<id>, municipality:<id> or region:<id>",
                                  examples=["municipality:mun-1"])]

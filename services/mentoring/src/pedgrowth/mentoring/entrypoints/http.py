@@ -14,6 +14,7 @@ from pedgrowth.contracts import Day
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
 from pedgrowth.kit.bodies import refusal
+from pedgrowth.kit.http import WORKBOOK, XLSX
 from pedgrowth.kit.imports import FormOnly, Imports, limits_of, read_upload, table_refused
 from pedgrowth.kit.tables import TableError
 
@@ -29,7 +30,6 @@ from . import schemas
 router = APIRouter(prefix="/api/v1", tags=["mentoring"])
 
 T = TypeVar("T")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AsOf = Annotated[Day | None, Query(description="The day the answer is for (YYYY-MM-DD); today when left out.")]
 ScopeText = Annotated[str | None, Query(
     description="organization:<id>, municipality:<id> or region:<id>; the caller's own scope when left out.")]
@@ -80,7 +80,7 @@ async def mentee_base(request: Request, principal: PersonReader, scope: ScopeTex
     return {"scope": str(where), "as_of": day, "mentees": rows}
 
 
-@router.get("/mentee-base.xlsx", summary="База наставляемых as XLSX", response_class=Response)
+@router.get("/mentee-base.xlsx", summary="База наставляемых as XLSX", **WORKBOOK)
 async def mentee_base_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
                            as_of: AsOf = None) -> Response:
     """The mentee base as a workbook: one row per person, their current mentor or «нет»."""
@@ -98,7 +98,7 @@ async def mentor_base(request: Request, principal: PersonReader, scope: ScopeTex
     return {"scope": str(where), "as_of": day, "mentors": rows}
 
 
-@router.get("/mentor-base.xlsx", summary="База наставников as XLSX", response_class=Response)
+@router.get("/mentor-base.xlsx", summary="База наставников as XLSX", **WORKBOOK)
 async def mentor_base_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
                            as_of: AsOf = None) -> Response:
     """The mentor base as a workbook."""
@@ -120,7 +120,7 @@ async def curator_base(request: Request, principal: PersonReader, scope: ScopeTe
     return {"scope": str(where), "as_of": day, "curators": rows}
 
 
-@router.get("/curator-base.xlsx", summary="Кураторы наставничества as XLSX", response_class=Response)
+@router.get("/curator-base.xlsx", summary="Кураторы наставничества as XLSX", **WORKBOOK)
 async def curator_base_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
                             as_of: AsOf = None) -> Response:
     """The curator base as a workbook: one row per organisation, «нет» where no curator is appointed."""
@@ -139,8 +139,7 @@ async def project_participants(request: Request, principal: PersonReader, scope:
     return {"scope": str(where), "as_of": day, "project_id": project_id, "participants": rows}
 
 
-@router.get("/project-participants.xlsx", summary="Участники муниципальных проектов as XLSX",
-            response_class=Response)
+@router.get("/project-participants.xlsx", summary="Участники муниципальных проектов as XLSX", **WORKBOOK)
 async def project_participants_xlsx(request: Request, principal: PersonReader, scope: ScopeText = None,
                                     as_of: AsOf = None, project_id: ProjectId = None) -> Response:
     """The project participants as a workbook: one row per participation, its state on the day."""
@@ -238,7 +237,7 @@ IMPORT_PATH = "/api/v1/imports/{kind}"
 
 
 @router.post(IMPORT_PATH.removeprefix(router.prefix), response_model=schemas.ImportReport,
-             response_model_exclude_none=True,
+             response_model_exclude_unset=True,
              summary="Bulk import of attendance lists, pair assignments, expert roles or project participants (CSV/XLSX)")
 async def import_table(kind: Literal["attendance", "pairs", "expert-roles", "expert-roles-ended", "project-participants",
                                      "project-participants-left"], file: UploadFile, request: Request,

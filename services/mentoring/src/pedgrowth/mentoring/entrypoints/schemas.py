@@ -1,18 +1,12 @@
-"""The answers of mentoring's own resources, declared (STYLE lesson 20): what the OpenAPI document shows.
-
-A field the answer carries but the model does not declare is an error (``extra="forbid"``), not
-dropped silently: the tests that read these resources then fail and name it.
-"""
+"""The answers of mentoring's own resources, declared (STYLE lesson 20): what the OpenAPI document shows."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from pedgrowth.kit.http import Answer
 
 
 class PairRow(Answer):

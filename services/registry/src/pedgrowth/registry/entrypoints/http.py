@@ -15,7 +15,7 @@ from pedgrowth.contracts.catalog import Fact
 from pedgrowth.contracts.registry import EndReason, OrganizationRegistered
 from pedgrowth.kit.access import PersonReader
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Writer, forbid
-from pedgrowth.kit.http import rejection_response
+from pedgrowth.kit.http import WORKBOOK, rejection_response
 from pedgrowth.kit.imports import FormOnly, Imports, limits_of, read_upload, table_refused
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.service import Service
@@ -27,6 +27,7 @@ from ..application import RegistryApplication
 from ..exports import reserve_xlsx, staff_xlsx
 from ..importing import StaffImport
 from ..labels import POSITION_LABELS
+from . import schemas
 
 router = APIRouter(prefix="/api/v1", tags=["registry"])
 
@@ -69,7 +70,8 @@ async def readable_municipality(service: Service, principal: Principal, municipa
     return place
 
 
-@router.post("/organisations", status_code=status.HTTP_201_CREATED, summary="Register an organisation")
+@router.post("/organisations", status_code=status.HTTP_201_CREATED, response_model=schemas.Organisation,
+             summary="Register an organisation")
 async def register_organisation(body: OrganizationRegistered, principal: Writer, service: ServiceDep):
     """Place an organisation in the register (a municipal operator for its municipality, or an admin)."""
     reason = service.parts.authorize_write(principal, body)
@@ -84,19 +86,20 @@ async def register_organisation(body: OrganizationRegistered, principal: Writer,
     return await asyncio.to_thread(registry(service).organisation, body.org_id)
 
 
-@router.get("/organisations", summary="Organisations the caller may see")
+@router.get("/organisations", response_model=list[schemas.Organisation], summary="Organisations the caller may see")
 async def list_organisations(principal: CurrentPrincipal, service: ServiceDep,
                              municipality_id: str | None = None) -> list[dict]:
     orgs = await asyncio.to_thread(registry(service).organisations, municipality_id)
     return [org for org in orgs if can_read_org_record(principal, org)]
 
 
-@router.get("/organisations/{org_id}", summary="One organisation")
+@router.get("/organisations/{org_id}", response_model=schemas.Organisation, summary="One organisation")
 async def get_organisation(org_id: str, principal: CurrentPrincipal, service: ServiceDep) -> dict:
     return await readable_org(service, principal, org_id)
 
 
-@router.get("/organisations/{org_id}/staff", summary="The organisation's staff on a day")
+@router.get("/organisations/{org_id}/staff", response_model=schemas.Staff,
+            summary="The organisation's staff on a day")
 async def get_staff(org_id: str, principal: PersonReader, service: ServiceDep, as_of: AsOf = None) -> dict:
     await readable_org(service, principal, org_id)
     day = as_of or date.today()
@@ -106,8 +109,7 @@ async def get_staff(org_id: str, principal: PersonReader, service: ServiceDep, a
     return {"org_id": org_id, "as_of": day, "staff": staff}
 
 
-@router.get("/organisations/{org_id}/staff.xlsx", summary="The organisation's staff on a day, as XLSX",
-            response_class=Response)
+@router.get("/organisations/{org_id}/staff.xlsx", summary="The organisation's staff on a day, as XLSX", **WORKBOOK)
 async def export_staff(org_id: str, principal: PersonReader, service: ServiceDep, as_of: AsOf = None):
     await readable_org(service, principal, org_id)
     day = as_of or date.today()
@@ -119,7 +121,8 @@ async def export_staff(org_id: str, principal: PersonReader, service: ServiceDep
 IMPORT_PATH = "/api/v1/organisations/{org_id}/staff/import"
 
 
-@router.post(IMPORT_PATH.removeprefix(router.prefix), summary="Import a staff list (CSV or XLSX)")
+@router.post(IMPORT_PATH.removeprefix(router.prefix), response_model=schemas.StaffImportReport,
+             response_model_exclude_unset=True, summary="Import a staff list (CSV or XLSX)")
 async def import_staff(
     org_id: str, principal: Writer, service: ServiceDep, access: AccessDep, imports: Imports, _: FormOnly,
     file: Annotated[UploadFile, File(description="CSV or XLSX with the columns of docs/registry.md")],
@@ -150,7 +153,7 @@ async def import_staff(
     return report
 
 
-@router.get("/people/{person_id}", summary="A person's employment history")
+@router.get("/people/{person_id}", response_model=schemas.Person, summary="A person's employment history")
 async def get_person(person_id: str, principal: PersonReader, service: ServiceDep, access: AccessDep) -> dict:
     """While the person is employed within the caller's scope: details, and the employments within that scope."""
     app = registry(service)
@@ -163,7 +166,8 @@ async def get_person(person_id: str, principal: PersonReader, service: ServiceDe
     return {**person, "employments": visible}
 
 
-@router.get("/municipalities/{municipality_id}/vacancies", summary="Open vacancies of a municipality on a day")
+@router.get("/municipalities/{municipality_id}/vacancies", response_model=schemas.Vacancies,
+            summary="Open vacancies of a municipality on a day")
 async def get_vacancies(municipality_id: str, principal: CurrentPrincipal, service: ServiceDep,
                         as_of: AsOf = None) -> dict:
     await readable_municipality(service, principal, municipality_id)
@@ -172,7 +176,8 @@ async def get_vacancies(municipality_id: str, principal: CurrentPrincipal, servi
     return {"municipality_id": municipality_id, "as_of": day, "vacancies": vacancies}
 
 
-@router.get("/municipalities/{municipality_id}/reserve", summary="The managers' reserve of a municipality")
+@router.get("/municipalities/{municipality_id}/reserve", response_model=schemas.Reserve,
+            summary="The managers' reserve of a municipality")
 async def get_reserve(municipality_id: str, principal: PersonReader, service: ServiceDep,
                       as_of: AsOf = None) -> dict:
     await readable_municipality(service, principal, municipality_id)
@@ -181,8 +186,7 @@ async def get_reserve(municipality_id: str, principal: PersonReader, service: Se
     return {"municipality_id": municipality_id, "as_of": day, "reserve": members}
 
 
-@router.get("/municipalities/{municipality_id}/reserve.xlsx", summary="The managers' reserve as XLSX",
-            response_class=Response)
+@router.get("/municipalities/{municipality_id}/reserve.xlsx", summary="The managers' reserve as XLSX", **WORKBOOK)
 async def export_reserve(municipality_id: str, principal: PersonReader, service: ServiceDep,
                          as_of: AsOf = None):
     await readable_municipality(service, principal, municipality_id)
