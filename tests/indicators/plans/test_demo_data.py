@@ -66,3 +66,12 @@ def test_every_service_accepts_every_demo_event(town):
             continue
         assert outcome is Outcome.ACCEPTED, (event.type, event.subject)
     assert refused == []
+
+
+def test_a_one_school_town_is_built_without_a_director_to_replace():
+    """A reserve member is appointed only where there is another school to lead."""
+    town = demo_events(schools=1)
+    schools = {e.data["org_id"] for _, e in town
+               if e.type.endswith(".organization_registered.v1") and e.data["kind"] == "school"}
+    assert len(schools) == 1
+    assert not [e for _, e in town if e.type.endswith(".reserve_left.v1") and e.data["reason"] == "appointed"]

@@ -340,11 +340,12 @@ class DemoTown:
                               and s.since < day), key=lambda s: s.pid)
             if members:
                 person = members[0]
+                appointed = year == 2025 and len(self.schools) > 1  # to lead another school of the town
                 self.add("registry", day, reg.ReserveLeft(person_id=person.pid, left_on=day,
                                                           municipality_id=MUNICIPALITY["municipality_id"],
-                                                          reason="appointed" if year == 2025 else "withdrawn"))
+                                                          reason="appointed" if appointed else "withdrawn"))
                 person.in_reserve = None
-                if year == 2025:
+                if appointed:
                     self.appoint_director(person, day)
 
     def appoint_director(self, person: Staff, day: date) -> None:
