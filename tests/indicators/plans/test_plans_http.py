@@ -104,3 +104,12 @@ async def test_a_regional_analyst_reads_the_plans_of_their_region_only(client):
     target = cloud_event(TargetSet(plan_id="michurinsk-2020-2024", indicator="training_coverage", year=2021,
                                    value=0.25))
     assert (await client.post("/api/v1/events", json=target, headers=analyst)).status_code == 403
+
+
+async def test_a_plan_list_without_a_municipality_names_the_missing_parameter(client):
+    """A caller with no municipality of its own (a regional analyst) must name one; admins may list all."""
+    analyst = auth(Role.REGIONAL_ANALYST, region_id='reg-68')
+    answer = await client.get("/api/v1/plans", headers=analyst)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [{"loc": ["query", "municipality"], "msg": "municipality is required",
+                                        "type": "missing"}]

@@ -135,3 +135,11 @@ async def test_a_replay_when_the_service_is_down_says_so_and_a_foreign_page_may_
     foreign = await client.post("/quality/replay/registry", data={"letter_id": "0-1"},
                                 headers={"Origin": "http://evil.example"})
     assert foreign.status_code == 403
+
+
+async def test_an_upload_of_an_unknown_kind_names_the_field(client):
+    await sign_in(client)
+    answer = await client.post("/uploads", data={"kind": "salaries"}, files={"file": ("a.csv", b"x", "text/csv")},
+                               headers=SAME_ORIGIN)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "kind"] and "salaries" in answer.json()["detail"][0]["msg"]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pedgrowth.contracts import Day
 from pedgrowth.contracts.scope import Scope
 from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
+from pedgrowth.kit.bodies import refusal
 
 from ..access import Access
 from ..application import IndicatorsApplication
@@ -66,8 +67,7 @@ async def list_plans(
     """The plans of a municipality (admins may omit it to list every plan)."""
     municipality = municipality or principal.municipality_id
     if municipality is None and not principal.is_admin:
-        raise HTTPException(422, [{"loc": ["query", "municipality"], "msg": "municipality is required",
-                                   "type": "missing"}])
+        raise refusal(422, ["query", "municipality"], "municipality is required", "missing")
     if municipality is not None:
         await asyncio.to_thread(check_read, request, principal, municipality)
     plans = await asyncio.to_thread(application(request).plans, municipality)

@@ -23,6 +23,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, s
 from fastapi.responses import HTMLResponse, Response
 
 from pedgrowth.kit.auth import SESSION_COOKIE, Principal, check_same_origin
+from pedgrowth.kit.bodies import refusal as route_refusal
 
 from .pages import page, session, to_login
 
@@ -245,8 +246,7 @@ async def upload(request: Request, kind: Annotated[str, Form()], file: Annotated
         return to_login()
     chosen = KINDS.get(kind)
     if chosen is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [
-            {"loc": ["body", "kind"], "msg": f"unknown upload kind {kind!r}", "type": "value_error"}])
+        raise route_refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["body", "kind"], f"unknown upload kind {kind!r}")
     places = {o["org_id"]: o for o in organisations(request, principal)}
     if chosen.per_organisation and org_id not in places:
         return fragment(request, principal, error="Выберите организацию из списка: файл сотрудников загружается "
