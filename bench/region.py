@@ -386,12 +386,12 @@ def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
     from pathlib import Path
 
     from pedgrowth.contracts.scope import Scope
-    from pedgrowth.indicators.indicators.answers import Answers
     from pedgrowth.indicators.records import Record
 
     from tests.indicators import oracle
 
     from .events import event_id, event_time, source_of
+    from .national import region_eval_ms
 
     region = Region(staff, years)
     seqs: dict[str, int] = {}
@@ -404,18 +404,11 @@ def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as data_dir:
         build_s, restart = asyncio.run(_build_and_restart(records, Path(data_dir)))
     engine = restart.pop("engine")
-    answers, scope = Answers(engine), Scope("region", REGION_ID)
     end = region.end
-    dates = {"end": end, "last_year_end": date(end.year - 1, 12, 31), "leap_day": date(2024, 2, 29),
-             "three_years_back": add_years(end, -3), "first_of_period": region.start + timedelta(days=1)}
-    per_date = {}
-    for label, d in dates.items():
-        best = float("inf")
-        for _ in range(repeat):
-            t = time.perf_counter()
-            answers.indicators(scope, d)
-            best = min(best, time.perf_counter() - t)
-        per_date[label] = round(best * 1000, 3)
+    scope = Scope("region", REGION_ID)
+    per_date = region_eval_ms(engine, {
+        "end": end, "last_year_end": date(end.year - 1, 12, 31), "leap_day": date(2024, 2, 29),
+        "three_years_back": add_years(end, -3), "first_of_period": region.start + timedelta(days=1)}, repeat)
     started = time.perf_counter()
     world = oracle.World(records)
     world_s = time.perf_counter() - started
