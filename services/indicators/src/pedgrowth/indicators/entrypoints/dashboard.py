@@ -11,6 +11,8 @@ from fastapi.responses import Response
 
 from pedgrowth.kit.auth import CurrentPrincipal, Principal
 
+from . import schemas
+
 router = APIRouter()
 
 STATIC = files("pedgrowth.indicators") / "static"
@@ -28,7 +30,8 @@ async def asset(name: str) -> Response:
                     headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/api/v1/scopes", tags=["indicators"], summary="Regions, municipalities and organisations the caller sees")
+@router.get("/api/v1/scopes", tags=["indicators"], summary="Regions, municipalities and organisations the caller sees",
+            response_model=schemas.Scopes)
 async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
     """The scope tree the dashboard's pickers offer: region → municipality → organisation, within the caller's scope."""
     read_model = request.app.state.read_model

@@ -16,6 +16,7 @@ from pedgrowth.kit.bodies import refusal
 
 from ..access import Access
 from ..application import IndicatorsApplication
+from . import schemas
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 
@@ -59,7 +60,7 @@ def check_read(request: Request, principal: Principal, municipality_id: str) -> 
         raise forbid(f"municipality {municipality_id} is outside the caller's scope")
 
 
-@router.get("/plans", summary="Plans adopted by a municipality")
+@router.get("/plans", summary="Plans adopted by a municipality", response_model=schemas.Plans)
 async def list_plans(
     request: Request, principal: CurrentPrincipal,
     municipality: Annotated[str | None, Query(description="municipality_id; defaults to the caller's")] = None,
@@ -75,7 +76,8 @@ async def list_plans(
     return {"municipality_id": municipality, "plans": plans, "reported_values": reported}
 
 
-@router.get("/plans/{plan_id}", summary="One plan: targets per indicator and year, measures with status")
+@router.get("/plans/{plan_id}", summary="One plan: targets per indicator and year, measures with status",
+            response_model=schemas.Plan, response_model_exclude_unset=True)
 async def get_plan(
     plan_id: str, request: Request, principal: CurrentPrincipal,
     as_of: Annotated[Day | None, Query(description="day the measures' status is judged on; default today")] = None,
