@@ -59,3 +59,18 @@ def test_indicators_reads_organisations_and_scopes_where_the_registry_places_the
     assert not access.can_read_scope(operator, Scope("municipality", "mun-2"))
     assert not access.can_read_scope(school, Scope("municipality", "mun-1"))
     assert [access.can_read_members(p) for p in (school, operator, analyst)] == [True, True, False]
+
+
+def test_indicators_reads_a_municipalitys_plans_where_the_registry_places_its_schools():
+    access = IndicatorsAccess(app=None, placement=placement)
+    school = Principal("s", Role.SCHOOL_SYSTEM, org_id="sch-1")
+    stray = Principal("x", Role.SCHOOL_SYSTEM, org_id="sch-unknown")
+    operator = Principal("o", Role.MUNICIPAL_OPERATOR, municipality_id="mun-1")
+    analyst = Principal("a", Role.REGIONAL_ANALYST, region_id="reg-1")
+    elsewhere = Principal("e", Role.REGIONAL_ANALYST, region_id="reg-9")
+    assert access.can_read_plans(school, "mun-1") and not access.can_read_plans(school, "mun-2")
+    assert not access.can_read_plans(stray, "mun-1"), "a school not registered yet reads no municipality's plan"
+    assert access.can_read_plans(operator, "mun-1") and not access.can_read_plans(operator, "mun-2")
+    assert access.can_read_plans(analyst, "mun-2") and not access.can_read_plans(elsewhere, "mun-2")
+    assert [access.can_write_plans(p, "mun-1") for p in (school, operator, analyst)] == [False, True, False]
+    assert not access.can_write_plans(operator, "mun-2")

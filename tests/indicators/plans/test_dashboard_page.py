@@ -7,6 +7,8 @@ import re
 import httpx
 import pytest
 
+from pedgrowth.contracts.scope import Scope
+from pedgrowth.indicators.access import Access
 from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
 from pedgrowth.indicators.domain.plan import COMPUTED_INDICATORS, SURVEY_NAMES
@@ -23,6 +25,15 @@ def org(org_id: str, municipality: str, region: str) -> dict:
 
 
 ORGS = [org("s2", "michurinsk", "tambov"), org("s1", "michurinsk", "tambov"), org("k1", "kemerovo", "kuzbass")]
+
+
+def looked_up(scope: Scope) -> dict:
+    raise AssertionError(f"the scope tree looked {scope} up: it asks Access with the places its rows state")
+
+
+def tree_of(orgs: list[dict], principal: Principal) -> list[dict]:
+    """The scope tree as the route builds it, with the service's access rules."""
+    return scope_tree(orgs, principal, Access(app=None, placement=looked_up))
 
 
 @pytest.fixture
@@ -57,18 +68,18 @@ async def test_the_scope_list_needs_a_token(client):
 
 
 def test_an_admin_sees_every_region_nested_and_sorted():
-    tree = scope_tree(ORGS, Principal("a", Role.ADMIN))
+    tree = tree_of(ORGS, Principal("a", Role.ADMIN))
     assert [r["id"] for r in tree] == ["kuzbass", "tambov"]
     assert [o["id"] for o in tree[1]["municipalities"][0]["organizations"]] == ["s1", "s2"]
 
 
 def test_a_municipal_operator_sees_only_their_municipality():
-    tree = scope_tree(ORGS, Principal("m", Role.MUNICIPAL_OPERATOR, municipality_id="kemerovo"))
+    tree = tree_of(ORGS, Principal("m", Role.MUNICIPAL_OPERATOR, municipality_id="kemerovo"))
     assert [(r["id"], [m["id"] for m in r["municipalities"]]) for r in tree] == [("kuzbass", ["kemerovo"])]
 
 
 def test_a_school_system_sees_only_its_school():
-    tree = scope_tree(ORGS, Principal("s", Role.SCHOOL_SYSTEM, org_id="s2"))
+    tree = tree_of(ORGS, Principal("s", Role.SCHOOL_SYSTEM, org_id="s2"))
     assert [o["id"] for o in tree[0]["municipalities"][0]["organizations"]] == ["s2"]
 
 
@@ -78,17 +89,17 @@ def test_every_survey_indicator_of_the_plans_has_a_russian_name():
 
 
 def test_readable_says_which_totals_the_caller_may_ask_for():
-    school = scope_tree(ORGS, Principal("s", Role.SCHOOL_SYSTEM, org_id="s2"))
+    school = tree_of(ORGS, Principal("s", Role.SCHOOL_SYSTEM, org_id="s2"))
     assert (school[0]["readable"], school[0]["municipalities"][0]["readable"]) == (False, False)
-    operator = scope_tree(ORGS, Principal("m", Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk"))
+    operator = tree_of(ORGS, Principal("m", Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk"))
     assert (operator[0]["readable"], operator[0]["municipalities"][0]["readable"]) == (False, True)
-    analyst = scope_tree(ORGS, Principal("r", Role.REGIONAL_ANALYST, region_id="tambov"))
+    analyst = tree_of(ORGS, Principal("r", Role.REGIONAL_ANALYST, region_id="tambov"))
     assert (analyst[0]["readable"], analyst[0]["municipalities"][0]["readable"]) == (True, True)
 
 
 def test_organisations_are_sorted_by_the_numbers_in_their_names():
     orgs = [org(f"s{n}", "michurinsk", "tambov") | {"name": f"МБОУ СОШ № {n}"} for n in (10, 2, 1, 20, 19)]
-    tree = scope_tree(orgs, Principal("a", Role.ADMIN))
+    tree = tree_of(orgs, Principal("a", Role.ADMIN))
     names = [o["name"] for o in tree[0]["municipalities"][0]["organizations"]]
     assert names == ["МБОУ СОШ № 1", "МБОУ СОШ № 2", "МБОУ СОШ № 10", "МБОУ СОШ № 19", "МБОУ СОШ № 20"]
 

@@ -12,6 +12,7 @@ from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
 from pedgrowth.kit.auth import Role
 from pedgrowth.runner.plans import import_plan, seed_files
+from tests.indicators.builders import org
 from tests.support.services import SECRET, auth, cloud_event, token
 
 MICHURINSK = next(p for p in seed_files() if "michurinsk" in p.name)
@@ -26,6 +27,13 @@ async def client(tmp_path):
         yield http
     with contextlib.suppress(Exception):
         app.state.service.app.close()
+
+
+async def registered(client, *organisations) -> None:
+    """Where organisations lie, as organization_registered brings it to the read model (Access reads it there)."""
+    read_model = client._transport.app.state.read_model
+    await read_model.load()
+    await read_model.add(list(organisations), {})
 
 
 async def test_importing_a_plan_twice_records_it_once(client):
@@ -83,7 +91,7 @@ async def test_school_systems_do_not_write_plans(client):
 
 async def test_a_school_reads_its_own_municipality_s_plan_only(client):
     await import_plan(client, MICHURINSK, token())
-    client._transport.app.state.municipality_of_org = {"sch-1": "michurinsk", "sch-9": "izhevsk"}.get
+    await registered(client, org("sch-1", "michurinsk", "tambov"), org("sch-9", "izhevsk", "udmurtia"))
     own = auth(Role.SCHOOL_SYSTEM, org_id="sch-1")
     assert (await client.get("/api/v1/plans/michurinsk-2020-2024", headers=own)).status_code == 200
     other = auth(Role.SCHOOL_SYSTEM, org_id="sch-9")
@@ -96,7 +104,7 @@ async def test_without_a_token_the_plans_answer_401(client):
 
 async def test_a_regional_analyst_reads_the_plans_of_their_region_only(client):
     await import_plan(client, MICHURINSK, token())
-    client._transport.app.state.region_of = {"michurinsk": "tambov"}.get
+    await registered(client, org("sch-1", "michurinsk", "tambov"))
     analyst = auth(Role.REGIONAL_ANALYST, region_id="tambov")
     other = auth(Role.REGIONAL_ANALYST, region_id="kuzbass")
     assert (await client.get("/api/v1/plans/michurinsk-2020-2024", headers=analyst)).status_code == 200

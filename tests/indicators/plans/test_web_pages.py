@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections import Counter
 
 import httpx
 import pytest
@@ -11,9 +12,11 @@ from openpyxl import load_workbook
 
 from pedgrowth.indicators.bootstrap import build
 from pedgrowth.indicators.config import IndicatorsSettings
-from pedgrowth.indicators.entrypoints.uploads import KINDS, in_russian, report_rows
+from pedgrowth.indicators.entrypoints.uploads import KINDS, RejectedRow, Rejections, in_russian, report_rows
 from pedgrowth.kit.auth import Role
 from pedgrowth.runner.plans import import_plan, seed_files
+from tests.indicators.builders import org
+from tests.indicators.plans.test_plans_http import registered
 from tests.support.infra import free_port
 from tests.support.services import SECRET, token
 
@@ -50,7 +53,7 @@ async def test_the_plan_page_lists_measures_in_plan_order_with_forms_for_the_ope
 
 async def test_a_regional_analyst_reads_the_plan_without_forms(client):
     await import_plan(client, MICHURINSK, token())
-    client._transport.app.state.region_of = {"michurinsk": "tambov"}.get
+    await registered(client, org("sch-1", "michurinsk", "tambov"))
     await sign_in(client, Role.REGIONAL_ANALYST, region_id="tambov")
     page = await client.get("/plan", params={"municipality": "michurinsk"})
     assert page.status_code == 200 and "data-type=" not in page.text and "plan.js" not in page.text
@@ -143,3 +146,61 @@ async def test_an_upload_of_an_unknown_kind_names_the_field(client):
                                headers=SAME_ORIGIN)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "kind"] and "salaries" in answer.json()["detail"][0]["msg"]
+
+
+# --- each page's scope check, asked of the service's Access (indicators/access.py) ---------------------------
+
+PLACED = [org("sch-1", "michurinsk", "tambov"), org("sch-2", "michurinsk", "tambov"),
+          org("sch-9", "izhevsk", "udmurtia")]
+
+
+def refused_row(org_id: str | None, municipality: str, person: str) -> RejectedRow:
+    return RejectedRow("01.12.2026 10:00", "Список педагогических работников организации", "staff.xlsx", org_id,
+                       municipality, 3, "Должность", "unknown position 'x'", "неизвестная должность", person)
+
+
+async def test_the_quality_page_shows_refused_rows_and_repeats_within_the_callers_scope_only(client):
+    await registered(client, *PLACED)
+    kept = client._transport.app.state.rejections = Rejections()  # as uploads through the page would leave them
+    kept.add([refused_row("sch-1", "michurinsk", "p-own"), refused_row("sch-9", "izhevsk", "p-far"),
+              refused_row(None, "michurinsk", "p-municipal")],
+             repeats=Counter({("staff", "sch-1", "michurinsk"): 2, ("staff", "sch-9", "izhevsk"): 5}))
+    seen = {}
+    for role, scope in [(Role.ADMIN, {}), (Role.SCHOOL_SYSTEM, {"org_id": "sch-1"}),
+                        (Role.MUNICIPAL_OPERATOR, {"municipality_id": "michurinsk"}),
+                        (Role.REGIONAL_ANALYST, {"region_id": "tambov"})]:
+        await sign_in(client, role, **scope)
+        page = (await client.get("/quality")).text
+        seen[role] = ({p for p in ("p-own", "p-far", "p-municipal") if f"<td>{p}</td>" in page},
+                      {o for o in ("sch-1", "sch-9") if f"<td>{o}</td><td class=\"count\">" in page})
+    assert seen[Role.ADMIN] == ({"p-own", "p-far", "p-municipal"}, {"sch-1", "sch-9"})
+    assert seen[Role.SCHOOL_SYSTEM] == ({"p-own"}, {"sch-1"})
+    assert seen[Role.MUNICIPAL_OPERATOR] == ({"p-own", "p-municipal"}, {"sch-1"})
+    assert seen[Role.REGIONAL_ANALYST] == (set(), set()), "person ids are not for analysts; rows record no region"
+
+
+async def test_the_upload_form_offers_and_takes_only_organisations_within_the_callers_scope(client):
+    await registered(client, *PLACED)
+    await sign_in(client, Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk")
+    form = (await client.get("/uploads")).text
+    offered = {o for o in ("sch-1", "sch-2", "sch-9") if f'<option value="{o}">' in form}
+    assert offered == {"sch-1", "sch-2"}
+    other = await client.post("/uploads", data={"kind": "staff", "org_id": "sch-9"},
+                              files={"file": ("staff.csv", b"x", "text/csv")},
+                              headers={**SAME_ORIGIN, "HX-Request": "true"})
+    assert "Выберите организацию из списка" in other.text and "не отвечает" not in other.text, "nothing was sent"
+
+
+async def test_the_plan_page_shows_a_plan_the_caller_may_read_and_refuses_another(client):
+    await import_plan(client, MICHURINSK, token())
+    await registered(client, *PLACED)
+    await sign_in(client, Role.REGIONAL_ANALYST, region_id="tambov")
+    assert "Мероприятия дорожной карты" in (await client.get("/plan")).text, "the region's municipality is chosen"
+    await sign_in(client, Role.REGIONAL_ANALYST, region_id="udmurtia")
+    assert "Мероприятия дорожной карты" not in (await client.get("/plan")).text
+    assert (await client.get("/plan", params={"municipality": "michurinsk"})).status_code == 403
+    await sign_in(client, Role.SCHOOL_SYSTEM, org_id="sch-9")
+    assert "Мероприятия дорожной карты" not in (await client.get("/plan", params={"municipality": "michurinsk"})).text
+    await sign_in(client, Role.SCHOOL_SYSTEM, org_id="sch-2")
+    page = await client.get("/plan")
+    assert "Мероприятия дорожной карты" in page.text and 'data-type="measure_completed"' not in page.text

@@ -18,6 +18,9 @@ organisation), the way the other services check their lists of a day.
   admins and by a municipality's operators for their own municipality; read by the municipality's
   operators, its region's analysts and admins; a school reads its municipality's plan and cycle and the
   recommendations addressed to it (or to every school), never another school's.
+- The pages (dashboard, «План», «Загрузка данных», «Качество данных», the members page) ask the same
+  methods: no route or page calls ``Principal.covers`` itself. What a page lists with its place already
+  stated (an organisation of the read model, a row an upload recorded) is asked with ``can_read_place``.
 """
 
 from __future__ import annotations
@@ -67,17 +70,40 @@ class Access:
     def can_read_scope(self, principal: Principal, scope: Scope) -> bool:
         """Whether an organisation, a municipality or a region is within the caller's scope (where it lies as
         the registered organisations say; what is not known yet is not held against the caller)."""
-        return principal.covers(**self.placement(scope))
+        return self.can_read_place(principal, self.placement(scope))
+
+    @staticmethod
+    def can_read_place(principal: Principal, place: Placement) -> bool:
+        """Whether something whose place is already stated (org_id, municipality_id, region_id; a missing one is
+        unknown) is within the caller's scope: an organisation row of the read model, a row an upload recorded."""
+        return principal.covers(**place)
 
     @staticmethod
     def can_read_members(principal: Principal) -> bool:
         """Whether the caller sees the persons of a scope's list at all; the scope is ``can_read_scope``'s."""
         return reads_persons(principal)
 
-    @staticmethod
-    def can_read_plans(principal: Principal, municipality_id: str, region_id: str | None,
-                       own_municipality: str | None) -> bool:
-        """A municipality's plans: its operators and schools (``own_municipality``), its region's analysts, admins."""
+    def can_read_plans(self, principal: Principal, municipality_id: str) -> bool:
+        """A municipality's plans and cycle: its operators and schools, its region's analysts, admins."""
         if principal.role is Role.SCHOOL_SYSTEM:
-            return own_municipality is not None and own_municipality == municipality_id
-        return principal.covers(municipality_id=municipality_id, region_id=region_id)
+            own = principal.municipality_id or self.municipality_of(principal.org_id)
+            return own is not None and own == municipality_id
+        return self.can_read_scope(principal, Scope("municipality", municipality_id))
+
+    @staticmethod
+    def recommendations_of(principal: Principal) -> str | None:
+        """The school whose recommendations (its own and those to every school) alone the caller reads, when the
+        caller is a school system; None: every recommendation of a plan the caller reads."""
+        return principal.org_id if principal.role is Role.SCHOOL_SYSTEM else None
+
+    def municipality_of(self, org_id: str | None) -> str | None:
+        """The organisation's municipality, as the registered organisations place it; None when unknown."""
+        return None if org_id is None else self.placement(Scope("organization", org_id)).get("municipality_id")
+
+    @staticmethod
+    def can_write_plans(principal: Principal, municipality_id: str | None) -> bool:
+        """Whether the pages offer the caller the forms of a municipality's plans and cycle: admins and the
+        municipality's operators (each fact the forms send is still judged by ``authorize_write``)."""
+        if principal.is_admin:
+            return True
+        return principal.role is Role.MUNICIPAL_OPERATOR and principal.municipality_id == municipality_id

@@ -20,7 +20,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ValidationError
 
 from pedgrowth.contracts import indicators as contract
-from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
+from pedgrowth.kit.auth import CurrentPrincipal, forbid
 from pedgrowth.kit.bodies import error_body
 from pedgrowth.kit.errors import Conflict
 
@@ -85,11 +85,6 @@ async def read_model(request: Request):
     return rm
 
 
-def own_org(principal: Principal) -> str | None:
-    """A school sees only what is addressed to it."""
-    return principal.org_id if principal.role is Role.SCHOOL_SYSTEM else None
-
-
 @router.get("/cycle/{municipality}/{year}", response_model=Cycle,
             summary="The yearly management cycle: steps with deadlines and state, what is behind, recommendations")
 async def get_cycle(request: Request, principal: CurrentPrincipal, municipality: Municipality, year: Year) -> dict:
@@ -97,7 +92,7 @@ async def get_cycle(request: Request, principal: CurrentPrincipal, municipality:
     await asyncio.to_thread(check_read, request, principal, municipality)
     rm = await read_model(request)
     return await asyncio.to_thread(cycle_of, application(request), rm.answers, municipality, year, date.today(),
-                                   own_org(principal))
+                                   request.app.state.access.recommendations_of(principal))
 
 
 def positions_of(rm) -> dict[str, dict[str, int]]:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from pedgrowth.kit.auth import CurrentPrincipal, Principal
 
+from ..access import Access, Placement
 from . import schemas
 
 router = APIRouter()
@@ -39,7 +40,7 @@ async def scopes(request: Request, principal: CurrentPrincipal) -> dict:
         await asyncio.wait_for(read_model.loaded.wait(), LOAD_TIMEOUT)
     except TimeoutError as error:
         raise HTTPException(503, "the read model is still loading") from error
-    return {"regions": scope_tree(registered_organisations(read_model), principal)}
+    return {"regions": scope_tree(registered_organisations(read_model), principal, request.app.state.access)}
 
 
 def registered_organisations(read_model) -> list[dict]:
@@ -47,7 +48,7 @@ def registered_organisations(read_model) -> list[dict]:
     return read_model.answers.organizations()
 
 
-def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:
+def scope_tree(organisations: list[dict], principal: Principal, access: Access) -> list[dict]:
     """Nest organisation_registered data into regions and municipalities the caller may read.
 
     ``readable`` says whether the caller may ask for the whole region or municipality (a school
@@ -55,15 +56,15 @@ def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:
     """
     regions: dict[str, dict] = {}
     for org in organisations:
-        if not principal.covers(org_id=org["org_id"], municipality_id=org["municipality_id"],
-                                region_id=org["region_id"]):
+        if not access.can_read_place(principal, place_of(org)):
             continue
         region = regions.setdefault(org["region_id"], {
             "id": org["region_id"], "name": org["region_name"], "municipalities": {},
-            "readable": principal.covers(region_id=org["region_id"])})
+            "readable": access.can_read_place(principal, {"region_id": org["region_id"]})})
         municipality = region["municipalities"].setdefault(org["municipality_id"], {
             "id": org["municipality_id"], "name": org["municipality_name"], "organizations": [],
-            "readable": principal.covers(municipality_id=org["municipality_id"], region_id=org["region_id"])})
+            "readable": access.can_read_place(principal, {"municipality_id": org["municipality_id"],
+                                                          "region_id": org["region_id"]})})
         municipality["organizations"].append({"id": org["org_id"], "name": org["name"], "kind": org["kind"]})
     tree = []
     for region in sorted(regions.values(), key=lambda r: natural(r["name"])):
@@ -72,6 +73,11 @@ def scope_tree(organisations: list[dict], principal: Principal) -> list[dict]:
             municipality["organizations"].sort(key=lambda o: (natural(o["name"]), o["id"]))
         tree.append({**region, "municipalities": municipalities})
     return tree
+
+
+def place_of(org: dict) -> Placement:
+    """Where a registered organisation lies, as its organization_registered says."""
+    return {"org_id": org["org_id"], "municipality_id": org["municipality_id"], "region_id": org["region_id"]}
 
 
 def natural(text: str) -> tuple:

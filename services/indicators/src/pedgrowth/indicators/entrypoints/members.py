@@ -14,7 +14,6 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pedgrowth.kit.access import reads_persons
 from pedgrowth.kit.auth import SESSION_COOKIE
 
 from .dashboard import natural, registered_organisations
@@ -72,7 +71,7 @@ async def member_lists(request: Request, code: str, scope: str, as_of: date | No
 async def members_xlsx(request: Request, code: str, scope: str, as_of: date | None = None) -> Response:
     """The same two lists as a spreadsheet (declared first: «{code}» of the page would take «code.xlsx»)."""
     principal = signed_in(request)
-    if not reads_persons(principal):
+    if not request.app.state.access.can_read_members(principal):
         return Response("Ваша роль видит только сводные показатели.", status_code=403)
     lists = await member_lists(request, code, scope, as_of)
     if lists["error"]:
@@ -102,7 +101,7 @@ async def members_xlsx(request: Request, code: str, scope: str, as_of: date | No
 async def members(request: Request, code: str, scope: str, as_of: date | None = None) -> Response:
     """The dashboard's «Показать педагогов»: two lists with ФИО, school and position, and an XLSX link."""
     principal = signed_in(request)
-    if not reads_persons(principal):
+    if not request.app.state.access.can_read_members(principal):
         return page(request, "members.html", principal, error="Ваша роль видит только сводные показатели, "
                                                                "без сведений о людях.", status_code=403)
     return page(request, "members.html", principal, **await member_lists(request, code, scope, as_of))

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from pedgrowth.kit.access import reads_persons
 from pedgrowth.kit.auth import SESSION_COOKIE, Principal, Role, TokenError, check_same_origin
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +32,6 @@ def ru_time(iso: str | None) -> str:
 templates.env.filters["ru_time"] = ru_time
 ROLE_TEXT = {Role.ADMIN: "администратор", Role.MUNICIPAL_OPERATOR: "оператор муниципалитета",
              Role.REGIONAL_ANALYST: "аналитик региона", Role.SCHOOL_SYSTEM: "образовательная организация"}
-"""Roles that may see persons (the members endpoint's rule); the others never get the button."""
 NO_STORE = {"Cache-Control": "no-store"}  # after «Выйти», «Назад» must not bring a page back from the cache
 
 
@@ -52,7 +50,8 @@ def page(request: Request, template: str, principal: Principal | None, **context
     """A page with the navigation and who is signed in."""
     return templates.TemplateResponse(request, template, {
         "principal": principal, "role_text": ROLE_TEXT.get(principal.role) if principal else None,
-        "may_see_persons": principal is not None and reads_persons(principal), **context},
+        "may_see_persons": principal is not None and request.app.state.access.can_read_members(principal),
+        **context},
         headers=NO_STORE, status_code=context.pop("status_code", 200))
 
 
@@ -104,7 +103,7 @@ async def dashboard(request: Request) -> Response:
     return page(request, "dashboard.html", principal, section="dashboard",
                 definition_words={"dimensions": DIMENSION_TEXT, "values": VARIANT_TEXT,
                                   "projects": request.app.state.read_model.answers.project_names()},
-                may_submit=principal.is_admin or principal.role is Role.MUNICIPAL_OPERATOR)
+                may_submit=request.app.state.access.can_write_plans(principal, principal.municipality_id))
 
 
 def signed_in(request: Request) -> Principal:

@@ -20,7 +20,7 @@ from ..domain.plan import SURVEY_NAMES
 from ..definitions import INDICATORS
 from .pages import page, session, to_login
 from .report import number_text
-from .plans import check_read, municipality_of_org
+from .plans import access, check_read
 
 router = APIRouter(include_in_schema=False)
 MEASURE_TEXT = {"done": "выполнено", "due": "в работе", "overdue": "просрочено"}
@@ -32,12 +32,11 @@ def municipality_for(request: Request, principal: Principal, asked: str | None) 
     if principal.role is Role.MUNICIPAL_OPERATOR:
         return principal.municipality_id
     if principal.role is Role.SCHOOL_SYSTEM:
-        return principal.municipality_id or municipality_of_org(request, principal.org_id)
+        return principal.municipality_id or access(request).municipality_of(principal.org_id)
     if asked:
         return asked
-    answers = request.app.state.read_model.answers
-    places = [answers.placement(Scope("municipality", m)) for m in answers.scopes("municipality")]
-    readable = [p["municipality_id"] for p in places if principal.covers(**p)]
+    readable = [m for m in request.app.state.read_model.answers.scopes("municipality")
+                if access(request).can_read_scope(principal, Scope("municipality", m))]
     return readable[0] if readable else None
 
 
@@ -63,8 +62,7 @@ async def plan_page(request: Request, municipality: str | None = None, plan: str
             view["measures"] = sorted(view["measures"], key=natural_measure)
             context["plan"] = view
         context["reported"] = await asyncio.to_thread(app.reported_values, where)
-    editable = principal.is_admin or (principal.role is Role.MUNICIPAL_OPERATOR
-                                      and principal.municipality_id == where)
+    editable = access(request).can_write_plans(principal, where)
     names = {d.code: d.name for d in INDICATORS} | SURVEY_NAMES
     units = {d.code: d.unit for d in INDICATORS} | dict.fromkeys(SURVEY_NAMES, "share")
     return page(request, "plan.html", principal, editable=editable, names=names, surveys=SURVEY_NAMES,

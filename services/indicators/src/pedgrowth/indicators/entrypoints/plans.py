@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from pedgrowth.contracts import Day
-from pedgrowth.contracts.scope import Scope
-from pedgrowth.kit.auth import CurrentPrincipal, Principal, Role, forbid
+from pedgrowth.kit.auth import CurrentPrincipal, Principal, forbid
 from pedgrowth.kit.bodies import refusal
 
 from ..access import Access
@@ -20,43 +18,18 @@ from . import schemas
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 
-RegionOf = Callable[[str], str | None]
-"""Looks up the region of a municipality (from the read model); None when unknown."""
-
 
 def application(request: Request) -> IndicatorsApplication:
     return request.app.state.service.app
 
 
-def region_of(request: Request, municipality_id: str) -> str | None:
-    """The municipality's region, as the registry's organisations in the read model place it."""
-    lookup: RegionOf | None = getattr(request.app.state, "region_of", None)
-    if lookup is not None:
-        return lookup(municipality_id)
-    read_model = getattr(request.app.state, "read_model", None)
-    if read_model is None:
-        return None
-    return read_model.answers.placement(Scope("municipality", municipality_id)).get("region_id")
-
-
-def municipality_of_org(request: Request, org_id: str | None) -> str | None:
-    """The organisation's municipality, as the registry's organisations in the read model place it."""
-    lookup: RegionOf | None = getattr(request.app.state, "municipality_of_org", None)
-    if lookup is not None and org_id is not None:
-        return lookup(org_id)
-    read_model = getattr(request.app.state, "read_model", None)
-    if read_model is None or org_id is None:
-        return None
-    return read_model.answers.placement(Scope("organization", org_id)).get("municipality_id")
+def access(request: Request) -> Access:
+    return request.app.state.access
 
 
 def check_read(request: Request, principal: Principal, municipality_id: str) -> None:
-    """403 unless the caller may read the municipality's plans (rule: access.Access.can_read_plans)."""
-    region = region_of(request, municipality_id) if principal.role is Role.REGIONAL_ANALYST else None
-    own = None
-    if principal.role is Role.SCHOOL_SYSTEM:  # a school reads its own municipality's plan (its targets)
-        own = principal.municipality_id or municipality_of_org(request, principal.org_id)
-    if not Access.can_read_plans(principal, municipality_id, region, own):
+    """403 unless the caller may read the municipality's plans and cycle (the rule: Access.can_read_plans)."""
+    if not access(request).can_read_plans(principal, municipality_id):
         raise forbid(f"municipality {municipality_id} is outside the caller's scope")
 
 

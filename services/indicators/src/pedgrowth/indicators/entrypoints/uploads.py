@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, Response
 from pedgrowth.kit.auth import SESSION_COOKIE, Principal, check_same_origin
 from pedgrowth.kit.bodies import refusal as route_refusal
 
+from ..access import Access
 from .pages import page, session, to_login
 
 router = APIRouter(include_in_schema=False)
@@ -167,18 +168,22 @@ class Rejections:
                 self._rows.extend(kept)
             self._rows.extend(replace(row, upload=self._uploads) for row in rows)
 
-    def visible(self, principal: Principal) -> list[RejectedRow]:
+    def visible(self, principal: Principal, access: Access) -> list[RejectedRow]:
+        """The refused rows (person ids) of uploads for organisations or municipalities within the caller's scope."""
+        if not access.can_read_members(principal):
+            return []
         with self._lock:
             rows = list(self._rows)
-        mine = [r for r in rows if principal.covers(org_id=r.org_id, municipality_id=r.municipality_id)]
+        mine = [r for r in rows if access.can_read_place(principal, {"org_id": r.org_id,
+                                                                     "municipality_id": r.municipality_id})]
         return sorted(mine, key=lambda r: (-r.upload, r.row or 0))  # the latest upload first, its rows in order
 
-    def repeats(self, principal: Principal) -> list[dict]:
+    def repeats(self, principal: Principal, access: Access) -> list[dict]:
         """Rows sent again and ignored, per kind and organisation, within the caller's scope."""
         with self._lock:
             counted = sorted(self._repeats.items(), key=lambda item: (item[0][0], item[0][1] or ""))
         return [{"kind": kind, "org_id": org, "count": count} for (kind, org, municipality), count in counted
-                if principal.covers(org_id=org, municipality_id=municipality)]
+                if access.can_read_place(principal, {"org_id": org, "municipality_id": municipality})]
 
 
 def rejections(request: Request) -> Rejections:
@@ -195,11 +200,10 @@ def peer_url(request: Request, service: str) -> str:
 
 def organisations(request: Request, principal: Principal) -> list[dict]:
     """The organisations the caller may upload for (the registry's, as the read model knows them)."""
-    from .dashboard import natural, registered_organisations
+    from .dashboard import natural, place_of, registered_organisations
 
     orgs = registered_organisations(request.app.state.read_model)
-    mine = [o for o in orgs if principal.covers(org_id=o["org_id"], municipality_id=o["municipality_id"],
-                                                region_id=o["region_id"])]
+    mine = [o for o in orgs if request.app.state.access.can_read_place(principal, place_of(o))]
     return sorted(mine, key=lambda o: natural(o["name"]))
 
 
@@ -344,8 +348,8 @@ async def quality_page(request: Request, principal: Principal, note: str | None 
                                                      "letters"),
                              "waiting": await listed(client, peer_url(request, name) + "/api/v1/waiting", "facts")})
     return page(request, "quality.html", principal, section="quality", note=note,
-                rows=[asdict(r) for r in rejections(request).visible(principal)],
-                repeats=rejections(request).repeats(principal), services=services)
+                rows=[asdict(r) for r in rejections(request).visible(principal, request.app.state.access)],
+                repeats=rejections(request).repeats(principal, request.app.state.access), services=services)
 
 
 async def listed(client: httpx.AsyncClient, url: str, key: str) -> dict:
