@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from .auth import CurrentPrincipal, Principal, forbid
 from .bodies import BodyGuard, BodyLimits, error_body, refusal
 from .docs import add_offline_docs
-from .inbox import BUSINESS_RULE, Result
+from .inbox import BUSINESS_RULE, EventResult
 from .operator import router as operator_router
 from .recording import Outcome
 from .service import Service
@@ -125,17 +125,6 @@ class Readiness(BaseModel):
     broker: bool
 
 
-class EventResult(BaseModel):
-    """What happened to one posted event; the reason when it was not recorded."""
-
-    outcome: Outcome
-    id: str | None = None
-    type: str | None = None
-    reason_code: str | None = None
-    field: str | None = None
-    reason: str | None = None
-
-
 class EventResults(BaseModel):
     """One result per posted event, in order."""
 
@@ -221,7 +210,7 @@ def validate_all(service: Service, items: list, principal: Principal, single: bo
         try:
             facts.append(service.inbox.validate(item))
         except ContractViolation as violation:
-            service.inbox.count(Result(Outcome.REJECTED, reason_code=violation.reason), "http")
+            service.inbox.count(EventResult(Outcome.REJECTED, reason_code=violation.reason), "http")
             loc = ["body", *([] if single else [index]), *(violation.field.split(".") if violation.field else [])]
             errors.append({"loc": loc, "msg": violation.message, "type": violation.reason, "index": index})
     if errors:
@@ -235,7 +224,7 @@ def validate_all(service: Service, items: list, principal: Principal, single: bo
     return facts
 
 
-def rejection_response(service: Service, result: Result) -> JSONResponse:
+def rejection_response(service: Service, result: EventResult) -> JSONResponse:
     """A single event refused by a business rule, with the status the service's table gives."""
     code = result.http_status or status.HTTP_422_UNPROCESSABLE_ENTITY
     detail = [{"loc": ["body", *(result.field.split(".") if result.field else [])], "msg": result.reason,

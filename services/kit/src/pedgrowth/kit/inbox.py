@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import Annotated
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from eventsourcing.persistence import IntegrityError
+from pydantic import Field, TypeAdapter
 from pedgrowth.contracts import (
     ContractViolation,
     Fact,
@@ -34,26 +36,36 @@ BUSINESS_RULE = "business_rule"
 PROCESSING_ERROR = "processing_error"
 
 
+# The one model of an event's outcome, for the HTTP answers, the inbox and the dead-letter replay: a plain
+# dataclass, so the inbox builds one per event without validating anything; pydantic reads it where an answer
+# declares it.
 @dataclass(frozen=True)
-class Result:
-    """The outcome of one inbound event, as told to its sender."""
+class EventResult:
+    """What happened to one inbound event, as told to its sender: an item of POST /api/v1/events' answer, a
+    refused single event's result, a replayed dead letter's outcome, an imported row's outcome."""
 
     outcome: Outcome
-    id: str | None = None
-    type: str | None = None
-    reason_code: str | None = None
-    field: str | None = None
+    id: Annotated[str | None, Field(description="the event's CloudEvent id, once it was read")] = None
+    type: Annotated[str | None, Field(description="the event's CloudEvent type, once it was read")] = None
+    reason_code: Annotated[str | None, Field(description="why it was rejected: a contract check, business_rule, "
+                                                         "forbidden")] = None
+    field: Annotated[str | None, Field(description="the field at fault, e.g. data.person_id")] = None
     reason: str | None = None
-    http_status: int | None = None
+    # the status a refused single event is answered with: the response's own status, never in a body
+    http_status: Annotated[int | None, Field(exclude=True)] = None
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None and k != "http_status"}
+        """The result as its JSON says it: the keys with a value (http_status never)."""
+        return EVENT_RESULT.dump_python(self, exclude_none=True)
+
+
+EVENT_RESULT = TypeAdapter(EventResult)
 
 
 def rejected(reason_code: str, reason: str, field: str | None = None, fact: Fact | None = None,
-             http_status: int = 422) -> Result:
+             http_status: int = 422) -> EventResult:
     """A rejection, keeping the event's id and type when it got that far."""
-    return Result(
+    return EventResult(
         Outcome.REJECTED,
         id=fact.envelope.id if fact else None,
         type=fact.envelope.type if fact else None,
@@ -81,7 +93,7 @@ class Inbox:
         """The fact, or ContractViolation naming the field and the reason."""
         return decode_for_service(raw, self.service)
 
-    def record(self, fact: Fact, origin: str = "http") -> Result:
+    def record(self, fact: Fact, origin: str = "http") -> EventResult:
         """Record a validated fact, then the facts that waited for it (synchronous: run it in a thread)."""
         try:
             outcome = self.app.record(fact, origin)
@@ -90,7 +102,7 @@ class Inbox:
                             http_status=self.status_of(error))
         if outcome is not Outcome.WAITING:
             self.release_behind(fact)
-        return Result(outcome, id=fact.envelope.id, type=fact.envelope.type)
+        return EventResult(outcome, id=fact.envelope.id, type=fact.envelope.type)
 
     def release_behind(self, fact: Fact) -> None:
         """The facts that waited for what ``fact`` records go through the inbox now, in arrival order."""
@@ -98,7 +110,7 @@ class Inbox:
             for parked in self.app.waiting.waiting_for(reference, key):
                 self.release(reference, key, parked)
 
-    def release(self, reference: Reference, key: str, parked: Parked) -> Result:
+    def release(self, reference: Reference, key: str, parked: Parked) -> EventResult:
         """Record a waiting fact the way it would have been recorded had it come in order."""
         try:
             fact = self.validate(parked.payload)
@@ -116,7 +128,7 @@ class Inbox:
 
     def count_refused(self, reason_code: str) -> None:
         """A waiting fact refused by the worker (it waited too long)."""
-        self.count(Result(Outcome.REJECTED, reason_code=reason_code), "waiting")
+        self.count(EventResult(Outcome.REJECTED, reason_code=reason_code), "waiting")
 
     def status_of(self, error: Exception) -> int:
         """The HTTP status the service's table gives this domain error (most specific class wins)."""
@@ -125,7 +137,7 @@ class Inbox:
                 return self.rejections[klass]
         return 422
 
-    def count(self, result: Result, channel: str) -> None:
+    def count(self, result: EventResult, channel: str) -> None:
         """Metrics at the edge, once per inbound event."""
         self.metrics.inbox_messages.labels(self.service, channel, result.outcome.value).inc()
         if result.outcome is Outcome.REJECTED:
@@ -133,24 +145,24 @@ class Inbox:
         elif result.outcome is Outcome.ACCEPTED:
             self.metrics.events_recorded.labels(self.service, result.type).inc()
 
-    def process(self, raw: bytes | str | dict, channel: str, origin: str | None = None) -> Result:
+    def process(self, raw: bytes | str | dict, channel: str, origin: str | None = None) -> EventResult:
         """Validate and record one inbound event (synchronous)."""
         result = self.outcome(raw, origin or channel)
         self.count(result, channel)
         return result
 
-    def outcome(self, raw: bytes | str | dict, origin: str) -> Result:
+    def outcome(self, raw: bytes | str | dict, origin: str) -> EventResult:
         fact = self.checked(raw)
         return self.record(fact, origin) if isinstance(fact, Fact) else fact
 
-    def checked(self, raw: bytes | str | dict) -> Fact | Result:
+    def checked(self, raw: bytes | str | dict) -> Fact | EventResult:
         """The fact, or its rejection by the contract."""
         try:
             return self.validate(raw)
         except ContractViolation as violation:
             return rejected(violation.reason, violation.message, violation.field)
 
-    def process_batch(self, items: list[tuple[bytes, str]], channel: str) -> list[Result]:
+    def process_batch(self, items: list[tuple[bytes, str]], channel: str) -> list[EventResult]:
         """Validate and record raw events (with their origins) in one store transaction, each with the
         outcome it would have alone; an unexpected error raises with nothing of the batch saved."""
         with self.app.batch():
@@ -161,7 +173,7 @@ class Inbox:
             self.count(result, channel)
         return results
 
-    def record_batch(self, facts: list[Fact], channel: str) -> list[Result]:
+    def record_batch(self, facts: list[Fact], channel: str) -> list[EventResult]:
         """Record validated facts in one store transaction; one by one when a concurrent write conflicts."""
         try:
             with self.app.batch():
@@ -247,7 +259,7 @@ class KafkaInbox:
             done += 1
         return records[done - 1].offset + 1 if done else None
 
-    def process_in_order(self, records: list[ConsumerRecord]) -> tuple[list[Result], Exception | None]:
+    def process_in_order(self, records: list[ConsumerRecord]) -> tuple[list[EventResult], Exception | None]:
         """Record the partition's batch in one store transaction (one thread hop per batch); when that fails
         (a conflicting write, an unexpected error), each message in its own, until one fails."""
         try:
@@ -264,14 +276,14 @@ class KafkaInbox:
                 return results, error
         return results, None
 
-    async def after(self, record: ConsumerRecord, result: Result) -> None:
+    async def after(self, record: ConsumerRecord, result: EventResult) -> None:
         self.attempts.pop(origin_of(record), None)
         if result.outcome is Outcome.ACCEPTED:
             self.inbox.recorded.set()
         elif result.outcome is Outcome.REJECTED:
             await self.dead_letter(record, result)
 
-    async def after_failure(self, record: ConsumerRecord, error: Exception) -> Result | None:
+    async def after_failure(self, record: ConsumerRecord, error: Exception) -> EventResult | None:
         """None to retry the message later, or its processing-error rejection when it keeps failing."""
         origin = origin_of(record)
         attempts = self.attempts.get(origin, 0) + 1
@@ -292,7 +304,7 @@ class KafkaInbox:
             return False
         return True
 
-    async def dead_letter(self, record: ConsumerRecord, result: Result) -> None:
+    async def dead_letter(self, record: ConsumerRecord, result: EventResult) -> None:
         """Publish the original bytes, under the original key, with the reason to the DLQ."""
         await self.publish(value=record.value, key=record.key, code=result.reason_code, reason=result.reason or "",
                            origin=dlq_origin(*origin_of(record)), field=result.field)

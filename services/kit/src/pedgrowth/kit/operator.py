@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from .auth import CurrentPrincipal, Principal, Role, forbid
 from .bodies import refusal
 from .deadletters import Filter, Letter
+from .inbox import EventResult
 from .recording import Outcome
 
 router = APIRouter(prefix="/api/v1", tags=["operations"])
@@ -77,14 +79,11 @@ class Replay(BaseModel):
     all: bool = False
 
 
-class ReplayOutcome(BaseModel):
-    id: str
-    outcome: Outcome
+@dataclass(frozen=True)
+class ReplayOutcome(EventResult):
+    """A replayed letter: what happened to its event (the inbox's EventResult), and which letter it was."""
+
     event_id: str | None = None
-    type: str | None = None
-    reason_code: str | None = None
-    field: str | None = None
-    reason: str | None = None
 
 
 class ReplayReport(BaseModel):

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from pedgrowth.contracts import EventData, Fact, new_event
 from pedgrowth.contracts import registry as contract
-from pedgrowth.kit.inbox import Result
+from pedgrowth.kit.inbox import EventResult
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.tables import Cell, Limits, TableError, parse_day, read_table
 
@@ -86,7 +86,7 @@ class RowReport:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])}
 
 
-Record = Callable[[Fact], Result]
+Record = Callable[[Fact], EventResult]
 Authorize = Callable[[EventData], str | None]
 """The caller's write check (why a fact may not be written, or None): the registry's access rules."""
 
@@ -184,7 +184,7 @@ class StaffImport:
                                                            recorded_on=self.today))
         return facts, unchangeable(current, started)
 
-    def submit(self, data: EventData) -> Result:
+    def submit(self, data: EventData) -> EventResult:
         forbidden = self.authorize(data)
         if forbidden:
             raise RowError("person_id", forbidden, FORBIDDEN)

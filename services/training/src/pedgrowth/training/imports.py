@@ -21,7 +21,7 @@ from uuid import NAMESPACE_URL, uuid5
 from pedgrowth.contracts import ContractViolation, EventData, Fact, decode, new_event
 from pedgrowth.contracts import training as contract
 from pedgrowth.kit import tables
-from pedgrowth.kit.inbox import Inbox, Result
+from pedgrowth.kit.inbox import Inbox, EventResult
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.tables import Limits, TableError, parse_day
 from pedgrowth.kit.tables import normalise_header as normalise
@@ -218,13 +218,13 @@ def import_row(inbox: Inbox, layout: Layout, number: int, values: dict, authoriz
     try:
         fact = row_fact(layout, values)
     except RowRefused as refused:
-        result = Result(Outcome.REJECTED, reason_code=refused.reason_code, reason=str(refused))
+        result = EventResult(Outcome.REJECTED, reason_code=refused.reason_code, reason=str(refused))
         inbox.count(result, "import")
         return row_entry(layout, number, result, refused.column)
     forbidden = authorize(fact.data)
     if forbidden:
         field = "data.request_id" if forbidden.startswith("data.request_id") else "data.person_id"
-        result = Result(Outcome.REJECTED, reason_code=FORBIDDEN, reason=forbidden, field=field)
+        result = EventResult(Outcome.REJECTED, reason_code=FORBIDDEN, reason=forbidden, field=field)
         inbox.count(result, "import")
         return row_entry(layout, number, result, layout.kind.column(result.field), fact.data)
     result = inbox.record(fact)
@@ -266,7 +266,7 @@ def row_id(kind: ImportKind, model: EventData) -> str:
     return str(uuid5(NAMESPACE_URL, f"pedgrowth:training:import:{kind.name}:{content}"))
 
 
-def row_entry(layout: Layout, number: int, result: Result, column: Column | None,
+def row_entry(layout: Layout, number: int, result: EventResult, column: Column | None,
               data: EventData | None = None) -> dict:
     entry = {"row": number, "outcome": result.outcome.value}
     for name in ("person_id", "request_id"):
