@@ -65,7 +65,7 @@ async def test_a_letter_for_a_missing_organisation_is_replayed_after_it_is_regis
             assert [x["id"] for x in operator["letters"]] == [letter["id"]] and elsewhere["letters"] == []
 
             code, first = await cli(capsys, "dlq", "replay", letter["id"], *admin)
-            assert code == 0 and "учтено (accepted)" in first
+            assert code == 0 and f"{letter['id']}  учтено (accepted)" in first, "the letter named by its own id"
             code, second = await cli(capsys, "dlq", "replay", "--org", org, *admin)
             assert code == 0 and "уже учтено (duplicate)" in second
             again = (await client.get(f"/api/v1/dead-letters/{letter['id']}", headers=auth())).json()

@@ -28,7 +28,7 @@ from .kafka import as_client_options, topic_partitions
 from .waiting import UNRESOLVED_REFERENCE
 
 if TYPE_CHECKING:
-    from .inbox import Inbox
+    from .inbox import EventResult, Inbox
 
 REASONS_RU = {
     "invalid_json": "сообщение не является корректным JSON",
@@ -221,10 +221,7 @@ class DeadLetters:
             "recorded": self.recorded(letter), "payload": letter.payload_text,
         }
 
-    def replay(self, letters: list[Letter]) -> list[dict]:
-        """Send each letter through the inbox again (blocking); its outcome, and the reason when refused again."""
-        outcomes = []
-        for letter in letters:
-            result = self.inbox.process(letter.value, "replay", origin=letter.origin or f"dlq/{letter.id}")
-            outcomes.append({"id": letter.id, **result.as_dict()})
-        return outcomes
+    def replay(self, letters: list[Letter]) -> list[tuple[Letter, EventResult]]:
+        """Send each letter through the inbox again (blocking); each letter with its event's result."""
+        return [(letter, self.inbox.process(letter.value, "replay", origin=letter.origin or f"dlq/{letter.id}"))
+                for letter in letters]

@@ -81,9 +81,14 @@ class Replay(BaseModel):
 
 @dataclass(frozen=True)
 class ReplayOutcome(EventResult):
-    """A replayed letter: what happened to its event (the inbox's EventResult), and which letter it was."""
+    """A replayed letter: which letter it was, and what happened to its event (the inbox's EventResult)."""
 
-    event_id: str | None = None
+    id: Annotated[str, Field(description="the letter's id (partition-offset), as the list gives it")]
+    event_id: Annotated[str | None, Field(description="the event's CloudEvent id, once it was read")] = None
+
+    @classmethod
+    def of(cls, letter: Letter, result: EventResult) -> ReplayOutcome:
+        return cls(**{**vars(result), "id": letter.id, "event_id": result.id})
 
 
 class ReplayReport(BaseModel):
@@ -167,7 +172,8 @@ async def replay_dead_letters(request: Request, principal: CurrentPrincipal, rep
     wanted = Filter(org_id=replay.org_id, reason=replay.reason, since=replay.since,
                     ids=frozenset(replay.ids) if replay.ids else None)
     letters = await visible_letters(request, principal, wanted)
-    outcomes = await asyncio.to_thread(service.dead_letters.replay, letters)
-    if any(o["outcome"] == Outcome.ACCEPTED for o in outcomes):
+    outcomes = [ReplayOutcome.of(letter, result)
+                for letter, result in await asyncio.to_thread(service.dead_letters.replay, letters)]
+    if any(o.outcome is Outcome.ACCEPTED for o in outcomes):
         service.inbox.recorded.set()
     return ReplayReport(service=service.name, replayed=len(outcomes), outcomes=outcomes)
