@@ -89,37 +89,67 @@ def in_population(position: str, subjects: bool, org_kind: str | None, populatio
     return True
 
 
+def scope_kind(scope: str) -> str:
+    """``municipality:m-1`` → ``municipality``."""
+    found = _SCOPE_KINDS.get(scope)
+    if found is None:
+        found = _SCOPE_KINDS[scope] = scope.split(":", 1)[0]
+    return found
+
+
+_SCOPE_KINDS: dict[str, str] = {}
+
+
 class PersonView:
-    """One person's intervals, each computed once per evaluation."""
+    """One person's intervals, each computed once per evaluation.
+
+    Most persons work at one organisation, so their organisation, municipality and region count the same
+    days: a scope's days are then the same tuple object as the others', and ``each`` computes what follows
+    from them once per distinct object, not once per scope.
+    """
 
     def __init__(self, person_id: str, person: Person, world: World):
         self.id, self.p, self.w = person_id, person, world
         self._staff: dict[str, dict[str, Intervals]] = {}
         self._young: dict[str, Intervals] = {}
+        self._heads: dict[str, Intervals] | None = None
+        self._segments: list | None = None
+
+    def segments(self) -> list[tuple[str, str | None, list]]:
+        """(organisation, its kind, the job's segments) for each of the person's jobs, computed once."""
+        if self._segments is None:
+            orgs = self.w.orgs
+            self._segments = [(org, orgs.kind(org), job.segments()) for org, job in self.p.jobs.items()]
+        return self._segments
 
     def staff(self, population: str) -> dict[str, Intervals]:
         """Scope → the days the person is in STAFF(D, S) of the population."""
         found = self._staff.get(population)
         if found is None:
-            pieces: dict[str, list] = defaultdict(list)
-            for org, job in self.p.jobs.items():
-                kind = self.w.orgs.kind(org)
-                days = [(a, FOREVER if b is None else b) for a, b, start, position in job.segments()
-                        if in_population(position, start.subjects, kind, population)]
-                if days:
-                    for scope in self.w.orgs.scopes(org):
-                        pieces[scope].extend(days)
-            found = self._staff[population] = {scope: union(days) for scope, days in pieces.items()}
+            found = self._staff[population] = self._by_scope(
+                (org, [(a, FOREVER if b is None else b) for a, b, start, position in segments
+                       if in_population(position, start.subjects, kind, population)])
+                for org, kind, segments in self.segments())
         return found
 
     def heads(self) -> dict[str, Intervals]:
+        if self._heads is None:
+            self._heads = self._by_scope(
+                (org, [(a, FOREVER if b is None else b) for a, b, _, position in segments if position == "director"])
+                for org, _, segments in self.segments())
+        return self._heads
+
+    def _by_scope(self, by_org) -> dict[str, Intervals]:
+        """Scope → the union of the days of the organisations in it; a scope fed by one organisation shares
+        that organisation's tuple."""
         pieces: dict[str, list] = defaultdict(list)
-        for org, job in self.p.jobs.items():
-            days = [(a, FOREVER if b is None else b) for a, b, _, position in job.segments() if position == "director"]
+        for org, days in by_org:
             if days:
+                days = union(days)
                 for scope in self.w.orgs.scopes(org):
-                    pieces[scope].extend(days)
-        return {scope: union(days) for scope, days in pieces.items()}
+                    pieces[scope].append(days)
+        return {scope: found[0] if len(found) == 1 else union(d for days in found for d in days)
+                for scope, found in pieces.items()}
 
     def young(self, young: str) -> Intervals:
         found = self._young.get(young)
@@ -366,17 +396,17 @@ def _among(view: PersonView, spec: Spec) -> dict[str, Intervals]:
         return staff
     if among == "young":
         young = _cohort(view, v)
-        return {s: intersect(days, young) for s, days in staff.items()}
+        return each(staff, lambda days: intersect(days, young))
     if among == "staff_with_deficit":
         found = deficit_found(view, v)
-        return {s: intersect(days, found) for s, days in staff.items()}
+        return each(staff, lambda days: intersect(days, found))
     if among == "young_3y_before":
         young = _cohort(view, v)
-        return {s: preimage(intersect(days, young), 3) for s, days in staff.items()}
+        return each(staff, lambda days: preimage(intersect(days, young), 3))
     if among == "heads":
         return view.heads()
     if among == "staff_1y_before":
-        return {s: preimage(days, 1) for s, days in staff.items()}
+        return each(staff, lambda days: preimage(days, 1))
     raise ValueError(f"unknown among {among!r}")
 
 
@@ -385,6 +415,18 @@ def _cohort(view: PersonView, v: Variant) -> Intervals:
     003's «от общего количества участников»: enrolled on D, whatever their experience)."""
     project = project_of(v.cohort)
     return view.young(v.young or "experience_under_3y") if project is None else view.enrolled(project)
+
+
+def each(by_scope: dict[str, Intervals], f: Callable[[Intervals], Intervals]) -> dict[str, Intervals]:
+    """Scope → f(days), f computed once per distinct days object (scopes sharing one tuple share the result)."""
+    done: dict[int, Intervals] = {}
+    out = {}
+    for scope, days in by_scope.items():
+        found = done.get(id(days))
+        if found is None:
+            found = done[id(days)] = f(days)
+        out[scope] = found
+    return out
 
 
 def person_contribution(view: PersonView, spec: Spec, out: Contribution) -> None:
@@ -407,14 +449,13 @@ def person_contribution(view: PersonView, spec: Spec, out: Contribution) -> None
         above = {s: intersect(days, asset.get(s, EMPTY)) for s, days in below.items()}
     else:
         met = CONDITIONS[condition](view, v)
-        above = {s: intersect(days, met) for s, days in below.items()}
-    share = ind.unit == "share"
+        above = each(below, lambda days: intersect(days, met))
     for scope, days in above.items():
-        if days and ind.applies_to(scope.split(":", 1)[0]):
+        if days and ind.applies_to(scope_kind(scope)):
             out[("num", scope)] = days
-    if share:
+    if ind.unit == "share":
         for scope, days in below.items():
-            if days and ind.applies_to(scope.split(":", 1)[0]):
+            if days and ind.applies_to(scope_kind(scope)):
                 out[("den", scope)] = days
 
 

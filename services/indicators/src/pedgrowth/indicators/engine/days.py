@@ -8,6 +8,7 @@ minus-years function the definitions use (``add_years``), never by adding years 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from pedgrowth.contracts import add_months, add_years
 
@@ -94,8 +95,12 @@ def years_before(n: int, years: int) -> int:
     return add_years(date.fromordinal(n), -years).toordinal()
 
 
+@lru_cache(maxsize=1 << 17)
 def first_day_reaching(c: int, years: int) -> int:
-    """The first day D with D − ``years`` years ≥ c (so a fact on day c has left the window)."""
+    """The first day D with D − ``years`` years ≥ c (so a fact on day c has left the window).
+
+    Cached: every window edge and every age or experience threshold goes through here, a person's facts
+    are re-evaluated in every batch that touches them, and the days of a region are a few thousand."""
     if c <= NEVER or c >= FOREVER:
         return c
     e = add_years(date.fromordinal(c), years).toordinal()
@@ -111,6 +116,7 @@ def preimage(x: Intervals, years: int) -> Intervals:
     return union((first_day_reaching(a, years), first_day_reaching(b, years)) for a, b in x)
 
 
+@lru_cache(maxsize=1 << 15)
 def first_day_month_reaching(c: int, months: int) -> int:
     """The first day D with D + ``months`` months ≥ c (months added keeping the day, clamped)."""
     if c <= NEVER or c >= FOREVER:
