@@ -9,7 +9,7 @@ from typing import Any, Literal
 from fastapi import Body, FastAPI, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pedgrowth.contracts import ContractViolation, Fact
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -109,6 +109,15 @@ class Answer(BaseModel):
     error, not dropped silently, so the tests that read a resource fail and name it (STYLE lesson 20)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class RowReport(Answer):
+    """One row of an import's report, the part every importer says alike (registry, training, mentoring): which row,
+    and why it was not recorded. Each service's ``ImportRow`` adds its own outcome and ids."""
+
+    row: int = Field(description="the spreadsheet row number; the header is row 1")
+    reason_code: str | None = None
+    reason: str | None = None
 
 
 class Health(BaseModel):

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from pedgrowth.kit.http import Answer
+from pedgrowth.kit.http import Answer, RowReport
 
 
 class PairRow(Answer):
@@ -241,16 +241,13 @@ class Attendance(Answer):
     attendees: list[Attendee]
 
 
-class ImportRow(Answer):
+class ImportRow(RowReport):
     """One row of an uploaded file: its outcome, and why when it was not recorded."""
 
-    row: int = Field(description="the spreadsheet row number; the header is row 1")
     outcome: str = Field(description="accepted, duplicate, waiting or rejected")
     subject: str | None = Field(None, description="the id the row's fact is about")
     id: str | None = Field(None, description="the event id derived from the row's content")
     type: str | None = None
-    reason_code: str | None = None
-    reason: str | None = None
     field: str | None = Field(None, description="the column at fault, as the file names it")
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from pedgrowth.kit.http import Answer
+from pedgrowth.kit.http import Answer, RowReport
 
 
 class Organisation(Answer):
@@ -103,16 +103,13 @@ class Reserve(Answer):
     reserve: list[ReserveMember]
 
 
-class ImportRow(Answer):
+class ImportRow(RowReport):
     """One row of the staff list: accepted, unchanged or rejected, and why."""
 
-    row: int = Field(description="the spreadsheet row number; the header is row 1")
     status: str = Field(description="accepted, unchanged or rejected")
     person_id: str | None = None
     recorded: list[str] | None = Field(None, description="the event types the row recorded")
     column: str | None = Field(None, description="the column at fault, as the file names it")
-    reason_code: str | None = None
-    reason: str | None = None
     notes: list[str] | None = None
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from pedgrowth.kit.http import RowReport
+
 
 class Provider(BaseModel):
     provider_id: str
@@ -184,14 +186,13 @@ class ExpiringCategories(BaseModel):
     persons: list[Expiring]
 
 
-class ImportRow(BaseModel):
-    row: int = Field(description="the spreadsheet row number; the header is row 1")
-    outcome: str = Field(description="accepted, duplicate or rejected")
+class ImportRow(RowReport):
+    """One row of an uploaded file: its outcome, and why when it was not recorded."""
+
+    outcome: str = Field(description="accepted, duplicate, waiting or rejected")
     person_id: str | None = None
     request_id: str | None = Field(None, description="the PD request of the row (PD request imports)")
     id: str | None = Field(None, description="the event id derived from the row's content")
-    reason_code: str | None = None
-    reason: str | None = None
     column: str | None = Field(None, description="the column at fault, as the file names it")
     field: str | None = None
     unknown_program: str | None = None
