@@ -101,3 +101,13 @@ def test_a_pair_whose_mentor_is_not_registered_yet_waits():
     app = new_app()
     row = run(app, PAIRS, pairs_xlsx([["m-404", "p-1", "teacher_teacher", "01.09.2024", None]]), "p.xlsx")["rows"][0]
     assert row["outcome"] == "waiting"
+
+
+def test_the_report_counts_the_rows_that_wait_as_it_counts_the_others():
+    app = new_app()
+    record(app, mentor("m-1", person_id="p-2"))
+    report = run(app, PAIRS, pairs_xlsx([["m-404", "p-1", "teacher_teacher", "01.09.2024", None],
+                                         ["m-1", "p-3", "teacher_teacher", "01.09.2024", None],
+                                         ["m-405", "p-4", "teacher_teacher", "01.09.2024", None]]), "p.xlsx")
+    assert outcomes(report) == ["waiting", "accepted", "waiting"]
+    assert (report["accepted"], report["duplicate"], report["waiting"], report["rejected"]) == (1, 0, 2, 0)

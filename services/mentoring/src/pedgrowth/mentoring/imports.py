@@ -217,7 +217,8 @@ def parse(layout: Layout, content: bytes, filename: str = "", limits: Limits = L
 
 def run_import(layout: Layout, parsed: list[tuple[int, Fact | BadRow]],
                authorize: Callable[[EventData], str | None], record: Callable[[Fact], object]) -> dict:
-    """Record each parsed row once (synchronous) and report every row: accepted, duplicate or rejected."""
+    """Record each parsed row once (synchronous) and report every row: accepted, duplicate, waiting (for what it
+    names: recorded once that is) or rejected."""
     rows = []
     for number, item in parsed:
         if isinstance(item, BadRow):
@@ -233,7 +234,8 @@ def run_import(layout: Layout, parsed: list[tuple[int, Fact | BadRow]],
         if result.get("field"):
             result["field"] = header_of(layout, result["field"])
         rows.append({**line, **{k: str(v) for k, v in result.items()}})
-    counts = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in ("accepted", "duplicate", "rejected")}
+    counts = {outcome: sum(r["outcome"] == outcome for r in rows)
+              for outcome in ("accepted", "duplicate", "waiting", "rejected")}
     return {"kind": layout.name, "rows": rows, **counts}
 
 

@@ -256,4 +256,5 @@ class ImportReport(Answer):
     rows: list[ImportRow]
     accepted: int
     duplicate: int
+    waiting: int = Field(0, description="rows whose mentor, pair or start is not recorded yet: recorded once it is")
     rejected: int
