@@ -16,7 +16,7 @@ from pedgrowth.training.bootstrap import REJECTIONS, build
 from pedgrowth.training.config import TrainingSettings
 from pedgrowth.training.domain.learner import Learner, learner_id
 from tests.support.services import SECRET, auth, cloud_event
-from tests.training.facts import POPO, course, fact, programme, recorded, route_completed, with_catalogue
+from tests.training.facts import POPO, course, diagnostics, fact, programme, recorded, with_catalogue
 
 
 class HalfDone(TrainingApplication):
@@ -69,7 +69,7 @@ def test_a_batch_is_one_transaction_and_a_duplicate_inside_it_is_recorded_once()
 def test_a_refused_fact_refuses_only_itself_even_after_changing_an_aggregate():
     app = with_catalogue(HalfDone(env=POPO))
     batch = [fact(assessment("first")), fact(assessment("refused-one")), fact(assessment("second")),
-             fact(route_completed(person_id="p-1", route_id="never-started"))]
+             fact(diagnostics(deficits=[("D-1", "digital"), ("D-1", "digital")]))]
     results = inbox_of(app).record_batch(batch, "kafka")
     assert outcomes(results) == ["accepted", "rejected", "accepted", "rejected"]
     learner = app.get_or_none(learner_id("p-1"))

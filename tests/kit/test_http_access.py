@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pedgrowth.contracts.registry import OrganizationRegistered
-from pedgrowth.contracts.training import ProviderRegistered, RouteCompleted
+from pedgrowth.contracts.training import DiagnosticsCompleted, ProviderRegistered
 from pedgrowth.kit.auth import SESSION_COOKIE, Principal, Role
 from pedgrowth.kit.service import scope_of_fields
 from pedgrowth.training.application import TrainingApplication
@@ -91,10 +91,11 @@ async def test_same_source_and_id_twice_is_recorded_once(client):
 
 
 async def test_business_rule_rejection_names_the_field(client):
-    unknown = cloud_event(RouteCompleted(route_id="missing", person_id="p-1", completed_on="2024-02-01"))
-    response = await client.post("/api/v1/events", json=unknown, headers=auth())
+    twice = cloud_event(DiagnosticsCompleted(person_id="p-1", diagnostics_id="diag-1", completed_on="2024-02-01",
+                                             deficits=[{"code": "D-1", "area": "digital"}] * 2))
+    response = await client.post("/api/v1/events", json=twice, headers=auth())
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "data", "route_id"]
+    assert response.json()["detail"][0]["loc"] == ["body", "data", "deficits"]
 
 
 async def test_health_and_metrics_are_open(client):

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from pedgrowth.contracts import TRAINING_DLQ, TRAINING_EVENTS, TRAINING_INBOX
-from pedgrowth.contracts.training import ProgramPublished, ProviderRegistered, RouteCompleted
+from pedgrowth.contracts.training import DiagnosticsCompleted, ProgramPublished, ProviderRegistered
 from pedgrowth.training.bootstrap import build
 from pedgrowth.training.config import TrainingSettings
 from tests.support.kafka import produce, read_topic, values
@@ -47,7 +47,8 @@ async def test_kafka_inbox_records_and_dead_letters(kafka, tmp_path):
     prov = provider()
     program_id = f"prog-{uuid.uuid4().hex[:6]}"
     good = [cloud_event(prov), cloud_event(programme(prov.provider_id, program_id))]
-    unknown = cloud_event(RouteCompleted(route_id="nope", person_id="p-1", completed_on="2024-03-01"))
+    unknown = cloud_event(DiagnosticsCompleted(person_id="p-1", diagnostics_id="diag-1", completed_on="2024-03-01",
+                                               deficits=[{"code": "D-1", "area": "digital"}] * 2))  # a rule broken
     marker = uuid.uuid4().hex
     async with running(app):
         await produce(kafka[0], TRAINING_INBOX, [json.dumps(e).encode() for e in good]

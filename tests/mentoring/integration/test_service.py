@@ -84,11 +84,11 @@ async def test_facts_posted_over_http_are_published_and_fill_the_mentee_base(kaf
     assert {f.envelope.source for f in ours} == {"/pedgrowth/mentoring"}
 
 
-async def test_the_inbox_records_good_facts_and_dead_letters_the_end_of_an_unknown_pair(kafka, tmp_path):
+async def test_the_inbox_records_good_facts_and_dead_letters_a_broken_rule_with_the_field(kafka, tmp_path):
     person, community = unique("p"), unique("mo")
     joined = m.CommunityJoined(person_id=person, community_id=community, community_name="ГМО учителей физики",
                                kind="methodical_association", level="municipal", joined_on="2024-09-01")
-    orphan = m.PairEnded(pair_id=unique("pair"), ended_on="2024-09-10", outcome="completed")
+    orphan = m.CommunityLeft(person_id=person, community_id=community, left_on="2024-08-31")  # before joining
     messages = [cloud_event(joined), cloud_event(orphan)]
     app = build(settings_for(MentoringSettings, kafka, tmp_path))
     async with running(app):
@@ -99,9 +99,9 @@ async def test_the_inbox_records_good_facts_and_dead_letters_the_end_of_an_unkno
     letters = [dict(d.headers) for d in dead if messages[1]["id"].encode() in d.value]
     assert len(letters) == 1
     assert letters[0]["pedgrowth-reason-code"] == b"business_rule"
-    assert letters[0]["pedgrowth-field"] == b"data.pair_id"
-    assert f"pair {orphan.pair_id} is not assigned".encode() in letters[0]["pedgrowth-reason"]
-    assert [f.data for f in published(records, {person, orphan.pair_id})] == [joined]
+    assert letters[0]["pedgrowth-field"] == b"data.left_on"
+    assert f"left_on 2024-08-31 is before person {person} joined".encode() in letters[0]["pedgrowth-reason"]
+    assert [f.data for f in published(records, {person})] == [joined]
 
 
 async def test_roles_asset_projects_curators_and_speakers_go_from_the_inbox_and_http_to_mentoring_events(

@@ -146,6 +146,15 @@ async def test_a_school_may_not_end_a_pair_of_another_schools_teacher(client):
     assert "data.pair_id" in response.json()["detail"]
 
 
+async def test_an_end_of_a_pair_mentoring_has_not_heard_of_is_refused_to_a_school_and_waits_for_an_admin(client):
+    school = await client.post("/api/v1/events", json=event(pair_end("pair-new", on="2024-06-30")),
+                               headers=auth(Role.SCHOOL_SYSTEM, org_id="sch-1"))
+    assert school.status_code == 403  # whose pair it is cannot be checked: it would be recorded unchecked later
+    assert school.json()["detail"].startswith("data.pair_id: pair pair-new is not known to mentoring")
+    admin = await client.post("/api/v1/events", json=event(pair_end("pair-new", on="2024-06-30")), headers=auth())
+    assert admin.json()["results"][0]["outcome"] == "waiting"
+
+
 async def test_an_imported_row_about_someone_outside_the_school_is_refused_on_its_own(client):
     csv = "Код педагога,Код мероприятия,Название мероприятия,Вид мероприятия,Дата посещения\n" \
           "p-1,sem-2,Семинар,семинар,01.11.2024\n" \

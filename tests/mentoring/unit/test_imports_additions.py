@@ -53,8 +53,9 @@ def test_ends_of_expert_roles_are_imported_and_the_rules_report_their_rows():
     ends = xlsx([["Код педагога", "Код роли", "Дата окончания"], ["p-2", "att-2024", "09.01.2024"],
                  ["p-2", "att-2024", "31.12.2024"], ["p-3", "att-2024", "31.12.2024"]])
     report = run(app, EXPERT_ROLES_ENDED, ends, "ends.xlsx")
-    assert outcomes(report) == ["rejected", "accepted", "rejected"]
-    assert [r.get("field") for r in report["rows"]] == ["Дата окончания", None, "Код роли"]
+    assert outcomes(report) == ["rejected", "accepted", "waiting"]  # p-3's role may still arrive
+    assert [r.get("field") for r in report["rows"]] == ["Дата окончания", None, None]
+    assert (report["accepted"], report["waiting"], report["rejected"]) == (1, 1, 1)
 
 
 def test_project_participants_are_enrolled_and_leave_with_a_russian_outcome():
@@ -67,7 +68,7 @@ def test_project_participants_are_enrolled_and_leave_with_a_russian_outcome():
                   ["p-1", "start-2024", "31.05.2025", "завершил"], ["p-3", "start-2024", "01.02.2025", "выбыл"],
                   ["p-5", "start-2024", "01.02.2025", "выбыл"]])
     report = run(app, PROJECT_LEAVERS, leave, "left.xlsx")
-    assert outcomes(report) == ["accepted", "accepted", "rejected"]
+    assert outcomes(report) == ["accepted", "accepted", "waiting"]  # p-5's enrolment may still arrive
     assert [s["outcome"] for p in ("p-1", "p-3") for s in app.get_or_none(person_key(p)).projects] == [
         "completed", "withdrawn"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation
 from pedgrowth.kit.recording import Outcome
 
 from .helpers import attended, joined, left, mentor, new_app, pair, pair_end, record
@@ -125,10 +125,10 @@ def test_a_pair_does_not_end_before_it_started(app):
     assert error.value.field == "data.ended_on"
 
 
-def test_an_unknown_pair_cannot_end(app):
-    with pytest.raises(UnknownReference) as error:
-        record(app, pair_end("pair-404"))
-    assert error.value.field == "data.pair_id"
+def test_an_end_of_a_pair_not_assigned_yet_waits_for_the_assignment(app):
+    assert record(app, pair_end("pair-404")) is Outcome.WAITING
+    assert [(w.kind, w.key, p.field) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("pair", "pair-404", "data.pair_id")]
 
 
 def test_a_membership_cannot_start_twice_while_active(app):
@@ -144,10 +144,10 @@ def test_a_person_may_join_again_after_leaving(app):
     assert record(app, joined(on="2023-09-01")) is Outcome.ACCEPTED
 
 
-def test_leaving_a_community_needs_a_membership(app):
-    with pytest.raises(UnknownReference) as error:
-        record(app, left())
-    assert error.value.field == "data.community_id"
+def test_leaving_a_community_never_joined_waits_for_the_joining(app):
+    assert record(app, left()) is Outcome.WAITING
+    assert [(w.kind, w.key, p.field) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("community_membership", "mo-1/p-1", "data.community_id")]
 
 
 def test_leaving_twice_is_a_conflict(app):

@@ -16,7 +16,7 @@ from pedgrowth.contracts import REGISTRY_DLQ, REGISTRY_EVENTS, REGISTRY_INBOX, d
 from pedgrowth.kit.auth import Role
 from pedgrowth.registry.bootstrap import build
 from pedgrowth.registry.config import RegistrySettings
-from tests.registry.builders import close, end, hire, org, vacancy
+from tests.registry.builders import close, enrol, hire, org, vacancy
 from tests.support.kafka import produce
 from tests.support.services import auth, cloud_event, running, settings_for
 
@@ -68,9 +68,12 @@ async def test_http_and_import_facts_reach_registry_events_as_contract_events_wi
         imported = await client.post(f"/api/v1/organisations/{school}/staff/import", headers=school_token,
                                      files={"file": ("staff.xlsx", staff_file(person))})
         assert imported.json()["accepted"] == 1, imported.text
-        events = [cloud_event(vacancy(vac, school, opened_on="2024-05-20")), cloud_event(close(vac))]
-        posted = await client.post("/api/v1/events", json=events, headers=school_token)
-        assert posted.status_code == 202
+        opened = await client.post("/api/v1/events", json=[cloud_event(vacancy(vac, school, opened_on="2024-05-20"))],
+                                   headers=school_token)
+        assert opened.status_code == 202
+        # a second request: the closing is checked on the vacancy's organisation, known once it is opened
+        posted = await client.post("/api/v1/events", json=[cloud_event(close(vac))], headers=school_token)
+        assert (posted.status_code, posted.json()["results"][0]["outcome"]) == (202, "accepted")
         records = await read_until(kafka[0], REGISTRY_EVENTS,
                                    lambda rs: sum(r.key in (school.encode(), person.encode(), vac.encode())
                                                   for r in rs) >= 4)
@@ -95,8 +98,8 @@ async def test_the_inbox_records_good_facts_and_dead_letters_broken_rules_with_t
     key = uuid.uuid4().hex[:8]
     school, good, bad = f"sch-{key}", f"p-{key}", f"q-{key}"
     broken = cloud_event(hire(bad, school, started_on="2021-09-01", pedagogical_experience_since="2022-01-01"))
-    unknown_org = cloud_event(end(f"nobody-{key}", school))
-    inbound = [cloud_event(hire(good, school)), broken, unknown_org]
+    nowhere = cloud_event(enrol(f"nobody-{key}", municipality_id=f"mun-{key}"))  # no school there: refused
+    inbound = [cloud_event(hire(good, school)), broken, nowhere]
     app = build(settings_for(RegistrySettings, kafka, tmp_path))
     async with running(app):
         # Kafka orders messages within a key (partition) only: the organisation must be in before its hires.
@@ -105,10 +108,10 @@ async def test_the_inbox_records_good_facts_and_dead_letters_broken_rules_with_t
         await produce(kafka[0], REGISTRY_INBOX, [json.dumps(e).encode() for e in inbound])
         published = await read_until(kafka[0], REGISTRY_EVENTS, keyed(school, good))
         dead = await read_until(kafka[0], REGISTRY_DLQ, lambda rs: sum(
-            r.value.count(broken["id"].encode()) + r.value.count(unknown_org["id"].encode()) for r in rs) >= 2)
+            r.value.count(broken["id"].encode()) + r.value.count(nowhere["id"].encode()) for r in rs) >= 2)
     assert {(r.key or b"").decode() for r in published} >= {school, good}
     assert bad.encode() not in b"".join(r.key or b"" for r in published)
-    reasons = {event_id(r): dict(r.headers) for r in dead if event_id(r) in (broken["id"], unknown_org["id"])}
+    reasons = {event_id(r): dict(r.headers) for r in dead if event_id(r) in (broken["id"], nowhere["id"])}
     assert reasons[broken["id"]]["pedgrowth-field"] == b"data.pedagogical_experience_since"
-    assert reasons[unknown_org["id"]]["pedgrowth-reason-code"] == b"business_rule"
-    assert b"has no employment" in reasons[unknown_org["id"]]["pedgrowth-reason"]
+    assert reasons[nowhere["id"]]["pedgrowth-reason-code"] == b"business_rule"
+    assert b"has no registered organisation" in reasons[nowhere["id"]]["pedgrowth-reason"]

@@ -34,6 +34,13 @@ def test_a_school_records_the_profile_of_its_own_staff_only(app, check):
     assert "not within the caller's organisation" in check(SCHOOL_2, profile())
 
 
+def test_a_closing_of_a_vacancy_not_known_yet_is_for_admins_only(check):
+    """It would wait and be recorded when the vacancy opens, at whichever organisation: not checked, not taken."""
+    assert check(SCHOOL_1, close(vacancy_id="vac-new")).startswith("data.vacancy_id: vacancy vac-new is not known")
+    assert check(OPERATOR_1, close(vacancy_id="vac-new")) is not None
+    assert check(Principal("admin", Role.ADMIN), close(vacancy_id="vac-new")) is None
+
+
 def test_a_school_cannot_close_another_schools_vacancy(app, check):
     record(app, vacancy(org_id="sch-2"))
     assert check(SCHOOL_1, close()) is not None

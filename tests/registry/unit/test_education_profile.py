@@ -4,14 +4,14 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.kit.errors import RuleViolation, UnknownReference
+from pedgrowth.kit.errors import RuleViolation
 from tests.registry.builders import hire, profile, record
 
 
-def test_a_profile_finding_for_a_person_not_in_the_register_is_refused(app):
-    with pytest.raises(UnknownReference) as caught:
-        record(app, profile(person_id="ghost"))
-    assert caught.value.field == "data.person_id"
+def test_a_profile_finding_for_a_person_not_in_the_register_waits_for_the_hire(app):
+    assert record(app, profile(person_id="ghost")) == "waiting"
+    assert [(w.kind, w.key, p.field) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("person", "ghost", "data.person_id")]
 
 
 def test_a_profile_finding_dated_in_the_future_is_refused(app):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation
 from tests.registry.builders import end, hire, move, new_app, org, record, with_school
 
 
@@ -74,17 +74,17 @@ def test_an_ended_employment_cannot_end_again(app):
     assert caught.value.field == "data.org_id"
 
 
-def test_ending_an_employment_at_an_organisation_where_the_person_never_worked_is_refused(app):
+def test_ending_an_employment_at_an_organisation_where_the_person_never_worked_waits_for_the_hire(app):
     record(app, org("sch-2"))
     record(app, hire(org_id="sch-1"))
-    with pytest.raises(UnknownReference, match="no employment at sch-2"):
-        record(app, end(org_id="sch-2"))
+    assert record(app, end(org_id="sch-2")) == "waiting"
+    assert [(w.kind, w.key, p.field) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("employment", "sch-2/p-1", "data.org_id")]
 
 
-def test_ending_the_employment_of_an_unknown_person_is_refused(app):
-    with pytest.raises(UnknownReference) as caught:
-        record(app, end(person_id="ghost"))
-    assert caught.value.field == "data.person_id"
+def test_ending_the_employment_of_an_unknown_person_waits_for_the_hire(app):
+    assert record(app, end(person_id="ghost")) == "waiting"
+    assert record(app, move(person_id="ghost")) == "waiting"
 
 
 def test_an_end_dated_in_the_future_is_refused(app):

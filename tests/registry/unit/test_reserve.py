@@ -26,9 +26,17 @@ def test_enrolling_in_a_municipality_without_organisations_is_refused(app):
     assert caught.value.field == "data.municipality_id"
 
 
-def test_leaving_a_reserve_one_is_not_in_is_a_conflict(app):
+def test_leaving_a_reserve_one_never_enrolled_in_waits_for_the_enrolment(app):
+    assert record(app, leave()) == "waiting"
+    assert [(w.kind, w.key, p.field) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("reserve_membership", "p-4/mun-1", "data.person_id")]
+
+
+def test_leaving_a_reserve_one_has_left_is_a_conflict(app):
+    record(app, enrol(enrolled_on="2022-03-01"))
+    record(app, leave(left_on="2023-03-01"))
     with pytest.raises(Conflict, match="not in the reserve"):
-        record(app, leave())
+        record(app, leave(left_on="2024-03-01"))
 
 
 def test_leaving_cannot_precede_enrolment(app):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation
 from tests.registry.builders import close, org, record, vacancy
 
 
@@ -32,10 +32,10 @@ def test_a_vacancy_closes_once(app):
         record(app, close(closed_on="2024-08-27"))
 
 
-def test_closing_a_vacancy_never_opened_is_refused(app):
-    with pytest.raises(UnknownReference) as caught:
-        record(app, close(vacancy_id="nope"))
-    assert caught.value.field == "data.vacancy_id"
+def test_closing_a_vacancy_never_opened_waits_for_the_opening(app):
+    assert record(app, close(vacancy_id="nope")) == "waiting"
+    assert [(w.kind, w.key, p.field) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("vacancy", "nope", "data.vacancy_id")]
 
 
 def test_a_vacancy_cannot_close_before_it_opened(app):

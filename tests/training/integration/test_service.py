@@ -82,7 +82,7 @@ async def test_the_inbox_records_what_it_can_and_dead_letters_the_rest_with_the_
     good = [facts.programme(program_id=prog), facts.course(person_id=person, program_id=prog),
             facts.route_started(person_id=person, started_on="2023-10-10")]
     bad = [facts.route_completed(person_id=person, completed_on="2023-01-01"),
-           facts.route_completed(person_id=person, route_id=unique("route"), completed_on="2024-01-01")]
+           facts.route_started(person_id=person, started_on="2024-02-02")]  # the same route, another start
     events = [cloud_event(d) for d in good + bad]
     app = build(settings_for(TrainingSettings, kafka, tmp_path))
     async with running(app):

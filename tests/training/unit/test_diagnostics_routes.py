@@ -2,7 +2,7 @@
 
 import pytest
 
-from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation
 from pedgrowth.training.domain.learner import Learner
 from tests.training.facts import diagnostics, record, recorded, route_completed, route_started
 
@@ -24,10 +24,10 @@ def test_a_diagnostics_finding_nothing_is_recorded(app):
     assert record(app, diagnostics(deficits=[])) == "accepted"
 
 
-def test_a_route_that_was_not_started_cannot_be_completed(app):
-    with pytest.raises(UnknownReference) as caught:
-        record(app, route_completed())
-    assert caught.value.field == "data.route_id"
+def test_a_completion_of_a_route_not_started_yet_waits_for_the_start(app):
+    assert record(app, route_completed()) == "waiting"
+    assert [(w.kind, w.key, p.field) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("route", "route-1/p-1", "data.route_id")]
 
 
 def test_a_route_cannot_be_completed_before_it_started(app):

@@ -8,7 +8,7 @@ from pedgrowth.kit.auth import Role
 from pedgrowth.training.bootstrap import build
 from pedgrowth.training.config import TrainingSettings
 from tests.support.services import SECRET, auth, cloud_event
-from tests.training.facts import attestation, competition, course, programme, route_completed
+from tests.training.facts import attestation, competition, course, programme, route_completed, route_started
 from tests.training.tables import csv_bytes
 
 OPERATOR = auth(Role.MUNICIPAL_OPERATOR, municipality_id="mun-1")
@@ -43,10 +43,13 @@ async def test_a_conflict_is_409_naming_the_field(client):
     assert response.json()["detail"][0]["loc"] == ["body", "data", "competition_id"]
 
 
-async def test_an_unknown_route_is_422_naming_the_field(client):
-    response = await post(client, route_completed())
+async def test_a_completion_of_an_unknown_route_waits_and_one_before_its_start_is_422_naming_the_field(client):
+    waiting = await post(client, route_completed(completed_on="2023-09-01"))
+    assert (waiting.status_code, waiting.json()["results"][0]["outcome"]) == (202, "waiting")
+    await post(client, route_started(started_on="2023-10-10"))
+    response = await post(client, route_completed(completed_on="2023-09-02"))
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "data", "route_id"]
+    assert response.json()["detail"][0]["loc"] == ["body", "data", "completed_on"]
 
 
 async def test_a_school_system_may_not_change_the_catalogue(client):

@@ -25,7 +25,7 @@ from pedgrowth.contracts import (
 )
 
 from .kafka import as_client_options, topic_partitions
-from .waiting import UNRESOLVED_REFERENCE
+from .waiting import UNRESOLVED_REFERENCE, suffix_of
 
 if TYPE_CHECKING:
     from .inbox import EventResult, Inbox
@@ -191,10 +191,11 @@ class DeadLetters:
         """The reason in Russian: the kind of failure, what is missing for an unresolved reference, the field."""
         text = REASONS_RU.get(letter.reason_code, letter.reason_code or "причина не указана")
         if letter.reason_code == UNRESOLVED_REFERENCE:
-            reference = self.app.waiting.reference_for(str((letter.envelope or {}).get("type", "")), letter.field)
-            key = letter.value_at(letter.field)
-            if reference is not None and key is not None:
-                text = f"{text}: {reference.missing_ru.format(key=key)}"
+            event_type = str((letter.envelope or {}).get("type", ""))
+            reference = self.app.waiting.reference_for(event_type, letter.field)
+            key = reference and reference.key_of_values(suffix_of(event_type), letter.value_at)
+            if key:
+                text = f"{text}: {reference.missing(key, 'ru')}"
         if letter.field:
             text = f"{text} (поле {letter.field})"
         return text

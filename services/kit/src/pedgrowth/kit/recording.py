@@ -190,7 +190,7 @@ class RecordingApplication(Application[UUID]):
         missing = self.waiting.missing(fact.data)
         if missing is not None:
             reference, key = missing
-            parked = self.parked(fact, str(rid), origin, f"data.{reference.waits[fact.data.type_suffix]}")
+            parked = self.parked(fact, str(rid), origin, reference.field(fact.data.type_suffix))
             self.waiting.park(reference, key, parked)  # False for a redelivery: kept once, still waiting
             return Outcome.WAITING
         if fact.data.type_suffix in self.reads_the_log:

@@ -40,23 +40,92 @@ UNRESOLVED_REFERENCE = "unresolved_reference"
 
 @dataclass(frozen=True)
 class Reference:
-    """Something facts refer to (an organisation, a programme…) and how the service records it.
+    """Something facts refer to (an organisation, a programme, the start an end closes…) and how the service
+    records it.
 
-    ``waits`` maps a contract type suffix to the data field naming the reference;
-    ``recorded_by`` maps the type suffixes that record it to the field holding its key.
-    ``missing_en`` / ``missing_ru`` say what is missing, with ``{key}``.
+    ``waits`` maps a contract type suffix to the data field naming the reference, or to several fields when the
+    reference is named by more than one (an expert role: ``("role_id", "person_id")``; the first is the field a
+    refusal names, and every entry lists the key's parts in the same order); ``recorded_by`` maps the type
+    suffixes that record it to the field(s) holding its key. ``aggregate_id`` takes the key's parts and names the
+    aggregate that records it. ``recorded`` (the app and the key's parts) says whether it is recorded, when that is
+    more than the aggregate existing (a start kept inside a person's record). ``missing_en`` / ``missing_ru`` say
+    what is missing, with ``{key}`` or the parts by field name (``{role_id}``).
     """
 
     kind: str
-    aggregate_id: Callable[[str], UUID]
-    waits: Mapping[str, str]
-    recorded_by: Mapping[str, str]
+    aggregate_id: Callable[..., UUID]
+    waits: Mapping[str, str | tuple[str, ...]]
+    recorded_by: Mapping[str, str | tuple[str, ...]]
     missing_en: str
     missing_ru: str
+    recorded: Callable[..., bool] | None = None
 
-    def key_in(self, data: Any, suffix_fields: Mapping[str, str]) -> str | None:
-        name = suffix_fields.get(getattr(data, "type_suffix", ""))
-        return getattr(data, name, None) if name else None
+    def key_in(self, data: Any, suffix_fields: Mapping[str, str | tuple[str, ...]]) -> str | None:
+        """The key ``data`` names through the fields its type has in ``suffix_fields`` (None: it names none)."""
+        names = suffix_fields.get(getattr(data, "type_suffix", ""))
+        if not names:
+            return None
+        parts = [getattr(data, name, None) for name in fields_of(names)]
+        return compose_key(parts) if all(isinstance(p, str) and p for p in parts) else None
+
+    def field(self, suffix: str) -> str:
+        """The field a waiting fact of this type is reported under (``data.<the first of its fields>``)."""
+        return f"data.{fields_of(self.waits[suffix])[0]}"
+
+    def parts(self, key: str) -> tuple[str, ...]:
+        return split_key(key, len(self.names))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The key's parts, named as the facts that wait name them."""
+        return fields_of(next(iter(self.waits.values())))
+
+    def aggregate_of(self, key: str) -> UUID:
+        return self.aggregate_id(*self.parts(key))
+
+    def is_recorded(self, app: Any, key: str) -> bool:
+        if self.recorded is not None:
+            return self.recorded(app, *self.parts(key))
+        return app.exists(self.aggregate_of(key))
+
+    def missing(self, key: str, language: str = "en") -> str:
+        """What is missing, in English or Russian."""
+        text = self.missing_ru if language == "ru" else self.missing_en
+        return text.format(key=key, **dict(zip(self.names, self.parts(key), strict=True)))
+
+    def naming(self, key: str) -> str:
+        """The key as the fields name it: ``data.program_id: prog-1``; ``data.role_id: r-1, data.person_id: p-1``."""
+        return ", ".join(f"data.{name}: {part}" for name, part in zip(self.names, self.parts(key), strict=True))
+
+    def key_of_values(self, suffix: str, value_at: Callable[[str], Any]) -> str | None:
+        """The key a waiting fact of type ``suffix`` names, read with ``value_at("data.<field>")`` (a dead letter's
+        payload); None when it names none."""
+        names = self.waits.get(suffix)
+        if not names:
+            return None
+        parts = [value_at(f"data.{name}") for name in fields_of(names)]
+        return compose_key(parts) if all(isinstance(p, str) and p for p in parts) else None
+
+
+def fields_of(names: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+KEY_SEPARATOR = "/"
+
+
+def compose_key(parts: list[str] | tuple[str, ...]) -> str:
+    """One key from its parts: a single part as it is; several joined by ``/``, each with ``%`` and ``/``
+    escaped, so two different tuples never make the same key (``split_key`` reverses it)."""
+    if len(parts) == 1:
+        return parts[0]
+    return KEY_SEPARATOR.join(p.replace("%", "%25").replace("/", "%2F") for p in parts)
+
+
+def split_key(key: str, count: int) -> tuple[str, ...]:
+    if count == 1:
+        return (key,)
+    return tuple(p.replace("%2F", "/").replace("%25", "%") for p in key.split(KEY_SEPARATOR))
 
 
 @dataclass(frozen=True)
@@ -83,6 +152,11 @@ class Refusal:
     reason_code: str
     reason: str
     field: str | None
+
+
+def suffix_of(event_type: str) -> str:
+    """``course_completed`` of ``pedgrowth.training.course_completed.v1`` ("" for another shape)."""
+    return event_type.split(".")[2] if event_type.count(".") >= 3 else ""
 
 
 def waiting_id(kind: str, key: str) -> UUID:
@@ -154,7 +228,7 @@ class WaitingRoom:
         """The reference this fact names that is not recorded yet, or None."""
         for reference in self.references:
             key = reference.key_in(data, reference.waits)
-            if key and not self.app.exists(reference.aggregate_id(key)):
+            if key and not reference.is_recorded(self.app, key):
                 return reference, key
         return None
 
@@ -166,7 +240,7 @@ class WaitingRoom:
             for fields in (reference.waits, reference.recorded_by):
                 key = reference.key_in(data, fields)
                 if key:
-                    references.append(reference.aggregate_id(key))
+                    references.append(reference.aggregate_of(key))
                     lists.append(waiting_id(reference.kind, key))
         return references, lists
 
@@ -192,7 +266,7 @@ class WaitingRoom:
     def waiting_for(self, reference: Reference, key: str) -> list[Parked]:
         """The facts parked for this reference, in arrival order, once it is recorded (else none)."""
         waiting = self.app.get_or_none(waiting_id(reference.kind, key))
-        if waiting is None or not waiting.parked or not self.app.exists(reference.aggregate_id(key)):
+        if waiting is None or not waiting.parked or not reference.is_recorded(self.app, key):
             return []
         return waiting.waiting()
 
@@ -235,10 +309,9 @@ class WaitingRoom:
 
     def reference_for(self, event_type: str, field: str | None) -> Reference | None:
         """The reference a fact of this type waits on through ``field`` (for wording a dead letter)."""
-        suffix = event_type.split(".")[2] if event_type.count(".") >= 3 else ""
+        suffix = suffix_of(event_type)
         for reference in self.references:
-            name = reference.waits.get(suffix)
-            if name and field in (None, f"data.{name}"):
+            if suffix in reference.waits and field in (None, reference.field(suffix)):
                 return reference
         return None
 
@@ -306,8 +379,7 @@ class WaitingWorker:
 
     def refuse_overdue(self, reference: Reference, key: str, parked: Parked) -> None:
         days = self.max_age / 86400
-        reason = (f"{reference.missing_en.format(key=key)} after {days:g} days of waiting "
-                  f"({parked.field}: {key})")
+        reason = f"{reference.missing(key)} after {days:g} days of waiting ({reference.naming(key)})"
         self.room.refused(reference.kind, key, parked.receipt, UNRESOLVED_REFERENCE, reason, parked.field)
         self.inbox.count_refused(UNRESOLVED_REFERENCE)
 

@@ -83,8 +83,9 @@ class Access:
 
     def pair_end_check(self, principal: Principal, data: contract.PairEnded, day: date | None) -> str | None:
         pair = self.app.get_or_none(pair_key(data.pair_id))
-        if pair is None:
-            return None  # the rules reject the unknown pair, naming it
+        if pair is None:  # it would wait for its assignment, whose people cannot be checked now
+            return (f"data.pair_id: pair {data.pair_id} is not known to mentoring, so its mentee and mentor cannot "
+                    "be checked; send its assignment first")
         if self.persons.may_state(principal, pair.mentee_person_id, day, "data.pair_id") is None:
             return None
         if self.mentor_check(principal, pair.mentor_id, day) is None and self.has_person(pair.mentor_id):

@@ -32,12 +32,64 @@ MENTOR = Reference(
 )
 """A pair may come before its mentor's registration (another key, another partition)."""
 
+PAIR = Reference(
+    kind="pair", aggregate_id=pair_key,
+    waits={"pair_ended": "pair_id"}, recorded_by={"pair_assigned": "pair_id"},
+    missing_en="pair {key} is not assigned", missing_ru="пара наставничества {key} не назначена",
+)
+"""Ends come before their starts as well (SPEC §2): the school and the municipality publish apart. An end waits
+while no start of its thing is recorded at all; once one is, the rules judge it as they would in order."""
+
+
+def started_in_person(kind: str, key_field: str, start: str, end: str, begun: Callable[[Person, str], bool],
+                      missing_en: str, missing_ru: str) -> Reference:
+    """An end kept in a person's record that waits for its start: the key is (``key_field``, person_id)."""
+    def recorded(app: MentoringApplication, key: str, person_id: str) -> bool:
+        person = app.get_or_none(person_key(person_id))
+        return person is not None and begun(person, key)
+
+    return Reference(kind=kind, aggregate_id=lambda _key, person_id: person_key(person_id),
+                     waits={end: (key_field, "person_id")}, recorded_by={start: (key_field, "person_id")},
+                     recorded=recorded, missing_en=missing_en, missing_ru=missing_ru)
+
+
+COMMUNITY = started_in_person(
+    "community_membership", "community_id", "community_joined", "community_left", Person.joined_community,
+    "person {person_id} never joined community {community_id}",
+    "{person_id} не вступал(а) в сообщество {community_id}")
+EXPERT_ROLE = started_in_person(
+    "expert_role", "role_id", "expert_role_started", "expert_role_ended", Person.took_expert_role,
+    "expert role {role_id} of person {person_id} was never started",
+    "экспертная роль {role_id} у {person_id} не начиналась")
+ASSET = started_in_person(
+    "methodical_asset", "municipality_id", "asset_joined", "asset_left", Person.joined_asset,
+    "person {person_id} never joined the methodical asset of {municipality_id}",
+    "{person_id} не входил(а) в методический актив {municipality_id}")
+PROJECT = started_in_person(
+    "project_enrolment", "project_id", "project_enrolled", "project_left", Person.enrolled_in,
+    "person {person_id} was never enrolled in project {project_id}",
+    "{person_id} не зачислен(а) в проект {project_id}")
+
+
+def curator_term_recorded(app: MentoringApplication, org_id: str, person_id: str) -> bool:
+    curatorship = app.get_or_none(curatorship_key(org_id))
+    return curatorship is not None and curatorship.was_appointed(person_id)
+
+
+CURATOR = Reference(
+    kind="curator_term", aggregate_id=lambda org_id, _person_id: curatorship_key(org_id),
+    waits={"curator_released": ("org_id", "person_id")}, recorded_by={"curator_appointed": ("org_id", "person_id")},
+    recorded=curator_term_recorded,
+    missing_en="person {person_id} was never appointed curator of {org_id}",
+    missing_ru="{person_id} не назначался(-лась) куратором наставничества в {org_id}",
+)
+
 
 class MentoringApplication(RecordingApplication):
     """Use cases of the mentoring service; one handler per contract event type (``handlers``)."""
 
     name = "mentoring"
-    references = (MENTOR,)
+    references = (MENTOR, PAIR, COMMUNITY, EXPERT_ROLE, ASSET, PROJECT, CURATOR)
 
     def __init__(self, env=None, **kwargs):
         super().__init__(env=env, **kwargs)

@@ -53,8 +53,9 @@ class Access:
         if data.type_suffix in MUNICIPAL_EVENTS:
             return self.municipal_write(principal, data)
         org_ids = self.orgs_of(data)
-        if org_ids is None:
-            return None  # nothing to check against: the rules reject the unknown reference itself
+        if org_ids is None:  # a closing of a vacancy the registry has not heard of: it would wait for the opening
+            return (f"data.vacancy_id: vacancy {getattr(data, 'vacancy_id', None)} is not known to the registry, so "
+                    "its organisation cannot be checked; send its opening first")
         if not any(self.may_write_at(principal, org_id) for org_id in org_ids):
             if not org_ids:
                 return (f"data.person_id: {data.subject_id} has no active employment within the caller's "
@@ -79,7 +80,7 @@ class Access:
         return None
 
     def orgs_of(self, data: EventData) -> list[str] | None:
-        """The organisations an event concerns; None when the registry cannot tell (unknown vacancy)."""
+        """The organisations an event concerns; None when the registry cannot tell (a vacancy not known yet)."""
         if getattr(data, "org_id", None):
             return [data.org_id]
         if data.type_suffix == "vacancy_closed":

@@ -32,11 +32,51 @@ ORGANISATION = Reference(
 """A hire or a vacancy may come before its organisation's registration (another key, another partition)."""
 
 
+def employment_recorded(app: RegistryApplication, org_id: str, person_id: str) -> bool:
+    person = app.get_or_none(person_id_of(person_id))
+    return person is not None and person.was_employed_at(org_id)
+
+
+EMPLOYMENT = Reference(
+    kind="employment", aggregate_id=lambda _org_id, person_id: person_id_of(person_id),
+    waits={"employment_ended": ("org_id", "person_id"), "position_changed": ("org_id", "person_id")},
+    recorded_by={"employment_started": ("org_id", "person_id")}, recorded=employment_recorded,
+    missing_en="person {person_id} has no employment at {org_id}",
+    missing_ru="приём {person_id} на работу в {org_id} не поступал",
+)
+"""An end or a position change may come before the hire it belongs to (SPEC §2: ends wait for their starts).
+It waits while no employment of the person at the organisation is recorded at all; once one is, the rules judge
+it as they would in order (an end of an employment already ended is a conflict, one before its start a violation)."""
+
+PERSON = Reference(
+    kind="person", aggregate_id=person_id_of,
+    waits={"education_profile_recorded": "person_id"}, recorded_by={"employment_started": "person_id"},
+    missing_en="person {key} has no employment in the register", missing_ru="{key} нет в реестре работников",
+)
+"""An education finding may come before the person's first hire."""
+
+VACANCY = Reference(
+    kind="vacancy", aggregate_id=vacancy_aggregate_id,
+    waits={"vacancy_closed": "vacancy_id"}, recorded_by={"vacancy_opened": "vacancy_id"},
+    missing_en="vacancy {key} was never opened", missing_ru="вакансия {key} не открывалась",
+)
+"""A vacancy's closing may come before its opening."""
+
+RESERVE = Reference(
+    kind="reserve_membership", aggregate_id=membership_id,
+    waits={"reserve_left": ("person_id", "municipality_id")},
+    recorded_by={"reserve_enrolled": ("person_id", "municipality_id")},
+    missing_en="person {person_id} was never enrolled in the reserve of municipality {municipality_id}",
+    missing_ru="{person_id} не зачислялся(-лась) в кадровый резерв {municipality_id}",
+)
+"""Leaving a municipality's reserve may come before the enrolment."""
+
+
 class RegistryApplication(RecordingApplication):
     """Use cases of the registry service; one handler per contract event type (``handlers``)."""
 
     name = "registry"
-    references = (ORGANISATION,)
+    references = (ORGANISATION, EMPLOYMENT, PERSON, VACANCY, RESERVE)
     reads_the_log = frozenset({"reserve_enrolled"})  # the directory of municipalities follows the log
 
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = date.today):

@@ -38,11 +38,26 @@ REQUEST = Reference(
 """A request may be reported met before it arrives itself (the methodical centre and the school publish apart)."""
 
 
+def route_recorded(app: TrainingApplication, route_id: str, person_id: str) -> bool:
+    learner = app.get_or_none(learner_id(person_id))
+    return learner is not None and route_id in learner.routes
+
+
+ROUTE = Reference(
+    kind="route", aggregate_id=lambda _route_id, person_id: learner_id(person_id),
+    waits={"route_completed": ("route_id", "person_id")}, recorded_by={"route_started": ("route_id", "person_id")},
+    recorded=route_recorded,
+    missing_en="route {route_id} was not started for {person_id}",
+    missing_ru="ИОМ {route_id} у {person_id} не начинался",
+)
+"""A route's completion may come before its start (SPEC §2: ends wait for their starts)."""
+
+
 class TrainingApplication(RecordingApplication):
     """Use cases of the training service (one handler per contract type, ``handlers``) and its queries."""
 
     name = "training"
-    references = (PROGRAMME, REQUEST)
+    references = (PROGRAMME, REQUEST, ROUTE)
 
     def __init__(self, env: dict | None = None, workplaces: Workplaces | None = None):
         super().__init__(env)

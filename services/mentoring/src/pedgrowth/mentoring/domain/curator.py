@@ -31,6 +31,10 @@ class Curatorship(Aggregate):
         """The term not released yet, if any."""
         return next((t for t in self.terms if t["released_on"] is None), None)
 
+    def was_appointed(self, person_id: str) -> bool:
+        """Whether any term of this person was recorded (a release waits until one is)."""
+        return any(t["person_id"] == person_id for t in self.terms)
+
     def appoint(self, person_id: str, appointed_on: date) -> None:
         """Appoint a curator: not while another is in office; not inside an earlier term; the same again changes
         nothing."""

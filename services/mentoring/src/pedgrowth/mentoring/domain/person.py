@@ -103,6 +103,20 @@ class Person(Aggregate):
     def memberships_of(self, community_id: str) -> list[dict]:
         return [m for m in self.memberships if m["community_id"] == community_id]
 
+    # whether a start was recorded: an end waits until one is (the application's references)
+
+    def joined_community(self, community_id: str) -> bool:
+        return any(m["community_id"] == community_id for m in self.memberships)
+
+    def took_expert_role(self, role_id: str) -> bool:
+        return any(s["role_id"] == role_id for s in self.expert_roles)
+
+    def joined_asset(self, municipality_id: str) -> bool:
+        return any(s["municipality_id"] == municipality_id for s in self.asset)
+
+    def enrolled_in(self, project_id: str) -> bool:
+        return any(s["project_id"] == project_id for s in self.projects)
+
     # support events
 
     def attend(self, event_id: str, event_name: str, kind: str, attended_on: date, role: str | None = None) -> None:

@@ -44,6 +44,10 @@ class Person(Aggregate):
         """The person's current (not ended) employment at an organisation."""
         return next((e for e in self.employments if e["org_id"] == org_id and e["ended_on"] is None), None)
 
+    def was_employed_at(self, org_id: str) -> bool:
+        """Whether any employment at the organisation was recorded (an end or a change waits until one is)."""
+        return any(e["org_id"] == org_id for e in self.employments)
+
     @property
     def active_org_ids(self) -> list[str]:
         return [e["org_id"] for e in self.employments if e["ended_on"] is None]
