@@ -59,6 +59,7 @@ from .entities import (
 )
 from .kept import Kept
 from .plans import Plans
+from .seen import Seen
 from .sums import Step, Sums
 
 log = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ class Engine:
         self.world = World()
         self.plans = Plans()
         self.sums = Sums()
-        self.seen: set[int] = set()
+        self.seen = Seen()
         self.version = 0
         self.unusable = 0
         self.evaluations = 0  # contributions computed (one entity, one series): what a load from sums avoids
