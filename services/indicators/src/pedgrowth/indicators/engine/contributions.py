@@ -254,7 +254,7 @@ def deficit_training(view, v):
             continue
         found = window.fact(g.on)
         for c in view.p.courses:
-            if c.on >= g.on and not g.deficits.isdisjoint(c.addresses):
+            if c.on >= g.on and any(code in g.deficits for code in c.addresses):
                 pieces.extend(intersect(found, window.fact(c.on)))
     return union(pieces)
 

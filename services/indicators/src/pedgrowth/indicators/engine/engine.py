@@ -56,6 +56,7 @@ from .entities import (
     Vacancy,
     earliest,
     latest,
+    with_id,
 )
 from .kept import Kept
 from .plans import Plans
@@ -676,8 +677,8 @@ class Engine:
 
     def _on_employment_started(self, d: dict, order: Order, batch: Batch) -> None:
         job = self._job(d, batch)
-        job.starts.append(Start(day(d["started_on"]), order, d["position"], bool(d.get("subjects")),
-                                d.get("education_matches_profile")))
+        job.starts += (Start(day(d["started_on"]), order, d["position"], bool(d.get("subjects")),
+                             d.get("education_matches_profile")),)
         person = self.world.persons[d["person_id"]]
         since, born = day(d["pedagogical_experience_since"]), day(d.get("birth_date"))
         if person.experience_since is None or since < person.experience_since:
@@ -686,14 +687,14 @@ class Engine:
             person.birth = born
 
     def _on_employment_ended(self, d: dict, order: Order, batch: Batch) -> None:
-        self._job(d, batch).ends.append(day(d["ended_on"]))
+        self._job(d, batch).ends += (day(d["ended_on"]),)
 
     def _on_position_changed(self, d: dict, order: Order, batch: Batch) -> None:
-        self._job(d, batch).changes.append(Change(day(d["changed_on"]), order, d["position"]))
+        self._job(d, batch).changes += (Change(day(d["changed_on"]), order, d["position"]),)
 
     def _on_education_profile_recorded(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._person(d["person_id"]).profiles.append(Profile(day(d["recorded_on"]), order, d["matches_profile"]))
+        self._person(d["person_id"]).profiles += (Profile(day(d["recorded_on"]), order, d["matches_profile"]),)
 
     def _on_vacancy_opened(self, d: dict, order: Order, batch: Batch) -> None:
         vacancy_id = d["vacancy_id"]
@@ -715,10 +716,10 @@ class Engine:
         return person.reserve.setdefault(d["municipality_id"], Spans())
 
     def _on_reserve_enrolled(self, d: dict, order: Order, batch: Batch) -> None:
-        self._reserve(d, batch).starts.append(Opening(day(d["enrolled_on"]), order))
+        self._reserve(d, batch).starts += (Opening(day(d["enrolled_on"]), order),)
 
     def _on_reserve_left(self, d: dict, order: Order, batch: Batch) -> None:
-        self._reserve(d, batch).ends.append(day(d["left_on"]))
+        self._reserve(d, batch).ends += (day(d["left_on"]),)
 
     def _on_program_published(self, d: dict, order: Order, batch: Batch) -> None:
         program = d["program_id"]
@@ -729,14 +730,14 @@ class Engine:
 
     def _on_course_completed(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._person(d["person_id"]).courses.append(
-            Course(day(d["completed_on"]), d["program_id"], tuple(d.get("addresses_deficits") or ())))
+        self._person(d["person_id"]).courses += (
+            Course(day(d["completed_on"]), d["program_id"], tuple(d.get("addresses_deficits") or ())),)
         self.world.programme_people[d["program_id"]].add(d["person_id"])
 
     def _on_diagnostics_completed(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._person(d["person_id"]).diagnoses.append(
-            Diagnosis(day(d["completed_on"]), frozenset(x["code"] for x in d["deficits"]) or ()))
+        self._person(d["person_id"]).diagnoses += (
+            Diagnosis(day(d["completed_on"]), tuple(dict.fromkeys(intern(x["code"]) for x in d["deficits"]))),)
 
     def _on_route_started(self, d: dict, order: Order, batch: Batch) -> None:
         route_id, world = d["route_id"], self.world
@@ -745,7 +746,8 @@ class Engine:
             batch.person(old.person)
         batch.person(d["person_id"])
         world.routes[route_id] = latest(old, Route(d["person_id"], day(d["started_on"]), order))
-        self._person(d["person_id"]).routes.add(route_id)
+        person = self._person(d["person_id"])
+        person.routes = with_id(person.routes, route_id)
 
     def _on_route_completed(self, d: dict, order: Order, batch: Batch) -> None:
         route = self.world.routes.get(d["route_id"])
@@ -757,20 +759,20 @@ class Engine:
         batch.person(d["person_id"])
         decided = date.fromisoformat(d["decided_on"])
         until = day(d.get("valid_until")) or add_years(decided, 5).toordinal()
-        self._person(d["person_id"]).attestations.append(Attestation(d["category"], decided.toordinal(), until))
+        self._person(d["person_id"]).attestations += (Attestation(d["category"], decided.toordinal(), until),)
 
     def _on_competition_participated(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._person(d["person_id"]).competitions.append(day(d["participated_on"]))
+        self._person(d["person_id"]).competitions += (day(d["participated_on"]),)
 
     def _on_independent_assessment_passed(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._person(d["person_id"]).assessments.append(day(d["passed_on"]))
+        self._person(d["person_id"]).assessments += (day(d["passed_on"]),)
 
     def _on_support_event_attended(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._person(d["person_id"]).attended.append(Attended(day(d["attended_on"]), d["kind"],
-                                                              d.get("role") or "participant"))
+        self._person(d["person_id"]).attended += (Attended(day(d["attended_on"]), d["kind"],
+                                                           d.get("role") or "participant"),)
 
     def _on_mentor_registered(self, d: dict, order: Order, batch: Batch) -> None:
         batch.mentor(d["mentor_id"])
@@ -787,7 +789,8 @@ class Engine:
         batch.mentor(d["mentor_id"])
         world.pairs[pair_id] = latest(old, Pair(d["mentor_id"], d["mentee_person_id"], day(d["started_on"]), order))
         world.mentor_pairs[d["mentor_id"]].add(pair_id)
-        self._person(d["mentee_person_id"]).mentee_pairs.add(pair_id)
+        mentee = self._person(d["mentee_person_id"])
+        mentee.mentee_pairs = with_id(mentee.mentee_pairs, pair_id)
 
     def _on_pair_ended(self, d: dict, order: Order, batch: Batch) -> None:
         pair = self.world.pairs.get(d["pair_id"])
@@ -801,10 +804,10 @@ class Engine:
         return self._person(d["person_id"]).memberships.setdefault(d["community_id"], Spans())
 
     def _on_community_joined(self, d: dict, order: Order, batch: Batch) -> None:
-        self._membership(d, batch).starts.append(Opening(day(d["joined_on"]), order, d["kind"]))
+        self._membership(d, batch).starts += (Opening(day(d["joined_on"]), order, d["kind"]),)
 
     def _on_community_left(self, d: dict, order: Order, batch: Batch) -> None:
-        self._membership(d, batch).ends.append(day(d["left_on"]))
+        self._membership(d, batch).ends += (day(d["left_on"]),)
 
     def _on_plan_adopted(self, d: dict, order: Order, batch: Batch) -> None:
         self.plans.adopt(d, order)
@@ -829,7 +832,8 @@ class Engine:
         batch.person(d["person_id"])
         batch.request(request_id)
         world.requests[request_id] = latest(old, Request(d["person_id"], day(d["submitted_on"]), order))
-        self._person(d["person_id"]).requests.add(request_id)
+        person = self._person(d["person_id"])
+        person.requests = with_id(person.requests, request_id)
 
     def _on_pd_request_met(self, d: dict, order: Order, batch: Batch) -> None:
         batch.request(d["request_id"])
@@ -841,11 +845,11 @@ class Engine:
     def _on_expert_role_started(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
         roles = self._person(d["person_id"]).expert_roles
-        self._spell(roles, d["role_id"]).starts.append(Opening(day(d["started_on"]), order))
+        self._spell(roles, d["role_id"]).starts += (Opening(day(d["started_on"]), order),)
 
     def _on_expert_role_ended(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._spell(self._person(d["person_id"]).expert_roles, d["role_id"]).ends.append(day(d["ended_on"]))
+        self._spell(self._person(d["person_id"]).expert_roles, d["role_id"]).ends += (day(d["ended_on"]),)
 
     def _asset(self, d: dict, batch: Batch) -> Spans:
         batch.person(d["person_id"])
@@ -853,27 +857,27 @@ class Engine:
         return self._spell(self._person(d["person_id"]).asset, d["municipality_id"])
 
     def _on_asset_joined(self, d: dict, order: Order, batch: Batch) -> None:
-        self._asset(d, batch).starts.append(Opening(day(d["joined_on"]), order))
+        self._asset(d, batch).starts += (Opening(day(d["joined_on"]), order),)
 
     def _on_asset_left(self, d: dict, order: Order, batch: Batch) -> None:
-        self._asset(d, batch).ends.append(day(d["left_on"]))
+        self._asset(d, batch).ends += (day(d["left_on"]),)
 
     def _on_project_enrolled(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
         self.world.project_names[d["project_id"]] = d["project_name"]
         projects = self._person(d["person_id"]).projects
-        self._spell(projects, d["project_id"]).starts.append(Opening(day(d["enrolled_on"]), order))
+        self._spell(projects, d["project_id"]).starts += (Opening(day(d["enrolled_on"]), order),)
 
     def _on_project_left(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._spell(self._person(d["person_id"]).projects, d["project_id"]).ends.append(day(d["left_on"]))
+        self._spell(self._person(d["person_id"]).projects, d["project_id"]).ends += (day(d["left_on"]),)
 
     def _curator(self, d: dict, batch: Batch) -> Spans:
         batch.org(d["org_id"])
         return self._spell(self.world.curators[d["org_id"]], d["person_id"])
 
     def _on_curator_appointed(self, d: dict, order: Order, batch: Batch) -> None:
-        self._curator(d, batch).starts.append(Opening(day(d["appointed_on"]), order))
+        self._curator(d, batch).starts += (Opening(day(d["appointed_on"]), order),)
 
     def _on_curator_released(self, d: dict, order: Order, batch: Batch) -> None:
-        self._curator(d, batch).ends.append(day(d["released_on"]))
+        self._curator(d, batch).ends += (day(d["released_on"]),)
