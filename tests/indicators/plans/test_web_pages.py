@@ -75,19 +75,19 @@ async def test_every_upload_kind_has_a_template_with_its_documented_headers(clie
 
 
 def test_the_templates_headers_are_the_importers_own():
-    from pedgrowth.mentoring.imports import LAYOUTS
+    from pedgrowth.mentoring.imports import IMPORTS as MENTORING
     from pedgrowth.registry.importing import COLUMNS
-    from pedgrowth.training.imports import KINDS as TRAINING
+    from pedgrowth.training.imports import IMPORTS as TRAINING
 
     assert KINDS["staff"].headers == tuple(c.header for c in COLUMNS)
     for kind, name in (("courses", "course-completions"), ("attestations", "attestations"),
                        ("pd-requests", "pd-requests"), ("pd-requests-met", "pd-requests-met")):
         assert KINDS[kind].headers == tuple(c.headers[0] for c in TRAINING[name].columns)
         assert KINDS[kind].path == f"/api/v1/imports/{name}" and KINDS[kind].service == "training"
-    for kind in LAYOUTS:
-        assert KINDS[kind].headers == tuple(c.header for c in LAYOUTS[kind].columns), kind
+    for kind in MENTORING:
+        assert KINDS[kind].headers == tuple(c.header for c in MENTORING[kind].columns), kind
         assert KINDS[kind].path == f"/api/v1/imports/{kind}" and KINDS[kind].service == "mentoring"
-    assert set(KINDS) == {"staff", "courses", "attestations", *TRAINING, *LAYOUTS} - {"course-completions"}, \
+    assert set(KINDS) == {"staff", "courses", "attestations", *TRAINING, *MENTORING} - {"course-completions"}, \
         "every import of the services is offered on the page"
 
 

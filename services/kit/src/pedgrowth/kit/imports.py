@@ -1,4 +1,11 @@
-"""The plumbing every import route shares: what an upload may be, where its work runs, how a refusal reads.
+"""What every importer shares: the words it speaks, what an upload may be, where its work runs, how a refusal reads.
+
+- The words (STYLE lesson 17): an ``Import`` is one kind of file a service takes (its name is the
+  route's ``{kind}`` and the template's), made of ``Column``s (the contract field each fills, its
+  header as the template writes it, the other headers accepted, how a cell becomes the value); a
+  row that cannot be recorded is a ``RowError`` naming the column as the file spells it; the
+  report counts its rows' outcomes with ``count_outcomes``. Reading headers and wording the
+  report stay each service's (their answers differ and are pinned by tests).
 
 - An import takes ``multipart/form-data`` (415 otherwise) whose file part is a spreadsheet type
   (``SPREADSHEET_TYPES``; 415 otherwise), of at most ``<SERVICE>_IMPORT_MAX_BYTES`` (413; the body
@@ -15,17 +22,78 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request, UploadFile, status
+
+from pedgrowth.contracts import EventData
 
 from .bodies import refusal
 from .config import ServiceSettings
 from .tables import Limits, TableError
 
 T = TypeVar("T")
+
+FORBIDDEN = "forbidden"
+"""The reason code of a row the caller may not write (what it names is outside the caller's scope)."""
+
+
+def as_given(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file: the contract field it fills, its header as the template writes it, the other
+    headers a file may give it, whether a row must fill it, and how a cell becomes the field's value."""
+
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    parse: Callable[[Any], Any] = as_given
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header the column is known by, the template's first."""
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Import:
+    """One kind of file a service imports: its name (the route's ``{kind}``), the contract event a row becomes
+    (the first of them, for a row that may record several), and its columns in the template's order."""
+
+    name: str
+    model: type[EventData]
+    columns: tuple[Column, ...]
+
+    def column(self, field: str | None) -> Column | None:
+        """The column filling a field path such as ``data.program_id`` (None when no column does)."""
+        name = (field or "").removeprefix("data.").split(".")[0]
+        return next((c for c in self.columns if c.field == name), None)
+
+
+class RowError(ValueError):
+    """A row the import cannot record: why, the column at fault as the file spells it (when one is), the reason code
+    (``schema``, ``forbidden``…), and the contract field when the report names it too."""
+
+    def __init__(self, message: str, column: str | None = None, reason_code: str | None = None,
+                 field: str | None = None):
+        super().__init__(message)
+        self.column = column
+        self.reason_code = reason_code
+        self.field = field
+
+
+def count_outcomes(rows: Iterable[Mapping[str, Any]], outcomes: Iterable[str], key: str = "outcome") -> dict[str, int]:
+    """How many of a report's rows had each outcome, every outcome named (zero included)."""
+    found = [row[key] for row in rows]
+    return {outcome: found.count(outcome) for outcome in outcomes}
+
 
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
 FORM_TYPES = ("multipart/form-data",)

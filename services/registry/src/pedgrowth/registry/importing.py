@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from pedgrowth.contracts import EventData, Fact, new_event
 from pedgrowth.contracts import registry as contract
+from pedgrowth.kit.imports import FORBIDDEN, Column, Import, RowError, count_outcomes
 from pedgrowth.kit.inbox import EventResult
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.tables import Cell, Limits, TableError, parse_day, read_table
@@ -29,48 +30,35 @@ from .application import RegistryApplication
 from .labels import NO, YES, normalise, position_code
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-
 COLUMNS = (
-    Column("person_id", "Идентификатор", True, ("id", "код сотрудника", "идентификатор сотрудника")),
-    Column("full_name", "ФИО", True, ("ф.и.о.", "фамилия имя отчество")),
-    Column("position", "Должность", True),
-    Column("started_on", "Дата приёма", True, ("дата приема на работу", "дата приёма на работу")),
-    Column("pedagogical_experience_since", "Педагогический стаж с", True, ("дата начала педагогического стажа",)),
-    Column("birth_date", "Дата рождения"),
-    Column("subjects", "Предметы", False, ("преподаваемые предметы", "предмет")),
-    Column("education_matches_profile", "Образование по профилю", False,
-           ("образование соответствует профилю",)),
-    Column("phone", "Телефон"),
-    Column("email", "Email", False, ("e-mail", "электронная почта", "эл. почта")),
+    Column("person_id", "Идентификатор", ("id", "код сотрудника", "идентификатор сотрудника")),
+    Column("full_name", "ФИО", ("ф.и.о.", "фамилия имя отчество")),
+    Column("position", "Должность"),
+    Column("started_on", "Дата приёма", ("дата приема на работу", "дата приёма на работу")),
+    Column("pedagogical_experience_since", "Педагогический стаж с", ("дата начала педагогического стажа",)),
+    Column("birth_date", "Дата рождения", required=False),
+    Column("subjects", "Предметы", ("преподаваемые предметы", "предмет"), required=False),
+    Column("education_matches_profile", "Образование по профилю", ("образование соответствует профилю",),
+           required=False),
+    Column("phone", "Телефон", required=False),
+    Column("email", "Email", ("e-mail", "электронная почта", "эл. почта"), required=False),
 )
-HEADERS = {normalise(name): c for c in COLUMNS for name in (c.header, *c.aliases)}
-HEADER_OF = {c.key: c.header for c in COLUMNS}
+STAFF = Import("staff", contract.EmploymentStarted, COLUMNS)
+"""A school's staff list: each row is a hire (or the position change and profile finding that bring a known
+employment to what the row says), and the person's name and contacts."""
+HEADERS = {normalise(name): c for c in COLUMNS for name in c.headers}
+HEADER_OF = {c.field: c.header for c in COLUMNS}
 SUBJECT_SEPARATORS = re.compile(r"[;,\n]")
 DATE_COLUMNS = ("started_on", "pedagogical_experience_since", "birth_date")
 
 
-FORBIDDEN = "forbidden"
-"""The reason code of a row the caller may not write (the person is employed outside its scope)."""
-
-
-class RowError(ValueError):
-    """A cell the import cannot use; names the column as the file spells it."""
-
-    def __init__(self, key: str, message: str, reason_code: str | None = None):
-        super().__init__(message)
-        self.column = HEADER_OF.get(key, key)
-        self.reason_code = reason_code
+def refused(key: str, message: str, reason_code: str | None = None) -> RowError:
+    """A row the import cannot record, at the column filling the field ``key`` (else named ``key`` itself)."""
+    return RowError(message, HEADER_OF.get(key, key), reason_code)
 
 
 @dataclass
-class RowReport:
+class StaffRow:
     """What happened to one row of the file."""
 
     row: int
@@ -114,7 +102,7 @@ class StaffImport:
         reports = [self.import_row(number, self.cells(columns, cells), seen) for number, cells in table.rows]
         missing = [summary(before[pid]) for pid in sorted(before.keys() - seen.keys())]
         ended = self.end(missing, ended_on or self.today, end_reason) if end_missing else []
-        counts = {status: sum(r.status == status for r in reports) for status in ("accepted", "unchanged", "rejected")}
+        counts = count_outcomes(map(vars, reports), ("accepted", "unchanged", "rejected"), key="status")
         return {"org_id": self.org_id, **counts, "rows": [r.as_dict() for r in reports],
                 "missing": missing, "ended": ended, "ignored_columns": ignored}
 
@@ -129,7 +117,7 @@ class StaffImport:
                 ignored.append(title)
             else:
                 found[index] = column
-        absent = [c.header for c in COLUMNS if c.required and c not in found.values()]
+        absent = [c.header for c in STAFF.columns if c.required and c not in found.values()]
         if absent:
             raise TableError(f"the header row lacks required columns: {', '.join(absent)} "
                              f"(found: {', '.join(title for title in header if title)})")
@@ -137,11 +125,11 @@ class StaffImport:
 
     @staticmethod
     def cells(columns: dict[int, Column], cells: list[Cell]) -> dict[str, Cell]:
-        return {column.key: cells[index] if index < len(cells) else None for index, column in columns.items()}
+        return {column.field: cells[index] if index < len(cells) else None for index, column in columns.items()}
 
-    def import_row(self, number: int, cells: dict[str, Cell], seen: dict[str, int]) -> RowReport:
+    def import_row(self, number: int, cells: dict[str, Cell], seen: dict[str, int]) -> StaffRow:
         person_id = text(cells.get("person_id"))
-        report = RowReport(row=number, status="rejected", person_id=person_id)
+        report = StaffRow(row=number, status="rejected", person_id=person_id)
         if person_id and person_id in seen:
             report.column = HEADER_OF["person_id"]
             report.reason = f"{person_id} already appears in row {seen[person_id]}"
@@ -171,7 +159,7 @@ class StaffImport:
         if current is None:
             return [started], []
         if current["started_on"] != started.started_on:
-            raise RowError("started_on", f"{started.person_id} is employed here since "
+            raise refused("started_on", f"{started.person_id} is employed here since "
                                          f"{current['started_on'].strftime('%d.%m.%Y')}, the file says "
                                          f"{started.started_on.strftime('%d.%m.%Y')}")
         facts: list[EventData] = []
@@ -187,10 +175,10 @@ class StaffImport:
     def submit(self, data: EventData) -> EventResult:
         forbidden = self.authorize(data)
         if forbidden:
-            raise RowError("person_id", forbidden, FORBIDDEN)
+            raise refused("person_id", forbidden, FORBIDDEN)
         result = self.record(Fact(envelope=self.envelope(data), data=data))
         if result.outcome is Outcome.REJECTED:
-            raise RowError(COLUMN_OF_FIELD.get(result.field or "", result.field or "row"), result.reason or "")
+            raise refused(COLUMN_OF_FIELD.get(result.field or "", result.field or "row"), result.reason or "")
         return result
 
     def envelope(self, data: EventData):
@@ -216,7 +204,7 @@ class StaffImport:
         return ended
 
 
-COLUMN_OF_FIELD = {f"data.{c.key}": c.key for c in COLUMNS} | {"data.org_id": "person_id",
+COLUMN_OF_FIELD = {f"data.{c.field}": c.field for c in COLUMNS} | {"data.org_id": "person_id",
                                                                 "data.person_id": "person_id"}
 
 
@@ -247,15 +235,15 @@ def parse_row(cells: dict[str, Cell], org_id: str) -> tuple[contract.EmploymentS
     """The hire a row describes and the personal details beside it, or RowError naming the column."""
     full_name = text(cells.get("full_name"))
     if not full_name:
-        raise RowError("full_name", "ФИО is empty")
+        raise refused("full_name", "ФИО is empty")
     raw_position = text(cells.get("position"))
     position = position_code(raw_position or "")
     if position is None:
-        raise RowError("position", f"unknown position {raw_position!r}" if raw_position else "Должность is empty")
+        raise refused("position", f"unknown position {raw_position!r}" if raw_position else "Должность is empty")
     values = {key: parse_date(key, cells.get(key)) for key in DATE_COLUMNS}
     for key in ("started_on", "pedagogical_experience_since"):
         if values[key] is None:
-            raise RowError(key, f"{HEADER_OF[key]} is empty")
+            raise refused(key, f"{HEADER_OF[key]} is empty")
     subjects = [s.strip() for s in SUBJECT_SEPARATORS.split(text(cells.get("subjects")) or "") if s.strip()]
     data = {"person_id": text(cells.get("person_id")), "org_id": org_id, "position": position,
             **{k: v for k, v in values.items() if v is not None}, "subjects": subjects or None,
@@ -265,7 +253,7 @@ def parse_row(cells: dict[str, Cell], org_id: str) -> tuple[contract.EmploymentS
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         key = str(first["loc"][0]) if first["loc"] else "person_id"
-        raise RowError(key, "is required" if first["type"] == "missing" else first["msg"]) from None
+        raise refused(key, "is required" if first["type"] == "missing" else first["msg"]) from None
     details = {"full_name": full_name, "phone": text(cells.get("phone")), "email": text(cells.get("email"))}
     return started, details
 
@@ -284,7 +272,7 @@ def parse_date(key: str, cell: Cell) -> date | None:
     try:
         return parse_day(cell)
     except ValueError:
-        raise RowError(key, f"{cell!r} is not a date (expected ДД.ММ.ГГГГ)") from None
+        raise refused(key, f"{cell!r} is not a date (expected ДД.ММ.ГГГГ)") from None
 
 
 def parse_flag(cell: Cell) -> bool | None:
@@ -298,5 +286,5 @@ def parse_flag(cell: Cell) -> bool | None:
         return True
     if value in NO:
         return False
-    raise RowError("education_matches_profile", f"{cell!r}: expected да or нет")
+    raise refused("education_matches_profile", f"{cell!r}: expected да or нет")
 

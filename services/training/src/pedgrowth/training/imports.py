@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import NAMESPACE_URL, uuid5
@@ -21,6 +20,7 @@ from uuid import NAMESPACE_URL, uuid5
 from pedgrowth.contracts import ContractViolation, EventData, Fact, decode, new_event
 from pedgrowth.contracts import training as contract
 from pedgrowth.kit import tables
+from pedgrowth.kit.imports import FORBIDDEN, Column, Import, RowError, count_outcomes
 from pedgrowth.kit.inbox import Inbox, EventResult
 from pedgrowth.kit.recording import Outcome
 from pedgrowth.kit.tables import Limits, TableError, parse_day
@@ -74,75 +74,55 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of an import file: the contract field it fills and the headers it may have."""
-
-    field: str
-    headers: tuple[str, ...]
-    required: bool = True
-    parse: Callable[[object], object] = text
-
-    @property
-    def title(self) -> str:
-        return self.headers[0]
-
-    def find(self, present: set[str]) -> str | None:
-        return next((normalise(h) for h in (*self.headers, self.field) if normalise(h) in present), None)
+def column(field: str, header: str, *aliases: str, required: bool = True,
+           parse: Callable[[object], object] = text) -> Column:
+    """A column of a training file (its cells are text unless ``parse`` says otherwise)."""
+    return Column(field, header, aliases, required, parse)
 
 
-PERSON = Column("person_id", ("Идентификатор педагога",))
+def find_header(column: Column, present: set[str]) -> str | None:
+    """The normalised header under which the file has the column (its field name is accepted as well)."""
+    return next((normalise(h) for h in (*column.headers, column.field) if normalise(h) in present), None)
 
 
-@dataclass(frozen=True)
-class ImportKind:
-    """A kind of file training imports, and the contract event each of its rows becomes."""
-
-    name: str
-    model: type[EventData]
-    columns: tuple[Column, ...]
-
-    @property
-    def source(self) -> str:
-        return f"/pedgrowth/training/imports/{self.name}"
-
-    def column(self, field: str | None) -> Column | None:
-        name = (field or "").removeprefix("data.").split(".")[0]
-        return next((c for c in self.columns if c.field == name), None)
+def source_of(kind: Import) -> str:
+    return f"/pedgrowth/training/imports/{kind.name}"
 
 
-COURSE_COMPLETIONS = ImportKind("course-completions", contract.CourseCompleted, (
+PERSON = column("person_id", "Идентификатор педагога")
+
+COURSE_COMPLETIONS = Import("course-completions", contract.CourseCompleted, (
     PERSON,
-    Column("program_id", ("Код программы",)),
-    Column("completed_on", ("Дата окончания",), parse=parse_day),
-    Column("certificate_number", ("Номер удостоверения",), required=False),
-    Column("addresses_deficits", ("Коды дефицитов", "Устраненные дефициты"), required=False, parse=parse_codes),
+    column("program_id", "Код программы"),
+    column("completed_on", "Дата окончания", parse=parse_day),
+    column("certificate_number", "Номер удостоверения", required=False),
+    column("addresses_deficits", "Коды дефицитов", "Устраненные дефициты", required=False, parse=parse_codes),
 ))
 
-ATTESTATIONS = ImportKind("attestations", contract.AttestationPassed, (
+ATTESTATIONS = Import("attestations", contract.AttestationPassed, (
     PERSON,
-    Column("category", ("Категория", "Квалификационная категория"), parse=parse_category),
-    Column("decided_on", ("Дата решения", "Дата приказа"), parse=parse_day),
-    Column("valid_until", ("Действует до", "Срок действия до"), required=False, parse=parse_day),
+    column("category", "Категория", "Квалификационная категория", parse=parse_category),
+    column("decided_on", "Дата решения", "Дата приказа", parse=parse_day),
+    column("valid_until", "Действует до", "Срок действия до", required=False, parse=parse_day),
 ))
 
-REQUEST = Column("request_id", ("Номер запроса", "Код запроса"))
+REQUEST = column("request_id", "Номер запроса", "Код запроса")
 
-PD_REQUESTS = ImportKind("pd-requests", contract.PdRequestSubmitted, (
+PD_REQUESTS = Import("pd-requests", contract.PdRequestSubmitted, (
     REQUEST,
     PERSON,
-    Column("direction", ("Направление", "Направление ПК"), parse=parse_direction),
-    Column("topic", ("Тема", "Тема запроса"), required=False),
-    Column("submitted_on", ("Дата подачи", "Дата запроса"), parse=parse_day),
+    column("direction", "Направление", "Направление ПК", parse=parse_direction),
+    column("topic", "Тема", "Тема запроса", required=False),
+    column("submitted_on", "Дата подачи", "Дата запроса", parse=parse_day),
 ))
 
-PD_REQUESTS_MET = ImportKind("pd-requests-met", contract.PdRequestMet, (
+PD_REQUESTS_MET = Import("pd-requests-met", contract.PdRequestMet, (
     REQUEST,
-    Column("met_on", ("Дата удовлетворения", "Дата исполнения"), parse=parse_day),
-    Column("program_id", ("Код программы",), required=False),
+    column("met_on", "Дата удовлетворения", "Дата исполнения", parse=parse_day),
+    column("program_id", "Код программы", required=False),
 ))
 
-KINDS = {kind.name: kind for kind in (COURSE_COMPLETIONS, ATTESTATIONS, PD_REQUESTS, PD_REQUESTS_MET)}
+IMPORTS = {kind.name: kind for kind in (COURSE_COMPLETIONS, ATTESTATIONS, PD_REQUESTS, PD_REQUESTS_MET)}
 
 
 @dataclass(frozen=True)
@@ -159,68 +139,61 @@ def read_table(content: bytes, filename: str, limits: Limits = Limits()) -> Tabl
     return Table(table.headers, table.records(normalise))
 
 
-FORBIDDEN = "forbidden"
-"""The reason code of a row the caller may not write (the person is outside its scope)."""
-
-
-class RowRefused(Exception):
-    """A row that is not a valid event; reported with the column at fault."""
-
-    def __init__(self, reason_code: str, message: str, column: Column | None):
-        super().__init__(message)
-        self.reason_code = reason_code
-        self.column = column
-
-
 @dataclass(frozen=True)
 class Layout:
-    """Where each column of an import kind is in one file, and its header as the file writes it."""
+    """Where each column of an import is in one file, and its header as the file writes it."""
 
-    kind: ImportKind
+    kind: Import
     keys: dict[str, str]
     titles: dict[str, str]
 
     @classmethod
-    def of(cls, kind: ImportKind, headers: list[str]) -> Layout:
+    def of(cls, kind: Import, headers: list[str]) -> Layout:
         present = {normalise(h): h for h in headers if h}
-        missing = [c.title for c in kind.columns if c.required and c.find(set(present)) is None]
+        missing = [c.header for c in kind.columns if c.required and find_header(c, set(present)) is None]
         if missing:
             raise TableError(f"missing column {', '.join(f'«{m}»' for m in missing)}; "
                              f"the file has: {', '.join(present.values()) or 'no headers'}")
-        keys = {c.field: key for c in kind.columns if (key := c.find(set(present)))}
-        return cls(kind, keys, {c.field: present[keys[c.field]] if c.field in keys else c.title for c in kind.columns})
+        keys = {c.field: key for c in kind.columns if (key := find_header(c, set(present)))}
+        return cls(kind, keys, {c.field: present[keys[c.field]] if c.field in keys else c.header
+                                for c in kind.columns})
 
     def title(self, column: Column) -> str:
         return self.titles[column.field]
+
+    def error(self, column: Column | None, message: str, reason_code: str = "schema") -> RowError:
+        """A row refused at this column (None: the row as a whole)."""
+        if column is None:
+            return RowError(message, reason_code=reason_code)
+        return RowError(message, self.title(column), reason_code, f"data.{column.field}")
 
 
 Authorize = Callable[[EventData], str | None]
 """The caller's write check (why a fact may not be written, or None): the service's access rules."""
 
 
-def import_file(inbox: Inbox, kind: ImportKind, content: bytes, filename: str, authorize: Authorize,
+def import_file(inbox: Inbox, kind: Import, content: bytes, filename: str, authorize: Authorize,
                 limits: Limits = Limits()) -> dict:
     """Read the uploaded file and import its rows (synchronous: the route runs it on an import thread)."""
     return import_table(inbox, kind, read_table(content, filename, limits), authorize)
 
 
-def import_table(inbox: Inbox, kind: ImportKind, table: Table, authorize: Authorize) -> dict:
+def import_table(inbox: Inbox, kind: Import, table: Table, authorize: Authorize) -> dict:
     """Record every valid row the caller may write; one report entry per row (synchronous: run it in a thread)."""
     layout = Layout.of(kind, table.headers)
     entries = [import_row(inbox, layout, number, values, authorize) for number, values in table.rows]
-    counts = Counter(e["outcome"] for e in entries)
     unknown = sorted({e["unknown_program"] for e in entries if "unknown_program" in e})
-    return {"kind": kind.name, "rows": len(entries), **{o.value: counts.get(o.value, 0) for o in Outcome},
+    return {"kind": kind.name, "rows": len(entries), **count_outcomes(entries, [o.value for o in Outcome]),
             "unknown_programs": unknown, "results": entries}
 
 
 def import_row(inbox: Inbox, layout: Layout, number: int, values: dict, authorize: Authorize) -> dict:
     try:
         fact = row_fact(layout, values)
-    except RowRefused as refused:
+    except RowError as refused:
         result = EventResult(Outcome.REJECTED, reason_code=refused.reason_code, reason=str(refused))
         inbox.count(result, "import")
-        return row_entry(layout, number, result, refused.column)
+        return row_entry(layout, number, result, layout.kind.column(refused.field))
     forbidden = authorize(fact.data)
     if forbidden:
         field = "data.request_id" if forbidden.startswith("data.request_id") else "data.person_id"
@@ -237,30 +210,30 @@ def import_row(inbox: Inbox, layout: Layout, number: int, values: dict, authoriz
 
 
 def row_fact(layout: Layout, values: dict) -> Fact:
-    """The row as a checked contract fact with its content-derived id, or RowRefused naming the column."""
+    """The row as a checked contract fact with its content-derived id, or RowError naming the column."""
     kind, data = layout.kind, {}
     for column in kind.columns:
         key = layout.keys.get(column.field)
         value = values.get(key) if key else None
         if value is None:
             if column.required:
-                raise RowRefused("schema", f"«{layout.title(column)}» is empty", column)
+                raise layout.error(column, f"«{layout.title(column)}» is empty")
             continue
         try:
             data[column.field] = column.parse(value)
         except ValueError as error:
-            raise RowRefused("schema", f"«{layout.title(column)}»: {error}", column) from None
+            raise layout.error(column, f"«{layout.title(column)}»: {error}") from None
     try:
-        checked = decode({"specversion": "1.0", "id": "row", "source": kind.source, "type": kind.model.event_type,
-                          "time": datetime.now(UTC).isoformat(), "data": data})
+        checked = decode({"specversion": "1.0", "id": "row", "source": source_of(kind),
+                          "type": kind.model.event_type, "time": datetime.now(UTC).isoformat(), "data": data})
     except ContractViolation as violation:
         column = kind.column(violation.field)
         where = f"«{layout.title(column)}»" if column else "row"
-        raise RowRefused(violation.reason, f"{where}: {violation.message}", column) from None
-    return decode(new_event(checked.data, source=kind.source, id=row_id(kind, checked.data)))
+        raise layout.error(column, f"{where}: {violation.message}", violation.reason) from None
+    return decode(new_event(checked.data, source=source_of(kind), id=row_id(kind, checked.data)))
 
 
-def row_id(kind: ImportKind, model: EventData) -> str:
+def row_id(kind: Import, model: EventData) -> str:
     """The event id of a row: the same content always gives the same id, so re-imports are duplicates."""
     content = json.dumps(model.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False)
     return str(uuid5(NAMESPACE_URL, f"pedgrowth:training:import:{kind.name}:{content}"))

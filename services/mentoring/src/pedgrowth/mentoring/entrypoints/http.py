@@ -23,7 +23,7 @@ from ..access import Access
 from ..adapters import xlsx
 from ..adapters.directory import Directory, Scope
 from ..application import MentoringApplication
-from ..imports import LAYOUTS, import_file
+from ..imports import IMPORTS, import_file
 from ..readmodel import ReadModel
 from . import schemas
 
@@ -253,7 +253,7 @@ async def import_table(kind: Literal["attendance", "pairs", "expert-roles", "exp
 
     authorize = partial(service.parts.authorize_write, principal)
     try:
-        report = await pool.run(import_file, LAYOUTS[kind], content, file.filename or "", authorize, record,
+        report = await pool.run(import_file, IMPORTS[kind], content, file.filename or "", authorize, record,
                                 limits_of(service.settings))
     except TableError as error:
         raise table_refused(error) from error

@@ -163,7 +163,7 @@ async def import_file(
     service = service_of(request)
     content = await read_upload(file, service.settings)
     try:
-        report = await pool.run(imports.import_file, service.inbox, imports.KINDS[kind], content, file.filename or "",
+        report = await pool.run(imports.import_file, service.inbox, imports.IMPORTS[kind], content, file.filename or "",
                                 partial(access.authorize_write, principal), limits_of(service.settings))
     except TableError as error:
         raise table_refused(error) from error
