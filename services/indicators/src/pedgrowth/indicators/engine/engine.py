@@ -61,7 +61,8 @@ from .entities import (
 from .kept import Kept
 from .plans import Plans
 from .seen import Seen
-from .sums import Step, Sums
+from .shards import Shards
+from .sums import EMPTY_STEP, Step, Sums
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +89,13 @@ def interned(data: dict) -> dict:
 @dataclass(frozen=True, slots=True)
 class Changes:
     """What a batch changed, for the store to hold with it: the specs it must now list, the steps of
-    (spec, part, scope) to write; ``saved`` is called once they are written."""
+    (spec, part, scope) to write; ``saved`` is called once they are written. A sharded engine's changes
+    are by shard (``shards``: shard → its changed steps; ``specs`` listed for each of them)."""
 
     specs: list[Spec]
     steps: list[tuple[Spec, str, str, Step]]
     saved: Callable[[], None]
+    shards: dict[int, list[tuple[Spec, str, str, Step]]] | None = None
 
 
 Persist = Callable[[Changes], None]
@@ -131,12 +134,19 @@ class Batch:
         old = touched.setdefault(entity_id, {})
         return [s for s in self.engine.relevant(entity, self.kind) if s.id not in old]
 
+    def _before(self, touched: dict, kind: str, entity_id: str, missing: list[Spec]) -> None:
+        """Record the entity's contribution to ``missing`` before the batch, for the specs this instance
+        computes for it (all, unless it belongs to another instance's shard: then only the local ones)."""
+        specs = self.engine.computed(entity_id, missing)
+        if specs:
+            touched[entity_id].update(self.engine.before(kind, entity_id, specs))
+
     def person(self, person_id: str) -> None:
         missing = self._missing(self.persons, person_id, "person")
         if not missing:
             return
         engine = self.engine
-        self.persons[person_id].update(engine.before("person", person_id, missing))
+        self._before(self.persons, "person", person_id, missing)
         person = engine.world.persons.get(person_id)
         if person is not None:
             for pair_id in person.mentee_pairs:
@@ -151,12 +161,12 @@ class Batch:
     def mentor(self, mentor_id: str) -> None:
         missing = self._missing(self.mentors, mentor_id, "mentor")
         if missing:
-            self.mentors[mentor_id].update(self.engine.before("mentor", mentor_id, missing))
+            self._before(self.mentors, "mentor", mentor_id, missing)
 
     def vacancy(self, vacancy_id: str) -> None:
         missing = self._missing(self.vacancies, vacancy_id, "vacancy")
         if missing:
-            self.vacancies[vacancy_id].update(self.engine.before("vacancy", vacancy_id, missing))
+            self._before(self.vacancies, "vacancy", vacancy_id, missing)
             vacancy = self.engine.world.vacancies.get(vacancy_id)
             if vacancy is not None:
                 self.org(vacancy.org)
@@ -164,12 +174,12 @@ class Batch:
     def org(self, org_id: str) -> None:
         missing = self._missing(self.orgs, org_id, "organization")
         if missing:
-            self.orgs[org_id].update(self.engine.before("organization", org_id, missing))
+            self._before(self.orgs, "organization", org_id, missing)
 
     def request(self, request_id: str) -> None:
         missing = self._missing(self.requests, request_id, "request")
         if missing:
-            self.requests[request_id].update(self.engine.before("request", request_id, missing))
+            self._before(self.requests, "request", request_id, missing)
 
 
 class FactsOnly(Batch):
@@ -211,7 +221,10 @@ class Loader:
 class Engine:
     """Facts in small indexes, and the published sums every answer is looked up in."""
 
-    def __init__(self) -> None:
+    def __init__(self, shards: Shards | None = None) -> None:
+        self.shards = shards  # None: this instance computes every entity (one writer per store)
+        self.shard_sums = [Sums() for _ in range(shards.count)] if shards is not None else []
+        self._local: set[int] = set()  # specs computed here for every entity and never written (sharded)
         self.world = World()
         self.plans = Plans()
         self.sums = Sums()
@@ -223,14 +236,21 @@ class Engine:
         self._specs: dict[tuple[str, Variant], Spec] = {}
         self._by_id: dict[int, Spec] = {}
         self._relevant: dict[tuple[str, str], list[Spec]] = {}
+        self._adhoc: dict[tuple[str, Variant], Spec] = {}  # local series of variants asked for (sharded)
+        self._waiting: dict[tuple[str, str], list[tuple[int, str, str, Step]]] = {}  # other shards' rows of
+        # a series not materialised here yet: (code, definition) → (shard, part, scope, step)
         self.unsaved: set[int] = set()  # specs whose series the store does not hold whole yet
         self.kept = Kept()
         self.indexed = threading.Event()  # every fact is in the indexes (cleared while a load feeds them)
         self.indexed.set()
         for indicator in INDICATORS:
             self._add_spec(indicator, indicator.default)
-        self._staffed = (self._specs[("staffing_ratio", BY_CODE["staffing_ratio"].default)].id, "num")
-        self._vacant = (self._specs[("open_vacancies", BY_CODE["open_vacancies"].default)].id, "num")
+        staffed, vacant = BY_CODE["staffing_ratio"], BY_CODE["open_vacancies"]
+        if shards is not None:  # the organisations' inputs count every person and vacancy, whoever owns them
+            staffed_spec, vacant_spec = (self._add_local(i, i.default) for i in (staffed, vacant))
+        else:
+            staffed_spec, vacant_spec = (self._specs[(i.code, i.default)] for i in (staffed, vacant))
+        self._staffed, self._vacant = (staffed_spec.id, "num"), (vacant_spec.id, "num")
         self.handlers: dict[str, Callable[[dict, Order, Batch], None]] = {
             "organization_registered": self._on_organization_registered,
             "employment_started": self._on_employment_started,
@@ -318,9 +338,13 @@ class Engine:
                 persist(self.changes(fresh))
             except BaseException:
                 self.sums.discard()
+                for sums in self.shard_sums:
+                    sums.discard()
                 self.broken = True
                 raise
         self.sums.publish()
+        for sums in self.shard_sums:
+            sums.publish()
         self.seen |= fresh  # only now: who sees an event as held finds its effect published
         self.version += len(fresh)
         return len(fresh)
@@ -338,12 +362,22 @@ class Engine:
         self.sums.stage()
 
     def _settle_entities(self, kind: str, touched: dict[str, dict[int, Parts]]) -> None:
-        parts_of = self._parts_of(kind)
+        parts_of, shards, local = self._parts_of(kind), self.shards, self._local
         for entity_id, old in touched.items():
+            if not old:
+                continue  # another instance's: nothing of it is computed here
             new = parts_of(entity_id, [self._by_id[spec_id] for spec_id in old])
+            shard = shards.of(entity_id) if shards is not None else None
             for spec_id, parts in old.items():
-                self._change(parts, new.get(spec_id, {}))
+                self._change(parts, new.get(spec_id, {}), None if spec_id in local else shard)
             self.kept.put((kind, entity_id), new)
+
+    def computed(self, entity_id: str, specs: list[Spec]) -> list[Spec]:
+        """Of ``specs``, those this instance computes for the entity: all of them, unless the entity is of a
+        shard another instance owns (then only the local ones)."""
+        if self.shards is None or self.shards.owns(entity_id):
+            return specs
+        return [spec for spec in specs if spec.id in self._local]
 
     def before(self, kind: str, entity_id: str, specs: list[Spec]) -> dict[int, Parts]:
         """An entity's contribution to ``specs`` before a batch: as kept since it was last computed, the
@@ -359,6 +393,8 @@ class Engine:
     def changes(self, fresh: set[int] = frozenset()) -> Changes:
         """What the store must hold after this batch: the changed steps, and the whole series of every
         spec it does not hold yet (with that spec listed), so that its sums equal the engine's."""
+        if self.shards is not None:
+            return self._shard_changes()
         steps = dict(self.sums.staged())
         unsaved = set(self.unsaved)
         if unsaved:
@@ -369,6 +405,107 @@ class Engine:
         return Changes(specs, [(self._by_id[key[0]], key[1], key[2], step) for key, step in steps.items()],
                        self._saved(unsaved))
 
+    def _shard_changes(self) -> Changes:
+        """``changes`` of a sharded engine: the owned shards' changed steps (and whole series not yet held)."""
+        unsaved = set(self.unsaved)
+        by_shard = {}
+        for shard in sorted(self.shards.owned):
+            sums = self.shard_sums[shard]
+            sums.stage()
+            steps = dict(sums.staged())
+            if unsaved:
+                for key, step in sums.published().items():
+                    if key[0] in unsaved and key not in steps:
+                        steps[key] = step
+            by_shard[shard] = [(self._by_id[key[0]], key[1], key[2], step) for key, step in steps.items()]
+        specs = [self._by_id[i] for i in sorted(unsaved)]
+        return Changes(specs, [], self._saved(unsaved), by_shard)
+
+    # -- shards: several instances, each computing the entities of its shards ---------------------------
+
+    def restore_shards(self, specs: Iterable[tuple[str, Variant]],
+                       rows: Iterable[tuple[int, str, Variant, str, str, Step]]) -> None:
+        """Install what the store holds of every shard (their sum is what answers read); nothing is computed.
+        The shards this instance will compute are taken afterwards (``own``)."""
+        with self._write:
+            for code, variant in specs:
+                if code in BY_CODE and (code, variant) not in self._specs:
+                    self._add_spec(BY_CODE[code], variant)
+            self._relevant = {}
+            self.unsaved = set()
+            for shard, code, variant, part, scope, step in rows:
+                spec = self._specs.get((code, variant))
+                if spec is not None and shard < len(self.shard_sums):
+                    self._replace(shard, (spec.id, part, scope), step)
+            self.sums.publish()
+
+    def _replace(self, shard: int, key: tuple, step: Step) -> None:
+        """Put a shard's new step of a series in, and the difference into the total (staged, not published)."""
+        old = self.shard_sums[shard].step(key)
+        if old is not step:
+            changes = step.increments()
+            for day, delta in old.increments().items():
+                changes[day] = changes.get(day, 0) - delta
+            self.sums.shift(key, changes)
+            self.shard_sums[shard].install(key, step)
+
+    def take_rows(self, rows: Iterable[tuple[int, str, str, str, str, Step]]) -> int:
+        """Other instances' newly written steps (shard, indicator, definition, part, scope, step), into the
+        total; a series not materialised here yet waits for it. How many were taken."""
+        taken = 0
+        with self._write:
+            for shard, code, definition, part, scope, step in rows:
+                if self.shards is not None and shard in self.shards.owned:
+                    continue  # this instance computes that shard: its own steps are what counts
+                try:
+                    spec = self._specs.get((code, Variant.from_key(definition)))
+                except (TypeError, ValueError):
+                    continue  # a dimension this version does not know
+                if spec is None:
+                    self._waiting.setdefault((code, definition), []).append((shard, part, scope, step))
+                    continue
+                self._replace(shard, (spec.id, part, scope), step)
+                taken += 1
+            self.sums.publish()
+        return taken
+
+    def _take_waiting(self, spec: Spec) -> None:
+        for shard, part, scope, step in self._waiting.pop((spec.indicator.code, spec.variant.key()), ()):
+            if self.shards is None or shard not in self.shards.owned:
+                self._replace(shard, (spec.id, part, scope), step)
+
+    def own(self, shard: int, adopt: bool) -> list[tuple[Spec, str, str, Step]]:
+        """Compute ``shard`` from now on. ``adopt``: the store's steps of it (installed) are those of exactly
+        the facts here, so they are kept; else they are computed again from every entity of the shard and
+        replace them. The shard's whole steps, for the store."""
+        with self._write:
+            self.kept.drop(lambda entity: self.shards.of(entity[1]) == shard)  # what another computed since
+            self.shards.owned = self.shards.owned | {shard}
+            if not adopt:
+                fresh = Sums()
+                for entity in ("person", "mentor", "vacancy", "request", "organization"):
+                    specs = [spec for spec in self.specs() if spec.indicator.entity == entity]
+                    parts_of = self._parts_of(entity)
+                    for entity_id in self._entity_ids(entity):
+                        if self.shards.of(entity_id) == shard:
+                            parts = parts_of(entity_id, specs)
+                            for by_spec in parts.values():
+                                for key, days in by_spec.items():
+                                    fresh.add(key, days, +1)
+                            self.kept.put((entity, entity_id), parts)
+                fresh.publish()
+                steps = fresh.published()
+                for key in set(steps) | set(self.shard_sums[shard].published()):
+                    self._replace(shard, key, steps.get(key, EMPTY_STEP))
+                self.sums.publish()
+            return [(self._by_id[key[0]], key[1], key[2], step)
+                    for key, step in self.shard_sums[shard].published().items() if key[0] in self._by_id]
+
+    def disown(self, shards: Iterable[int]) -> None:
+        """Stop computing ``shards`` (another instance took them): their steps now come from the store."""
+        with self._write:
+            self.shards.owned = self.shards.owned - set(shards)
+
     def _saved(self, unsaved: set[int]) -> Callable[[], None]:
         def saved() -> None:
             self.unsaved -= unsaved
@@ -376,7 +513,7 @@ class Engine:
 
     def all_changes(self) -> Changes:
         """Every spec and every published series: what a fresh store needs."""
-        self.unsaved |= set(self._by_id)
+        self.unsaved |= {spec.id for spec in self.specs()}
         return self.changes()
 
     def restore(self, specs: Iterable[tuple[str, Variant]], series: Iterable[tuple[str, Variant, str, str, Step]]
@@ -408,15 +545,19 @@ class Engine:
             self.sums.publish()
             return missing
 
-    def _change(self, old: Parts, new: Parts) -> None:
+    def _change(self, old: Parts, new: Parts, shard: int | None = None) -> None:
+        """Take an entity's ``old`` parts out of the sums and put its ``new`` ones in (into its shard's too)."""
         if old == new:
             return
+        sums = (self.sums,) if shard is None else (self.sums, self.shard_sums[shard])
         for key, days in old.items():
             if new.get(key) != days:
-                self.sums.add(key, days, -1)
+                for into in sums:
+                    into.add(key, days, -1)
         for key, days in new.items():
             if old.get(key) != days:
-                self.sums.add(key, days, +1)
+                for into in sums:
+                    into.add(key, days, +1)
 
     # -- contributions -----------------------------------------------------------------------------
 
@@ -425,7 +566,7 @@ class Engine:
         key = (entity, kind)
         found = self._relevant.get(key)
         if found is None:
-            found = self._relevant[key] = [s for s in list(self._specs.values()) if s.indicator.entity == entity
+            found = self._relevant[key] = [s for s in list(self._by_id.values()) if s.indicator.entity == entity
                                            and kind in s.indicator.depends_on]
         return found
 
@@ -492,20 +633,31 @@ class Engine:
         self._by_id[spec.id] = spec
         return spec
 
+    def _add_local(self, indicator: Indicator, variant: Variant) -> Spec:
+        """A series this instance computes from every entity for itself (never written, never answered
+        from the shards): the organisations' inputs, and variants asked for ad hoc, when sharded."""
+        spec = Spec(indicator, variant, len(self._by_id) + 1)
+        self._by_id[spec.id] = spec
+        self._local.add(spec.id)
+        self._relevant = {}
+        return spec
+
     def specs(self) -> list[Spec]:
-        return list(self._by_id.values())
+        """The series the store keeps (a sharded instance's local ones are not)."""
+        return [spec for spec in self._by_id.values() if spec.id not in self._local]
 
     def spec(self, indicator: Indicator, variant: Variant) -> Spec:
         """The series of an indicator under a variant, materialised from every entity the first time."""
-        found = self._specs.get((indicator.code, variant))
+        key = (indicator.code, variant)
+        found = self._specs.get(key) or self._adhoc.get(key)
         if found is not None:
             return found
         if not self.indexed.is_set():
             raise Loading("the facts are still being loaded: a new variant cannot be built yet")
         with self._write:
-            found = self._specs.get((indicator.code, variant))
+            found = self._specs.get(key) or self._adhoc.get(key)
             if found is None:
-                found = self._materialise(indicator, variant)
+                found = self._materialise(indicator, variant, local=self.shards is not None)
         return found
 
     def _materialise_plan(self, plan_id: str, publish: bool = True) -> None:
@@ -516,37 +668,50 @@ class Engine:
             if variant is not None and (code, variant) not in self._specs:
                 self._materialise(BY_CODE[code], variant, publish)
 
-    def _materialise(self, indicator: Indicator, variant: Variant, publish: bool = True) -> Spec:
+    def _materialise(self, indicator: Indicator, variant: Variant, publish: bool = True, local: bool = False
+                     ) -> Spec:
         """A new series from every entity, staged (and published unless a batch publishes it); the store
-        gets it whole with the next batch (``unsaved``)."""
-        spec = Spec(indicator, variant, len(self._by_id) + 1)
-        self._build(spec)
+        gets it whole with the next batch (``unsaved``). A ``local`` one (a variant asked for ad hoc on a
+        sharded instance) is computed here from every entity and kept current here, never written."""
+        if local:
+            spec = self._adhoc[(indicator.code, variant)] = self._add_local(indicator, variant)
+            self._build(spec)
+        else:
+            spec = Spec(indicator, variant, len(self._by_id) + 1)
+            self._build(spec)
+            self._specs[spec.key] = spec
+            self._by_id[spec.id] = spec
+            self.unsaved.add(spec.id)
+            self._relevant = {}  # the new series is relevant to the kinds it depends on from now on
+            self._take_waiting(spec)
         if publish:
             self.sums.publish()
         else:
             self.sums.stage()
-        self._specs[spec.key] = spec
-        self._by_id[spec.id] = spec
-        self.unsaved.add(spec.id)
-        self._relevant = {}  # the new series is relevant to the kinds it depends on from now on
         return spec
 
-    def _build(self, spec: Spec) -> None:
-        """Add every entity's contribution to a spec's series (pending, not staged)."""
-        world, entity = self.world, spec.indicator.entity
+    def _entity_ids(self, entity: str) -> list[str]:
+        world = self.world
         if entity == "person":
-            ids = list(world.persons)
-        elif entity == "mentor":
-            ids = list(world.mentor_pairs)
-        elif entity == "vacancy":
-            ids = list(world.vacancies)
-        elif entity == "request":
-            ids = list(world.requests)
-        else:
-            ids = sorted(set(world.orgs.people) | set(world.orgs.vacancies))
+            return list(world.persons)
+        if entity == "mentor":
+            return list(world.mentor_pairs)
+        if entity == "vacancy":
+            return list(world.vacancies)
+        if entity == "request":
+            return list(world.requests)
+        return sorted(set(world.orgs.people) | set(world.orgs.vacancies))
+
+    def _build(self, spec: Spec) -> None:
+        """Add every entity's contribution to a spec's series (pending, not staged); when sharded, only the
+        owned entities' (every entity's for a local series)."""
+        entity, shards = spec.indicator.entity, self.shards
         parts_of = self._parts_of(entity)
-        for entity_id in ids:
-            self._change({}, parts_of(entity_id, [spec])[spec.id])
+        sharded = shards is not None and spec.id not in self._local
+        for entity_id in self._entity_ids(entity):
+            if sharded and not shards.owns(entity_id):
+                continue
+            self._change({}, parts_of(entity_id, [spec])[spec.id], shards.of(entity_id) if sharded else None)
 
     # -- answers -----------------------------------------------------------------------------------
 

@@ -61,5 +61,10 @@ class Kept:
             self._groups.append(scopes)
         return found
 
+    def drop(self, which) -> None:
+        """Forget the entities (kind, id) for which ``which`` is true."""
+        for entity in [entity for entity in self._by_entity if which(entity)]:
+            del self._by_entity[entity]
+
     def bytes(self) -> int:
         return sum(len(packed) for packed in self._by_entity.values())
