@@ -300,18 +300,173 @@ class SqliteStore(SqlStore):
         await self.open()
 
 
+SHARED_TABLES = [
+    "ALTER TABLE rm_event ADD COLUMN IF NOT EXISTS seq BIGSERIAL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS rm_event_seq ON rm_event (seq)",
+    """CREATE TABLE IF NOT EXISTS rm_shard (
+        shard INTEGER PRIMARY KEY, owner TEXT NOT NULL, seq BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS rm_shard_series (
+        shard INTEGER NOT NULL, indicator TEXT NOT NULL, definition TEXT NOT NULL,
+        PRIMARY KEY (shard, indicator, definition))""",
+    """CREATE TABLE IF NOT EXISTS rm_shard_sum (
+        shard INTEGER NOT NULL, indicator TEXT NOT NULL, definition TEXT NOT NULL, part TEXT NOT NULL,
+        scope TEXT NOT NULL, days BYTEA NOT NULL, totals BYTEA NOT NULL, version BIGINT NOT NULL,
+        PRIMARY KEY (shard, indicator, definition, part, scope))""",
+    "CREATE INDEX IF NOT EXISTS rm_shard_sum_version ON rm_shard_sum (version)",
+    "CREATE SEQUENCE IF NOT EXISTS rm_shard_version",
+]
+"""What instances sharing a PostgreSQL store add (docs/operations.md, "Several indicators instances"):
+``rm_event.seq`` orders the facts every instance follows; ``rm_shard`` says who computes each shard and up to
+which fact; ``rm_shard_sum`` holds each shard's sums (the total is their sum), ``version`` in the order written."""
+
+UPSERT_SHARD_SUM = (
+    "INSERT INTO rm_shard_sum (shard, indicator, definition, part, scope, days, totals, version) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (shard, indicator, definition, part, scope) "
+    "DO UPDATE SET days = excluded.days, totals = excluded.totals, version = excluded.version")
+
+
+class ShardLost(StoreReplaced):
+    """Another instance took a shard this one was writing: load the store again and take what is assigned."""
+
+
 class PostgresStore(SqlStore):
     """A PostgreSQL schema (``?schema=`` in the URL, default indicators_read)."""
 
     json_type = "JSONB"
     blob_type = "BYTEA"
 
-    def __init__(self, url: str, schema: str | None = None):
+    def __init__(self, url: str, schema: str | None = None, shared: bool = False):
         super().__init__()
         parts = urlsplit(url)
         self.base_url = url.split("?")[0]
         self.schema = schema or parse_qs(parts.query).get("schema", [DEFAULT_SCHEMA])[0]
         self.location = f"{self.base_url}?schema={self.schema}"
+        self.shared = shared  # several instances share it, each computing its shards (SharedReadModel)
+
+    def _create(self) -> None:
+        super()._create()
+        if self.shared:
+            with self.transaction():
+                for ddl in SHARED_TABLES:
+                    self.conn.execute(ddl)
+
+    def _lock(self, name: str) -> None:
+        """A lock held until the transaction ends: writers of the fact log (of the shards' sums) one at a
+        time, so what gets a higher seq (version) commits after what got a lower one and a reader that
+        saw up to N never misses an N−1 committed later."""
+        live = self.schema.removesuffix("_rebuild")
+        self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"pedgrowth-indicators-{name}:{live}",))
+
+    # -- the shared fact log ---------------------------------------------------------------------------
+
+    def _ingest(self, records: list[Record], positions: dict, generation: str | None) -> None:
+        with self.transaction():
+            self._check_generation(generation)
+            self._lock("log")
+            cur = self.conn.cursor()
+            if records:
+                cur.executemany(self.sql(INSERT_EVENT), [_record_row(r) for r in records])
+            if positions:
+                cur.executemany(self.sql(UPSERT_POSITION), [(t, p, o) for (t, p), o in positions.items()])
+
+    async def ingest(self, records: list[Record], positions: dict[tuple[str, int], int],
+                     generation: str | None = None) -> None:
+        """Add a batch's new facts to the shared log with the positions after it (one transaction)."""
+        await self._run(self._ingest, records, positions, generation)
+
+    async def last_seq(self) -> int:
+        row = await self._run(lambda: self.conn.execute("SELECT coalesce(max(seq), 0) FROM rm_event").fetchone())
+        return int(row[0])
+
+    def _facts_page(self, after: int, upto: int | None, size: int) -> list[tuple]:
+        bound = "" if upto is None else " AND seq <= %s"
+        args = (after,) + (() if upto is None else (upto,)) + (size,)
+        return self.conn.execute(f"SELECT seq, source, id, type, time, data FROM rm_event WHERE seq > %s{bound} "
+                                 "ORDER BY seq LIMIT %s", args).fetchall()
+
+    async def facts(self, after: int, upto: int | None = None, batch_size: int = 5000
+                    ) -> AsyncIterator[tuple[int, list[Record]]]:
+        """The facts after ``after`` (up to ``upto``) in the log's order, in batches: (last seq, records)."""
+        while True:
+            rows = await self._run(self._facts_page, after, upto, batch_size)
+            if not rows:
+                return
+            after = int(rows[-1][0])
+            yield after, [Record(s, i, t, tm, d if isinstance(d, dict) else json.loads(d)) for _, s, i, t, tm, d in rows]
+
+    # -- the shards -----------------------------------------------------------------------------------
+
+    def _claim_shard(self, shard: int, owner: str) -> tuple[int, list[tuple[str, str]]]:
+        with self.transaction():
+            row = self.conn.execute("SELECT seq FROM rm_shard WHERE shard = %s FOR UPDATE", (shard,)).fetchone()
+            if row is None:
+                self.conn.execute("INSERT INTO rm_shard (shard, owner, seq) VALUES (%s, %s, 0)", (shard, owner))
+            else:
+                self.conn.execute("UPDATE rm_shard SET owner = %s WHERE shard = %s", (owner, shard))
+            series = self.conn.execute("SELECT indicator, definition FROM rm_shard_series WHERE shard = %s",
+                                       (shard,)).fetchall()
+        return (int(row[0]) if row else 0), [(i, d) for i, d in series]
+
+    async def claim_shard(self, shard: int, owner: str) -> tuple[int, list[tuple[str, str]]]:
+        """Make ``owner`` the one that writes ``shard`` (the last owner's next write fails: ``ShardLost``);
+        the fact seq its sums were written at, and the series it holds whole."""
+        return await self._run(self._claim_shard, shard, owner)
+
+    def _write_shards(self, owner: str, seq: int, rows: dict[int, list[SumRow]], series: dict[int, list],
+                      replace: set[int], generation: str | None) -> None:
+        with self.transaction():
+            self._check_generation(generation)
+            self._lock("sums")
+            cur = self.conn.cursor()
+            for shard in sorted(rows):
+                cur.execute("UPDATE rm_shard SET seq = %s WHERE shard = %s AND owner = %s", (seq, shard, owner))
+                if cur.rowcount != 1:
+                    raise ShardLost(f"{self.location}: shard {shard} is written by another instance now")
+                if shard in replace:
+                    cur.execute("DELETE FROM rm_shard_sum WHERE shard = %s", (shard,))
+                    cur.execute("DELETE FROM rm_shard_series WHERE shard = %s", (shard,))
+            version = cur.execute("SELECT nextval('rm_shard_version')").fetchone()[0]
+            cur.executemany(UPSERT_SHARD_SUM, [(shard, r.indicator, r.definition, r.part, r.scope, r.days, r.totals,
+                                                version) for shard, shard_rows in rows.items() for r in shard_rows])
+            cur.executemany("INSERT INTO rm_shard_series (shard, indicator, definition) VALUES (%s, %s, %s) "
+                            "ON CONFLICT DO NOTHING",
+                            [(shard, i, d) for shard, pairs in series.items() for i, d in pairs])
+
+    def write_shards_now(self, owner: str, seq: int, rows: dict[int, list[SumRow]], series: dict[int, list],
+                         replace: set[int] = frozenset(), generation: str | None = None) -> None:
+        """Write the owned shards' changed sums as of fact ``seq`` (``replace``: all of the shard's rows),
+        from a worker thread; ``ShardLost`` when another instance took one of them."""
+        with self.lock:
+            self._write_shards(owner, seq, rows, series, set(replace), generation)
+
+    def _shard_page(self, after: int, cursor: tuple | None, size: int) -> list[tuple]:
+        where, args = (("version > %s", (after,)) if cursor is None else
+                       ("(version, shard, indicator, definition, part, scope) > (%s, %s, %s, %s, %s, %s)", cursor))
+        return self.conn.execute(
+            "SELECT version, shard, indicator, definition, part, scope, days, totals FROM rm_shard_sum "
+            f"WHERE {where} ORDER BY version, shard, indicator, definition, part, scope LIMIT %s",
+            (*args, size)).fetchall()
+
+    async def shard_rows(self, after: int = 0, batch_size: int = 5000
+                         ) -> AsyncIterator[tuple[int, list[tuple[int, SumRow]]]]:
+        """The shards' rows written after version ``after``, in the order written: (last version, rows)."""
+        cursor = None
+        while True:
+            rows = await self._run(self._shard_page, after, cursor, batch_size)
+            if not rows:
+                return
+            cursor = tuple(rows[-1][:6])
+            yield int(rows[-1][0]), [(int(shard), SumRow(i, d, p, sc, bytes(a), bytes(b)))
+                                     for _, shard, i, d, p, sc, a, b in rows]
+
+    async def last_version(self) -> int:
+        row = await self._run(lambda: self.conn.execute("SELECT last_value, is_called FROM rm_shard_version").fetchone())
+        return int(row[0]) if row[1] else 0
+
+    async def shard_series(self) -> list[tuple[str, str]]:
+        rows = await self._run(lambda: self.conn.execute(
+            "SELECT DISTINCT indicator, definition FROM rm_shard_series").fetchall())
+        return [(i, d) for i, d in rows]
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
@@ -337,10 +492,18 @@ class PostgresStore(SqlStore):
         import psycopg
         from psycopg import sql
 
-        self.conn = psycopg.connect(self.base_url, connect_timeout=5, autocommit=True)
-        self.conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
-        self.conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
-        self._create()
+        conn = psycopg.connect(self.base_url, connect_timeout=5, autocommit=True)
+        try:  # one instance at a time creates what is missing (two CREATE … IF NOT EXISTS at once can collide)
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"pedgrowth-indicators-schema:{self.schema}",))
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+            self.conn = conn
+            self._create()
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"pedgrowth-indicators-schema:{self.schema}",))
+        except BaseException:
+            self.conn = None
+            conn.close()
+            raise
 
     async def open(self) -> None:
         await self._run(self._connect)
@@ -349,7 +512,7 @@ class PostgresStore(SqlStore):
         import psycopg
         from psycopg import sql
 
-        store = PostgresStore(self.base_url, f"{self.schema}_rebuild")
+        store = PostgresStore(self.base_url, f"{self.schema}_rebuild", shared=self.shared)
         with psycopg.connect(self.base_url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(store.schema)))
         return store

@@ -1,0 +1,101 @@
+"""Several indicators instances in one consumer group share the partitions and one PostgreSQL store, and
+each answers exactly what one instance answers — also after one of them stops and the other takes its
+partitions and shards over, and after it comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import date
+
+import pytest
+from pedgrowth.contracts import decode
+from pedgrowth.contracts.scope import Scope
+from pedgrowth.indicators.config import IndicatorsSettings
+from pedgrowth.indicators.definitions import INDICATORS
+from pedgrowth.indicators.engine import Engine
+from pedgrowth.indicators.projection.shared import SharedProjection, SharedReadModel
+from pedgrowth.indicators.readmodel.sql import PostgresStore
+from pedgrowth.indicators.records import Record
+from pedgrowth.kit.kafka import client_options
+
+from tests.indicators.streams.replay import caught_up, create, publish, recorded, unique_topics
+from tests.indicators.streams.test_recorded_stream import check_by_hand
+from tests.support.kafka import eventually
+from tests.support.services import settings_for
+
+pytestmark = [pytest.mark.broker, pytest.mark.postgres]
+
+SHARDS = 6
+DAYS = [date(2023, 8, 31), date(2024, 2, 29), date(2024, 9, 1), date(2024, 12, 31), date(2025, 6, 30)]
+
+
+def answers(engine: Engine) -> dict:
+    out = {}
+    scopes = [Scope("region", r) for r in engine.world.orgs.regions()] if hasattr(engine.world.orgs, "regions") else []
+    scopes = scopes or [Scope("region", "rec-reg")]
+    scopes += [Scope("municipality", m) for m in ("rec-mun-a", "rec-mun-b")]
+    scopes += [Scope("organization", o) for o in ("rec-a1", "rec-a2", "rec-b1", "rec-b2")]
+    for scope in scopes:
+        for d in DAYS:
+            for n in engine.all_numbers(scope, d):
+                out[(str(scope), d, n.indicator.code)] = (n.numerator, n.denominator)
+    return out
+
+
+def one_engine(events: list[dict]) -> dict:
+    engine = Engine()
+    engine.apply([Record.from_fact(decode(e)) for e in events])
+    return answers(engine)
+
+
+@contextlib.asynccontextmanager
+async def instance(settings, postgres: str, topics: dict[str, str], name: str):
+    read_model = SharedReadModel(PostgresStore(postgres, shared=True), SHARDS, owner=name, batch_size=50)
+    projection = SharedProjection(read_model, client_options(settings), batch_size=50,
+                                  topics=tuple(topics.values()), follow_seconds=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(projection.run(stop))
+    try:
+        yield read_model
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+        await read_model.store.close()
+
+
+async def settled(*models: SharedReadModel, want: dict, timeout: float = 60) -> None:
+    """Every instance answers ``want`` (each computes its shards; the others' sums arrive through the store)."""
+    await eventually(lambda: all(answers(m.engine) == want for m in models), timeout=timeout)
+
+
+async def test_two_instances_share_the_partitions_and_answer_exactly_as_one(kafka, tmp_path, postgres):
+    settings = settings_for(IndicatorsSettings, kafka, tmp_path, read_model_url=postgres)
+    events = recorded()
+    topics = unique_topics()
+    await create(settings, topics)
+    first, rest = events[:180], events[180:]
+    await publish(kafka[0], first, topics)
+    async with instance(settings, postgres, topics, "a") as a:
+        async with instance(settings, postgres, topics, "b") as b:
+            await caught_up(a, first, timeout=60)
+            await caught_up(b, first, timeout=60)
+            await eventually(lambda: a.assigned and b.assigned and not a.assigned & b.assigned
+                             and a.assigned | b.assigned == set(range(SHARDS)), timeout=60)
+            await settled(a, b, want=one_engine(first))
+            assert a.engine.shards.owned and b.engine.shards.owned  # both compute: the work is shared
+            await publish(kafka[0], rest, topics)
+            await caught_up(a, events, timeout=60)
+            await settled(a, b, want=one_engine(events))
+            check_by_hand(a.engine)
+            check_by_hand(b.engine)
+            store = PostgresStore(postgres, shared=True)
+            await store.open()
+            assert await store.count() == len(events)  # each fact once, whoever read its partition
+            await store.close()
+        # b stopped: a gets every partition and every shard, and computes the ones b left
+        more = [dict(e, id=e["id"] + "-again") for e in events if e["type"].endswith("course_completed")][:5]
+        await publish(kafka[0], more, topics)
+        await eventually(lambda: a.assigned == set(range(SHARDS)), timeout=60)
+        await caught_up(a, events + more, timeout=60)
+        await settled(a, want=one_engine(events + more))
