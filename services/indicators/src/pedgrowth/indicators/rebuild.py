@@ -125,15 +125,22 @@ async def rebuild(settings: IndicatorsSettings, topics: tuple[str, ...] = PROJEC
                   out: TextIO | None = None) -> Rebuilt:
     """Read the topics from the beginning into a fresh store and make it the live one."""
     started = time.monotonic()
-    live = store_for(settings.read_model_url, settings.data_dir)
+    if settings.shards:  # the instances compute their shards of the fresh store when they switch over
+        from .readmodel.sql import PostgresStore
+        live = PostgresStore(settings.read_model_url, shared=True)
+    else:
+        live = store_for(settings.read_model_url, settings.data_dir)
     fresh = live.fresh()
     await fresh.open()
     try:
         read, ignored = await read_all(client_options(settings), topics, fresh,
                                        max(settings.projection_batch_size, 5000), out)
-        if out is not None:
-            out.write("rebuild: computing the indicators' sums\n")
-        stored = await load_engine(fresh)
+        if settings.shards:
+            stored = await fresh.count()
+        else:
+            if out is not None:
+                out.write("rebuild: computing the indicators' sums\n")
+            stored = await load_engine(fresh)
         await fresh.promote()
         location = fresh.location
     finally:

@@ -439,6 +439,14 @@ class Engine:
                     self._replace(shard, (spec.id, part, scope), step)
             self.sums.publish()
 
+    def build_local(self) -> None:
+        """Compute the local series (the organisations' inputs) from every entity: after a load, which
+        indexes the facts without computing anything."""
+        with self._write:
+            for spec_id in sorted(self._local):
+                self._build(self._by_id[spec_id])
+            self.sums.publish()
+
     def _replace(self, shard: int, key: tuple, step: Step) -> None:
         """Put a shard's new step of a series in, and the difference into the total (staged, not published)."""
         old = self.shard_sums[shard].step(key)

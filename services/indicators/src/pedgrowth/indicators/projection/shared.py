@@ -88,6 +88,7 @@ class SharedReadModel(ReadModel):
             await asyncio.to_thread(loader.feed, batch)
             count += len(batch)
         await asyncio.to_thread(loader.finish)
+        await asyncio.to_thread(engine.build_local)  # the organisations' inputs, from every person and vacancy
         self.engine, self.seq, self.version = engine, upto, version
         self.answers = Answers(engine, survey_names=self.survey_names)
         self.writing = self.applied_since_load = False
