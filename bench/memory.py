@@ -25,12 +25,14 @@ def feed(staff: int, years: int, end: date | None, progress=None) -> tuple[objec
     service. Returns the engine, the number of events and the seconds it took (generation included).
     """
     from pedgrowth.indicators.engine import Engine
+    from pedgrowth.indicators.engine.collector import pace_collector
     from pedgrowth.indicators.records import Record
 
     from .events import event_id, event_time, source_of
     from .region import Region
 
     started = time.perf_counter()
+    pace_collector()  # as the service's composition root does
     region = Region(staff, years, end)
     engine = Engine()
     count = 0

@@ -386,6 +386,7 @@ def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
     from pathlib import Path
 
     from pedgrowth.contracts.scope import Scope
+    from pedgrowth.indicators.engine.collector import pace_collector
     from pedgrowth.indicators.records import Record
 
     from tests.indicators import oracle
@@ -393,6 +394,7 @@ def evaluation(staff: int, years: int = 5, repeat: int = 3) -> dict:
     from .events import event_id, event_time, source_of
     from .national import region_eval_ms
 
+    pace_collector()  # as the service's composition root does
     region = Region(staff, years)
     seqs: dict[str, int] = {}
     records = []

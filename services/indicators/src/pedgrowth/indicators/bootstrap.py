@@ -13,6 +13,7 @@ from pedgrowth.kit.store import ensure_postgres_schema, eventsourcing_env
 from .access import Access
 from .application import IndicatorsApplication
 from .config import IndicatorsSettings
+from .engine.collector import pace_collector
 from .entrypoints import api, cycle, dashboard, members, pages, planning, plans, uploads
 from .projection.wiring import projection_parts
 from .translation import to_contract
@@ -21,6 +22,7 @@ from .translation import to_contract
 def build(settings: IndicatorsSettings | None = None, application: IndicatorsApplication | None = None) -> FastAPI:
     """Wire the indicators service; tests pass settings (and may pass an application)."""
     settings = settings or IndicatorsSettings()
+    pace_collector()  # the engine's millions of long-lived objects: full collections were a fifth of its time
     if application is None:
         env = eventsourcing_env(settings)
         ensure_postgres_schema(env)
