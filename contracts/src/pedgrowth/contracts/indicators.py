@@ -187,6 +187,11 @@ class PlanAdopted(IndicatorsEvent):
         return measures
 
 
+PLAN_MUNICIPALITY = ("The municipality whose plan it is, when the sender names it: checked against the plan's (a fact "
+                     "naming another municipality is refused); lets a municipal operator's fact wait for a plan not "
+                     "adopted yet.")
+
+
 class TargetSet(IndicatorsEvent):
     """A plan's target for an indicator in a year was set or changed."""
 
@@ -197,6 +202,7 @@ class TargetSet(IndicatorsEvent):
     indicator: Id
     year: Year
     value: Amount
+    municipality_id: Id | None = Field(default=None, description=PLAN_MUNICIPALITY)
 
 
 class BaselineSet(IndicatorsEvent):
@@ -209,6 +215,7 @@ class BaselineSet(IndicatorsEvent):
     indicator: Id
     year: Year
     value: Amount
+    municipality_id: Id | None = Field(default=None, description=PLAN_MUNICIPALITY)
 
 
 class ValueReported(IndicatorsEvent):
@@ -236,6 +243,7 @@ class MeasureCompleted(IndicatorsEvent):
     evidence: Text | None = None
     org_id: Id | None = Field(default=None, description="The school that did it («во всех ОО»); absent: the "
                                                         "measure as a whole.")
+    municipality_id: Id | None = Field(default=None, description=PLAN_MUNICIPALITY)
 
 
 def _not_before(later: str, earlier: str):
@@ -282,6 +290,10 @@ class RecommendationCompleted(IndicatorsEvent):
     recommendation_id: Id
     completed_on: Day
     evidence: Text | None = None
+    municipality_id: Id | None = Field(
+        default=None, description="The municipality whose recommendation it is, when the sender names it: checked "
+        "against the recommendation's (a fact naming another municipality is refused); lets a municipal operator's "
+        "completion wait for a recommendation not issued yet.")
 
 
 class DecisionRecorded(IndicatorsEvent):

@@ -32,8 +32,9 @@ from pedgrowth.contracts.scope import Scope
 from pedgrowth.kit.access import reads_persons
 from pedgrowth.kit.auth import Principal, Role
 from pedgrowth.kit.service import scope_of_fields
+from pedgrowth.kit.waiting import Reference
 
-from .application import IndicatorsApplication
+from .application import PLAN, RECOMMENDATION, IndicatorsApplication
 
 Placement = dict[str, str | None]
 """Where a scope or an organisation lies: org_id, municipality_id, region_id (None when unknown)."""
@@ -47,20 +48,41 @@ class Access:
         self.placement = placement
 
     def authorize_write(self, principal: Principal, data: EventData) -> str | None:
-        """Plan facts and reported values: admins, and municipal operators for their own municipality's plans."""
+        """Plan facts and reported values: admins, and municipal operators for their own municipality's plans.
+
+        A fact about a plan or a recommendation (``target_set``, ``baseline_set``, ``measure_completed``,
+        ``recommendation_completed``) is checked against the municipality that plan or recommendation belongs
+        to. One not adopted or issued yet would wait for it (SPEC §2) and be recorded into whichever
+        municipality adopts that id, so an operator's fact must then name its municipality
+        (``data.municipality_id``, checked here; the rules refuse it if the plan turns out to be another's)."""
         if principal.is_admin:
             return None
         if principal.role is not Role.MUNICIPAL_OPERATOR:
             return f"role {principal.role.value} may not write plans or reported values"
         reason = scope_of_fields(principal, data)
-        if reason or getattr(data, "municipality_id", None) is not None:
+        if reason:
             return reason
-        if hasattr(data, "plan_id"):
-            owner, field = self.app.plan_municipality(data.plan_id), "plan_id"
-        else:  # recommendation_completed names only its recommendation
-            owner, field = self.app.recommendation_municipality(data.recommendation_id), "recommendation_id"
-        if owner is not None and owner != principal.municipality_id:
-            return f"data.{field}: {getattr(data, field)} belongs to municipality {owner}"
+        about = self.plan_or_recommendation(data)
+        if about is None:
+            return None  # the fact names its municipality itself (a plan, the cycle's facts, a reported value)
+        reference, owner = about
+        field = reference.field(data.type_suffix)
+        key = getattr(data, field.removeprefix("data."))
+        if owner is not None:
+            return None if owner == principal.municipality_id else f"{field}: {key} belongs to municipality {owner}"
+        if getattr(data, "municipality_id", None) is None:
+            return (f"{field}: {reference.missing(key)}, so whose it is cannot be checked: name your municipality "
+                    "in data.municipality_id (the fact then waits for it) or send this after it")
+        return None
+
+    def plan_or_recommendation(self, data: EventData) -> tuple[Reference, str | None] | None:
+        """For a fact naming a plan or a recommendation by id: which of the two, and the municipality it belongs to
+        (None while not adopted or issued). None for any other fact."""
+        suffix = data.type_suffix
+        if suffix in PLAN.waits:
+            return PLAN, self.app.plan_municipality(data.plan_id)
+        if suffix in RECOMMENDATION.waits:
+            return RECOMMENDATION, self.app.recommendation_municipality(data.recommendation_id)
         return None
 
     def can_read_org(self, principal: Principal, org_id: str) -> bool:

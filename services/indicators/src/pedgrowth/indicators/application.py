@@ -84,19 +84,19 @@ class IndicatorsApplication(RecordingApplication):
 
     def on_target_set(self, data: contract.TargetSet) -> Sequence[Aggregate]:
         """A target is set on an adopted plan, for a year of its period."""
-        plan = self.adopted_plan(data.plan_id)
+        plan = self.adopted_plan(data)
         plan.set_target(data.indicator, data.year, data.value)
         return [plan]
 
     def on_baseline_set(self, data: contract.BaselineSet) -> Sequence[Aggregate]:
         """A base value is set on an adopted plan."""
-        plan = self.adopted_plan(data.plan_id)
+        plan = self.adopted_plan(data)
         plan.set_baseline(data.indicator, data.year, data.value)
         return [plan]
 
     def on_measure_completed(self, data: contract.MeasureCompleted) -> Sequence[Aggregate]:
         """A measure of an adopted plan is completed, once."""
-        plan = self.adopted_plan(data.plan_id)
+        plan = self.adopted_plan(data)
         plan.complete_measure(data.measure_id, data.completed_on, data.evidence, data.org_id)
         return [plan]
 
@@ -115,6 +115,8 @@ class IndicatorsApplication(RecordingApplication):
         if recommendation is None:
             raise UnknownReference(f"recommendation {data.recommendation_id} has not been issued",
                                    "data.recommendation_id")
+        check_named_municipality(data.municipality_id, recommendation.municipality_id,
+                                 f"recommendation {data.recommendation_id}")
         recommendation.complete(data.completed_on, data.evidence)
         return [recommendation]
 
@@ -187,10 +189,12 @@ class IndicatorsApplication(RecordingApplication):
         reports.report(data.indicator, data.year, data.value, data.method.value)
         return [reports]
 
-    def adopted_plan(self, plan_id: str) -> Plan:
-        plan = self.get_or_none(plan_id_of(plan_id))
+    def adopted_plan(self, data: contract.TargetSet | contract.BaselineSet | contract.MeasureCompleted) -> Plan:
+        """The adopted plan a fact names, of the municipality the fact names (when it names one)."""
+        plan = self.get_or_none(plan_id_of(data.plan_id))
         if plan is None:
-            raise UnknownReference(f"plan {plan_id} has not been adopted", "data.plan_id")
+            raise UnknownReference(f"plan {data.plan_id} has not been adopted", "data.plan_id")
+        check_named_municipality(data.municipality_id, plan.municipality_id, f"plan {data.plan_id}")
         return plan
 
     # Queries -----------------------------------------------------------------------------------
@@ -269,6 +273,13 @@ class IndicatorsApplication(RecordingApplication):
             return []
         return [{"indicator": indicator, "year": year, **entry}
                 for (indicator, year), entry in sorted(reports.values.items())]
+
+
+def check_named_municipality(named: str | None, owner: str, what: str) -> None:
+    """A fact that names its municipality names the one its plan or recommendation belongs to: one that waited
+    for it under another municipality's name is refused, never recorded into another municipality's plan."""
+    if named is not None and named != owner:
+        raise RuleViolation(f"{what} belongs to municipality {owner}, not {named}", "data.municipality_id")
 
 
 def recommendation_view(r: Recommendation) -> dict:
