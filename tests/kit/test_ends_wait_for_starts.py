@@ -187,3 +187,83 @@ def test_the_parts_of_a_key_never_run_into_each_other():
     assert sorted(key for _, key, _ in run.waiting()) == ["c%2Fa/b", "c/a%2Fb"]
     run.send(m.joined(person="a/b", community="c"))
     assert [key for _, key, _ in run.waiting()] == ["c%2Fa/b"]
+
+
+# An enrolment in the managers' reserve refers to a municipality, which the registry knows only from the
+# organisations registered in it: one that comes before the municipality's first organisation waits for it.
+
+def municipal_school(org_id: str = "sch-9"):
+    return r.org(org_id, municipality_id="mun-9", region_id="reg-9")
+
+
+def test_an_enrolment_before_its_municipalitys_first_organisation_waits_then_is_recorded_as_in_order():
+    in_order = Run(REGISTRY)
+    assert [in_order.send(d).outcome.value for d in (municipal_school(), r.enrol(municipality_id="mun-9"))] == [
+        "accepted", "accepted"]
+
+    first = Run(REGISTRY)
+    assert first.send(r.enrol(municipality_id="mun-9"), event_id="enrol-1").outcome.value == "waiting"
+    assert first.send(r.enrol(municipality_id="mun-9"), event_id="enrol-1").outcome.value == "waiting"  # kept once
+    assert first.waiting() == [("municipality", "mun-9", "data.municipality_id")]
+    assert first.published() == Run(REGISTRY).published()
+    assert first.send(municipal_school()).outcome.value == "accepted"
+    assert first.waiting() == [] and first.refusals() == []
+    assert first.published() == in_order.published()
+    assert first.send(r.enrol(municipality_id="mun-9"), event_id="enrol-1").outcome.value == "duplicate"
+    assert first.send(municipal_school("sch-10")).outcome.value == "accepted"  # a second school releases nothing
+
+
+def test_a_leaving_that_waits_for_a_waiting_enrolment_is_recorded_after_it_when_the_organisation_comes():
+    steps = (municipal_school(), r.enrol(municipality_id="mun-9"), r.leave(municipality_id="mun-9"))
+    in_order = Run(REGISTRY)
+    assert [in_order.send(d).outcome.value for d in steps] == ["accepted"] * 3
+
+    last_first = Run(REGISTRY)
+    assert [last_first.send(d).outcome.value for d in reversed(steps)] == ["waiting", "waiting", "accepted"]
+    assert last_first.waiting() == [] and last_first.refusals() == []
+    assert last_first.published() == in_order.published()
+
+
+def test_an_enrolment_in_the_same_batch_as_its_municipalitys_first_organisation_is_recorded_at_once():
+    run = Run(REGISTRY)
+    facts = [t.fact(municipal_school()), t.fact(r.enrol(municipality_id="mun-9"))]
+    assert [result.outcome.value for result in run.inbox.record_batch(facts, "kafka")] == ["accepted", "accepted"]
+    assert run.waiting() == []
+
+
+def test_a_waiting_enrolment_that_breaks_a_rule_is_refused_as_in_order():
+    in_order = Run(REGISTRY)
+    in_order.send(municipal_school())
+    refused = in_order.send(r.enrol(municipality_id="mun-9", enrolled_on="2031-01-01"))
+    assert (refused.outcome.value, refused.field) == ("rejected", "data.enrolled_on")
+
+    first = Run(REGISTRY)
+    assert first.send(r.enrol(municipality_id="mun-9", enrolled_on="2031-01-01")).outcome.value == "waiting"
+    first.send(municipal_school())
+    assert first.refusals() == [(refused.reason_code, refused.reason, refused.field)]
+    assert first.published() == in_order.published()
+
+
+def test_an_enrolment_whose_municipality_never_gets_an_organisation_is_counted_then_refused_in_both_languages():
+    run = Run(REGISTRY)
+    run.send(r.enrol(municipality_id="mun/9"))
+    parked_at = run.app.waiting.catch_up()[0].waiting()[0].parked_at
+    now = [parked_at + 60]
+    worker = WaitingWorker(run.inbox, max_age_seconds=7 * 86400, sweep_seconds=5, publish=None, clock=lambda: now[0])
+    state = worker.sweep()
+    worker.set_gauges(state)
+    assert (state.count, state.oldest_seconds, state.refusals) == (1, 60, [])
+    assert run.inbox.metrics.waiting_facts.labels("registry")._value.get() == 1
+
+    now[0] = parked_at + 7 * 86400
+    state = worker.sweep()
+    ((kind, key, refusal),) = state.refusals
+    assert (state.count, kind, key, refusal.reason_code, refusal.field) == (
+        0, "municipality", "mun/9", UNRESOLVED_REFERENCE, "data.municipality_id")
+    assert refusal.reason == ("municipality mun/9 has no registered organisation after 7 days of waiting "
+                              "(data.municipality_id: mun/9)")
+    letter = Letter(0, 0, 0, None, refusal.parked.payload.encode(), UNRESOLVED_REFERENCE, refusal.reason,
+                    refusal.field, "test")
+    assert DeadLetters(run.inbox, "localhost:9", "registry.inbox.dlq").reason_ru(letter) == (
+        "ссылка не разрешилась за отведённое время: в муниципалитете mun/9 нет зарегистрированных организаций "
+        "(поле data.municipality_id)")

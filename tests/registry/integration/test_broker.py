@@ -98,7 +98,7 @@ async def test_the_inbox_records_good_facts_and_dead_letters_broken_rules_with_t
     key = uuid.uuid4().hex[:8]
     school, good, bad = f"sch-{key}", f"p-{key}", f"q-{key}"
     broken = cloud_event(hire(bad, school, started_on="2021-09-01", pedagogical_experience_since="2022-01-01"))
-    nowhere = cloud_event(enrol(f"nobody-{key}", municipality_id=f"mun-{key}"))  # no school there: refused
+    nowhere = cloud_event(enrol(f"nobody-{key}", enrolled_on="2099-01-01"))  # in the school's municipality
     inbound = [cloud_event(hire(good, school)), broken, nowhere]
     app = build(settings_for(RegistrySettings, kafka, tmp_path))
     async with running(app):
@@ -114,4 +114,5 @@ async def test_the_inbox_records_good_facts_and_dead_letters_broken_rules_with_t
     reasons = {event_id(r): dict(r.headers) for r in dead if event_id(r) in (broken["id"], nowhere["id"])}
     assert reasons[broken["id"]]["pedgrowth-field"] == b"data.pedagogical_experience_since"
     assert reasons[nowhere["id"]]["pedgrowth-reason-code"] == b"business_rule"
-    assert b"has no registered organisation" in reasons[nowhere["id"]]["pedgrowth-reason"]
+    assert reasons[nowhere["id"]]["pedgrowth-field"] == b"data.enrolled_on"
+    assert b"2099-01-01 is in the future" in reasons[nowhere["id"]]["pedgrowth-reason"]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pedgrowth.kit.errors import Conflict, RuleViolation, UnknownReference
+from pedgrowth.kit.errors import Conflict, RuleViolation
 from tests.registry.builders import enrol, leave, org, record
 
 
@@ -20,10 +20,10 @@ def test_a_person_may_be_in_the_reserves_of_two_municipalities(app):
     assert record(app, enrol(municipality_id="mun-2")) == "accepted"
 
 
-def test_enrolling_in_a_municipality_without_organisations_is_refused(app):
-    with pytest.raises(UnknownReference) as caught:
-        record(app, enrol(municipality_id="nowhere"))
-    assert caught.value.field == "data.municipality_id"
+def test_enrolling_in_a_municipality_without_organisations_waits_for_its_first_one(app):
+    assert record(app, enrol(municipality_id="nowhere")) == "waiting"
+    assert [(w.kind, w.key, p.field, p.municipality_id) for w in app.waiting.catch_up() for p in w.waiting()] == [
+        ("municipality", "nowhere", "data.municipality_id", "nowhere")]  # listed to its operators
 
 
 def test_leaving_a_reserve_one_never_enrolled_in_waits_for_the_enrolment(app):

@@ -18,6 +18,7 @@ from pedgrowth.kit.waiting import Reference
 from .domain.organisation import Organisation, organisation_id
 from .domain.person import Person, person_id_of
 from .domain.reserve import ReserveMembership, membership_id
+from .domain.rules import registry_id
 from .domain.vacancy import Vacancy, vacancy_aggregate_id
 from .index import Directory
 
@@ -62,6 +63,30 @@ VACANCY = Reference(
 )
 """A vacancy's closing may come before its opening."""
 
+
+def municipality_key(municipality_id: str) -> UUID:
+    """An id for the municipality as a reference (no aggregate has it: its organisations record it)."""
+    return registry_id("municipality", municipality_id)
+
+
+def municipality_recorded(app: RegistryApplication, municipality_id: str) -> bool:
+    """Whether an organisation of the municipality is registered. The directory reads the saved log, so a
+    registration staged earlier in the same batch is saved first (as ``reads_the_log`` does for the enrolment)."""
+    if app.unit is not None:
+        app.flush(app.unit)
+    return bool(app.directory.catch_up().orgs_by_municipality.get(municipality_id))
+
+
+MUNICIPALITY = Reference(
+    kind="municipality", aggregate_id=municipality_key,
+    waits={"reserve_enrolled": "municipality_id"}, recorded_by={"organization_registered": "municipality_id"},
+    recorded=municipality_recorded,
+    missing_en="municipality {key} has no registered organisation",
+    missing_ru="в муниципалитете {key} нет зарегистрированных организаций",
+)
+"""An enrolment in a municipality's reserve may come before the municipality's first organisation (the registry
+knows a municipality only from the organisations registered in it)."""
+
 RESERVE = Reference(
     kind="reserve_membership", aggregate_id=membership_id,
     waits={"reserve_left": ("person_id", "municipality_id")},
@@ -76,7 +101,7 @@ class RegistryApplication(RecordingApplication):
     """Use cases of the registry service; one handler per contract event type (``handlers``)."""
 
     name = "registry"
-    references = (ORGANISATION, EMPLOYMENT, PERSON, VACANCY, RESERVE)
+    references = (ORGANISATION, EMPLOYMENT, PERSON, VACANCY, MUNICIPALITY, RESERVE)
     reads_the_log = frozenset({"reserve_enrolled"})  # the directory of municipalities follows the log
 
     def __init__(self, env: dict[str, str] | None = None, today: Callable[[], date] = date.today):
@@ -167,10 +192,8 @@ class RegistryApplication(RecordingApplication):
         return [vacancy]
 
     def on_reserve_enrolled(self, data: contract.ReserveEnrolled) -> Sequence[Aggregate]:
-        """Enrol a person in a municipality's managers' reserve, unless already enrolled there."""
-        if not self.directory.catch_up().orgs_by_municipality.get(data.municipality_id):
-            raise UnknownReference(f"municipality {data.municipality_id} has no registered organisation",
-                                   "data.municipality_id")
+        """Enrol a person in a municipality's managers' reserve, unless already enrolled there (one that comes
+        before the municipality's first organisation waits for it: ``MUNICIPALITY``)."""
         membership = self.get_or_none(membership_id(data.person_id, data.municipality_id)) or ReserveMembership(
             person_id=data.person_id, municipality_id=data.municipality_id)
         membership.enrol(data.enrolled_on, self.latest)
