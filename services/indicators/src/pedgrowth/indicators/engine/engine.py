@@ -57,6 +57,7 @@ from .entities import (
     earliest,
     latest,
     with_id,
+    writable,
 )
 from .kept import Kept
 from .plans import Plans
@@ -886,7 +887,8 @@ class Engine:
         batch.person(d["person_id"])
         person = self._person(d["person_id"])
         self.world.municipality_reserve[d["municipality_id"]].add(d["person_id"])
-        return person.reserve.setdefault(d["municipality_id"], Spans())
+        reserve = person.reserve = writable(person.reserve)
+        return reserve.setdefault(d["municipality_id"], Spans())
 
     def _on_reserve_enrolled(self, d: dict, order: Order, batch: Batch) -> None:
         self._reserve(d, batch).starts += (Opening(day(d["enrolled_on"]), order),)
@@ -974,7 +976,9 @@ class Engine:
 
     def _membership(self, d: dict, batch: Batch) -> Spans:
         batch.person(d["person_id"])
-        return self._person(d["person_id"]).memberships.setdefault(d["community_id"], Spans())
+        person = self._person(d["person_id"])
+        memberships = person.memberships = writable(person.memberships)
+        return memberships.setdefault(d["community_id"], Spans())
 
     def _on_community_joined(self, d: dict, order: Order, batch: Batch) -> None:
         self._membership(d, batch).starts += (Opening(day(d["joined_on"]), order, d["kind"]),)
@@ -1017,17 +1021,22 @@ class Engine:
 
     def _on_expert_role_started(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        roles = self._person(d["person_id"]).expert_roles
+        person = self._person(d["person_id"])
+        roles = person.expert_roles = writable(person.expert_roles)
         self._spell(roles, d["role_id"]).starts += (Opening(day(d["started_on"]), order),)
 
     def _on_expert_role_ended(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._spell(self._person(d["person_id"]).expert_roles, d["role_id"]).ends += (day(d["ended_on"]),)
+        person = self._person(d["person_id"])
+        roles = person.expert_roles = writable(person.expert_roles)
+        self._spell(roles, d["role_id"]).ends += (day(d["ended_on"]),)
 
     def _asset(self, d: dict, batch: Batch) -> Spans:
         batch.person(d["person_id"])
         self.world.municipality_asset[d["municipality_id"]].add(d["person_id"])
-        return self._spell(self._person(d["person_id"]).asset, d["municipality_id"])
+        person = self._person(d["person_id"])
+        asset = person.asset = writable(person.asset)
+        return self._spell(asset, d["municipality_id"])
 
     def _on_asset_joined(self, d: dict, order: Order, batch: Batch) -> None:
         self._asset(d, batch).starts += (Opening(day(d["joined_on"]), order),)
@@ -1038,12 +1047,15 @@ class Engine:
     def _on_project_enrolled(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
         self.world.project_names[d["project_id"]] = d["project_name"]
-        projects = self._person(d["person_id"]).projects
+        person = self._person(d["person_id"])
+        projects = person.projects = writable(person.projects)
         self._spell(projects, d["project_id"]).starts += (Opening(day(d["enrolled_on"]), order),)
 
     def _on_project_left(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
-        self._spell(self._person(d["person_id"]).projects, d["project_id"]).ends += (day(d["left_on"]),)
+        person = self._person(d["person_id"])
+        projects = person.projects = writable(person.projects)
+        self._spell(projects, d["project_id"]).ends += (day(d["left_on"]),)
 
     def _curator(self, d: dict, batch: Batch) -> Spans:
         batch.org(d["org_id"])

@@ -6,13 +6,17 @@ Nothing is overwritten by arrival order: where two events disagree the fact itse
 
 A person's facts are tuples, grown with ``+=`` (and ids with ``with_id``): most of a person's kinds of
 fact are empty or hold a few items, and an empty tuple is one shared object where an empty list cost 56
-bytes and an empty set 216 — more than a kilobyte a person, a gigabyte and a half at national scale.
+bytes and an empty set 216 — more than a kilobyte a person, a gigabyte and a half at national scale. The
+spells a person rarely has (memberships, reserve, expert roles, asset, projects) start as one shared
+read-only mapping, ``NO_SPELLS``, replaced by a dict of their own on the first (``writable``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..records import Order
 
@@ -126,6 +130,15 @@ class Profile:
     matches: bool
 
 
+NO_SPELLS: Mapping[str, Spans] = MappingProxyType({})
+"""The spells of a kind a person has none of (an empty dict of each kind cost 64 bytes a person)."""
+
+
+def writable(spells: Mapping[str, Spans]) -> dict[str, Spans]:
+    """A person's spells of one kind to add to: a new dict in place of ``NO_SPELLS``, else the same."""
+    return {} if spells is NO_SPELLS else spells  # type: ignore[return-value]
+
+
 @dataclass(slots=True)
 class Person:
     """Everything about one person that an indicator reads."""
@@ -140,13 +153,13 @@ class Person:
     competitions: tuple[int, ...] = ()
     assessments: tuple[int, ...] = ()
     attended: tuple[Attended, ...] = ()
-    memberships: dict[str, Spans] = field(default_factory=dict)
-    reserve: dict[str, Spans] = field(default_factory=dict)
+    memberships: Mapping[str, Spans] = field(default_factory=lambda: NO_SPELLS)
+    reserve: Mapping[str, Spans] = field(default_factory=lambda: NO_SPELLS)
     routes: tuple[str, ...] = ()  # ids, each once (with_id)
     mentee_pairs: tuple[str, ...] = ()
-    expert_roles: dict[str, Spans] = field(default_factory=dict)  # role_id → spells
-    asset: dict[str, Spans] = field(default_factory=dict)  # municipality → spells in its methodical asset
-    projects: dict[str, Spans] = field(default_factory=dict)  # project_id → spells of enrolment
+    expert_roles: Mapping[str, Spans] = field(default_factory=lambda: NO_SPELLS)  # role_id → spells
+    asset: Mapping[str, Spans] = field(default_factory=lambda: NO_SPELLS)  # municipality → spells in its asset
+    projects: Mapping[str, Spans] = field(default_factory=lambda: NO_SPELLS)  # project_id → spells of enrolment
     requests: tuple[str, ...] = ()  # the PD requests naming the person
 
 

@@ -2,9 +2,10 @@
 
 A Python set of them cost ≈ 80 bytes a key (the int object and its slot in the table): 2 GB at national
 scale (27 million events). Here the newest keys stay in a small set and older ones in sorted runs of
-unsigned 64-bit integers (``array("Q")``), merged like a binary counter (a key is merged about log2(n / NEW) times; there are as many runs at most). A
-bitmap of 4 to 16 bits a key, two bits set per key (its low and its high bits: the keys are uniform
-digests), answers most misses — a new event, the common question — without a binary search.
+unsigned 64-bit integers (``array("Q")``), merged like a binary counter: a key is merged about
+log2(n / NEW) times, and there are as many runs at most. A bitmap of 4 to 16 bits a key, two bits set
+per key (its low and its high bits: the keys are uniform digests), answers most misses — a new event,
+the common question — without a binary search.
 """
 
 from __future__ import annotations
