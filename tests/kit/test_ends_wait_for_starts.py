@@ -253,7 +253,9 @@ def test_an_enrolment_whose_municipality_never_gets_an_organisation_is_counted_t
     state = worker.sweep()
     worker.set_gauges(state)
     assert (state.count, state.oldest_seconds, state.refusals) == (1, 60, [])
-    assert run.inbox.metrics.waiting_facts.labels("registry")._value.get() == 1
+    metrics = run.inbox.metrics.registry
+    assert metrics.get_sample_value("pedgrowth_waiting_facts", {"service": "registry"}) == 1
+    assert metrics.get_sample_value("pedgrowth_waiting_oldest_seconds", {"service": "registry"}) == 60
 
     now[0] = parked_at + 7 * 86400
     state = worker.sweep()

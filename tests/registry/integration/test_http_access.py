@@ -3,7 +3,7 @@
 import pytest
 
 from pedgrowth.kit.auth import Role
-from tests.registry.builders import hire, org, vacancy
+from tests.registry.builders import enrol, hire, org, vacancy
 from tests.support.services import auth, cloud_event
 
 SCHOOL_1 = auth(Role.SCHOOL_SYSTEM, org_id="sch-1")
@@ -103,3 +103,19 @@ async def test_organisations_are_registered_by_operators_and_listed_by_scope(tow
     listed = await town.get("/api/v1/organisations", headers=SCHOOL_1)
     assert [o["org_id"] for o in listed.json()] == ["sch-1"]
     assert (await town.get("/api/v1/organisations/sch-1", headers=OPERATOR_2)).status_code == 403
+
+
+async def test_an_enrolment_before_the_municipalitys_first_school_waits_for_it_seen_by_its_operators_only(client):
+    enrolled = await client.post("/api/v1/events", json=cloud_event(enrol("p-7", municipality_id="mun-2")),
+                                 headers=OPERATOR_2)
+    assert (enrolled.status_code, enrolled.json()["results"][0]["outcome"]) == (202, "waiting"), enrolled.text
+    listed = (await client.get("/api/v1/waiting", headers=OPERATOR_2)).json()["facts"]
+    assert [(f["waits_for"], f["key"], f["field"]) for f in listed] == [
+        ("municipality", "mun-2", "data.municipality_id")]
+    assert (await client.get("/api/v1/waiting", headers=OPERATOR_1)).json()["facts"] == []
+
+    school = org("sch-5", municipality_id="mun-2").model_dump(mode="json")
+    assert (await client.post("/api/v1/organisations", json=school, headers=OPERATOR_2)).status_code == 201
+    assert (await client.get("/api/v1/waiting", headers=OPERATOR_2)).json()["facts"] == []
+    reserve = await client.get("/api/v1/municipalities/mun-2/reserve?as_of=2024-01-01", headers=OPERATOR_2)
+    assert [m["person_id"] for m in reserve.json()["reserve"]] == ["p-7"], reserve.text
