@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..definitions import TEACHERS, Indicator, Variant, project_of
+from ..definitions.catalog import ALL_SCOPES
 from .days import (
     ALWAYS,
     EMPTY,
@@ -449,13 +450,14 @@ def person_contribution(view: PersonView, spec: Spec, out: Contribution) -> None
         above = {s: intersect(days, asset.get(s, EMPTY)) for s, days in below.items()}
     else:
         met = CONDITIONS[condition](view, v)
-        above = each(below, lambda days: intersect(days, met))
+        above = each(below, lambda days: intersect(days, met)) if met else {}  # most persons meet few conditions
+    every = ind.scopes == ALL_SCOPES
     for scope, days in above.items():
-        if days and ind.applies_to(scope_kind(scope)):
+        if days and (every or ind.applies_to(scope_kind(scope))):
             out[("num", scope)] = days
     if ind.unit == "share":
         for scope, days in below.items():
-            if days and ind.applies_to(scope_kind(scope)):
+            if days and (every or ind.applies_to(scope_kind(scope))):
                 out[("den", scope)] = days
 
 
