@@ -159,3 +159,19 @@ def test_a_waiting_fact_naming_its_plans_municipality_is_recorded_as_in_order(su
     assert waited.send(start_of(suffix)).outcome.value == "accepted"
     assert waited.refusals() == [] and waited.waiting() == []
     assert waited.published() == in_order.published()
+
+
+def test_an_operator_names_no_school_of_another_municipality():
+    """A measure done by a school, a recommendation to a school: the school lies in the operator's municipality."""
+    places = {"sch-1": "mun-1", "sch-2": "mun-2"}
+    access = Access(new_app(), placement=lambda scope: {"org_id": scope.id, "municipality_id": places.get(scope.id)})
+    save(access.app, adopted())
+    done_by = {org: MeasureCompleted(plan_id="plan-1", measure_id="m1", completed_on="2020-12-01", org_id=org)
+               for org in ("sch-1", "sch-2", "sch-new")}
+    assert access.authorize_write(OPERATOR_1, done_by["sch-1"]) is None
+    assert access.authorize_write(OPERATOR_1, done_by["sch-2"]) == (
+        "data.org_id: sch-2 lies in municipality mun-2, not the caller's")
+    assert access.authorize_write(OPERATOR_1, done_by["sch-new"]) is None  # not registered yet: not held against
+    assert access.authorize_write(ADMIN, done_by["sch-2"]) is None
+    to_school = issued().model_copy(update={"org_id": "sch-2"})
+    assert access.authorize_write(OPERATOR_1, to_school).startswith("data.org_id: sch-2 lies in municipality mun-2")

@@ -59,7 +59,7 @@ class Access:
             return None
         if principal.role is not Role.MUNICIPAL_OPERATOR:
             return f"role {principal.role.value} may not write plans or reported values"
-        reason = scope_of_fields(principal, data)
+        reason = scope_of_fields(principal, data) or self.school_elsewhere(principal, data)
         if reason:
             return reason
         about = self.plan_or_recommendation(data)
@@ -73,6 +73,15 @@ class Access:
         if getattr(data, "municipality_id", None) is None:
             return (f"{field}: {reference.missing(key)}, so whose it is cannot be checked: name your municipality "
                     "in data.municipality_id (the fact then waits for it) or send this after it")
+        return None
+
+    def school_elsewhere(self, principal: Principal, data: EventData) -> str | None:
+        """A school a fact names (a measure done by it, a recommendation to it) lies in the operator's municipality,
+        as far as the registered organisations say (one not registered yet is not held against the caller)."""
+        org_id = getattr(data, "org_id", None)
+        where = self.municipality_of(org_id)
+        if where is not None and where != principal.municipality_id:
+            return f"data.org_id: {org_id} lies in municipality {where}, not the caller's"
         return None
 
     def plan_or_recommendation(self, data: EventData) -> tuple[Reference, str | None] | None:
