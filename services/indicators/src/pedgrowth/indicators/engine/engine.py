@@ -437,8 +437,7 @@ class Engine:
             for shard, code, variant, part, scope, step in rows:
                 spec = self._specs.get((code, variant))
                 if spec is not None and shard < len(self.shard_sums):
-                    self._replace(shard, (spec.id, part, scope), step)
-            self.sums.publish()
+                    self.shard_sums[shard].install((spec.id, part, scope), step)
 
     def build_local(self) -> None:
         """Compute the local series (the organisations' inputs) from every entity: after a load, which
@@ -447,16 +446,6 @@ class Engine:
             for spec_id in sorted(self._local):
                 self._build(self._by_id[spec_id])
             self.sums.publish()
-
-    def _replace(self, shard: int, key: tuple, step: Step) -> None:
-        """Put a shard's new step of a series in, and the difference into the total (staged, not published)."""
-        old = self.shard_sums[shard].step(key)
-        if old is not step:
-            changes = step.increments()
-            for day, delta in old.increments().items():
-                changes[day] = changes.get(day, 0) - delta
-            self.sums.shift(key, changes)
-            self.shard_sums[shard].install(key, step)
 
     def take_rows(self, rows: Iterable[tuple[int, str, str, str, str, Step]]) -> int:
         """Other instances' newly written steps (shard, indicator, definition, part, scope, step), into the
@@ -473,15 +462,14 @@ class Engine:
                 if spec is None:
                     self._waiting.setdefault((code, definition), []).append((shard, part, scope, step))
                     continue
-                self._replace(shard, (spec.id, part, scope), step)
+                self.shard_sums[shard].install((spec.id, part, scope), step)
                 taken += 1
-            self.sums.publish()
         return taken
 
     def _take_waiting(self, spec: Spec) -> None:
         for shard, part, scope, step in self._waiting.pop((spec.indicator.code, spec.variant.key()), ()):
             if self.shards is None or shard not in self.shards.owned:
-                self._replace(shard, (spec.id, part, scope), step)
+                self.shard_sums[shard].install((spec.id, part, scope), step)
 
     def own(self, shard: int, adopt: bool) -> list[tuple[Spec, str, str, Step]]:
         """Compute ``shard`` from now on. ``adopt``: the store's steps of it (installed) are those of exactly
@@ -505,8 +493,7 @@ class Engine:
                 fresh.publish()
                 steps = fresh.published()
                 for key in set(steps) | set(self.shard_sums[shard].published()):
-                    self._replace(shard, key, steps.get(key, EMPTY_STEP))
-                self.sums.publish()
+                    self.shard_sums[shard].install(key, steps.get(key, EMPTY_STEP))
             return [(self._by_id[key[0]], key[1], key[2], step)
                     for key, step in self.shard_sums[shard].published().items() if key[0] in self._by_id]
 
@@ -555,18 +542,23 @@ class Engine:
             return missing
 
     def _change(self, old: Parts, new: Parts, shard: int | None = None) -> None:
-        """Take an entity's ``old`` parts out of the sums and put its ``new`` ones in (into its shard's too)."""
+        """Take an entity's ``old`` parts out of the sums and put its ``new`` ones in (its shard's, when
+        sharded and the series is not local)."""
         if old == new:
             return
-        sums = (self.sums,) if shard is None else (self.sums, self.shard_sums[shard])
+        sums = self.sums if shard is None else self.shard_sums[shard]
         for key, days in old.items():
             if new.get(key) != days:
-                for into in sums:
-                    into.add(key, days, -1)
+                sums.add(key, days, -1)
         for key, days in new.items():
             if old.get(key) != days:
-                for into in sums:
-                    into.add(key, days, +1)
+                sums.add(key, days, +1)
+
+    def _at(self, key: tuple, at: int) -> int:
+        """A series' total at a day: when sharded, the sum of the shards' (a local series is whole here)."""
+        if not self.shard_sums or key[0] in self._local:
+            return self.sums.at(key, at)
+        return sum(sums.at(key, at) for sums in self.shard_sums)
 
     # -- contributions -----------------------------------------------------------------------------
 
@@ -751,13 +743,13 @@ class Engine:
             return Numbers(indicator, variant, None, None)
         spec = self.spec(indicator, variant)
         at, where = ordinal(d), str(scope)
-        numerator = self.sums.at((spec.id, "num", where), at)
+        numerator = self._at((spec.id, "num", where), at)
         if indicator.unit == "count":
             return Numbers(indicator, variant, numerator, None)
-        denominator = self.sums.at((spec.id, "den", where), at)
+        denominator = self._at((spec.id, "den", where), at)
         if indicator.denominator_adds:
             extra = self.spec_unlocked(BY_CODE[indicator.denominator_adds])
-            denominator += self.sums.at((extra.id, "num", where), at)
+            denominator += self._at((extra.id, "num", where), at)
         return Numbers(indicator, variant, numerator, denominator)
 
     def all_numbers(self, scope: Scope, d: date, chosen: dict[str, str] | None = None) -> list[Numbers]:

@@ -82,14 +82,6 @@ class Step:
         copy(n)
         return Step(out_days, out_totals)
 
-    def increments(self) -> dict[int, int]:
-        """Change day → what the total gains there (the inverse of ``merged`` into an empty step)."""
-        out, last = {}, 0
-        for day, total in zip(self.days, self.totals, strict=True):
-            out[day] = total - last
-            last = total
-        return out
-
     def to_bytes(self) -> tuple[bytes, bytes]:
         """The arrays as stored: 32-bit little-endian integers."""
         return _little(self.days).tobytes(), _little(self.totals).tobytes()
@@ -130,15 +122,6 @@ class Sums:
             changes[a] = changes.get(a, 0) + sign
             if b < FOREVER:
                 changes[b] = changes.get(b, 0) - sign
-
-    def shift(self, key: SeriesKey, changes: dict[int, int]) -> None:
-        """Add ``changes`` (day → added to the total from that day on) to a series, pending like ``add``."""
-        pending = self._pending.get(key)
-        if pending is None:
-            pending = self._pending[key] = {}
-        for day, delta in changes.items():
-            if delta:
-                pending[day] = pending.get(day, 0) + delta
 
     def stage(self) -> int:
         """Fold the pending changes into new steps, readable by the writer (``step``) but not yet by
