@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PACKAGES := contracts services/kit services/registry services/training services/mentoring services/indicators deploy
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench bench-national schemas clean
+.PHONY: install run test bench bench-national bench-shared schemas clean
 
 install: $(STAMP)
 
@@ -30,6 +30,9 @@ bench: install
 
 bench-national: install
 	$(BIN)/python -m bench.national
+
+bench-shared: install
+	$(BIN)/python -m bench.shared
 
 schemas: install
 	$(BIN)/python -m pedgrowth.contracts.generate
