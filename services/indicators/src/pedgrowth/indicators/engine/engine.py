@@ -130,8 +130,15 @@ class Batch:
         self.vacancies: dict[str, dict[int, Parts]] = {}
         self.orgs: dict[str, dict[int, Parts]] = {}
         self.requests: dict[str, dict[int, Parts]] = {}
+        self._visited: set[tuple[str, str, str]] = set()
 
     def _missing(self, touched: dict, entity_id: str, entity: str) -> list[Spec]:
+        """The specs an event of this kind can change whose "before" the batch has not yet, once per entity
+        and kind (an entity of another instance's shard has only its local specs recorded)."""
+        visit = (entity, entity_id, self.kind)
+        if visit in self._visited:
+            return []
+        self._visited.add(visit)
         old = touched.setdefault(entity_id, {})
         return [s for s in self.engine.relevant(entity, self.kind) if s.id not in old]
 

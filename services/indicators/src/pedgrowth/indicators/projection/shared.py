@@ -240,7 +240,15 @@ class SharedProjection(Projection):
     async def assigned(self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]) -> None:
         """Seek the partitions assigned to the store's positions; their shards become this instance's."""
         self.partitions = sorted(assigned)
-        stored = await self.rm.store.positions()
+        stored = {}
+        for _ in range(30):  # the follower may be (re)loading the store: wait for it, then read the positions
+            try:
+                await asyncio.wait_for(self.rm.loaded.wait(), 10)
+                stored = await self.rm.store.positions()
+                break
+            except Exception as error:  # noqa: BLE001 - a partition without a position is read from its start
+                log.warning("projection: cannot read the stored positions yet: %r", error)
+                await asyncio.sleep(1)
         starts = await consumer.beginning_offsets(self.partitions) if self.partitions else {}
         for tp in self.partitions:
             consumer.seek(tp, stored.get((tp.topic, tp.partition), starts[tp]))
