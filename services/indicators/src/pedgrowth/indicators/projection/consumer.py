@@ -118,10 +118,9 @@ class Projection:
             consumer = AIOKafkaConsumer(
                 **as_client_options(self.bootstrap), group_id=self.group, enable_auto_commit=False,
                 auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024,
-                fetch_max_wait_ms=self.fetch_wait_ms)
+                fetch_max_wait_ms=self.fetch_wait_ms, **self.consumer_options)
             try:
-                if not self.rm.loaded.is_set():
-                    await self.rm.load()
+                await self.loaded()
                 await consumer.start()
                 await self.assign(consumer)
                 backoff.succeeded()
@@ -134,6 +133,14 @@ class Projection:
             finally:
                 with contextlib.suppress(Exception):
                     await consumer.stop()
+
+    consumer_options: dict = {}
+    """Further AIOKafkaConsumer options (the shared projection's assignor)."""
+
+    async def loaded(self) -> None:
+        """The read model is loaded (loading it here, the first time and after a failure)."""
+        if not self.rm.loaded.is_set():
+            await self.rm.load()
 
     async def assign(self, consumer: AIOKafkaConsumer) -> None:
         """Take every partition of the topics and seek each to the offset the store holds."""

@@ -136,6 +136,19 @@ FIRST = ("organization_registered", "plan_adopted", "target_set", "baseline_set"
 FIRST_TYPES = tuple(t for t in EVENT_MODELS if t.split(".")[2] in FIRST)
 
 
+def stored_variants(series) -> dict[tuple[str, str], Variant]:
+    """(indicator, definition) as stored → the variant; one naming a dimension this version does not know is
+    left out (logged)."""
+    found = {}
+    for indicator, definition in series:
+        try:
+            found[(indicator, definition)] = Variant.from_key(definition)
+        except (TypeError, ValueError):
+            log.warning("read model: series %s %s names a dimension this version does not know; left out",
+                        indicator, definition)
+    return found
+
+
 async def load_engine(store: ReadModelStore, answering=None) -> int:
     """A new engine from an open store; ``answering(engine)`` is called once it can answer. How many events.
 
@@ -154,13 +167,7 @@ async def load_engine(store: ReadModelStore, answering=None) -> int:
         if answering is not None:
             answering(engine)
         return count
-    variants = {}
-    for indicator, definition in series:
-        try:
-            variants[(indicator, definition)] = Variant.from_key(definition)
-        except (TypeError, ValueError):
-            log.warning("read model: series %s %s names a dimension this version does not know; left out",
-                        indicator, definition)
+    variants = stored_variants(series)
     specs = [(indicator, variant) for (indicator, _), variant in variants.items()]
     steps = []
     async for rows in store.sums():

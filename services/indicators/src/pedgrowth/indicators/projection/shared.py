@@ -23,9 +23,8 @@ import uuid
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor as RoundRobin
 from pedgrowth.kit.backoff import Backoff
-from pedgrowth.kit.kafka import as_client_options, topic_partitions
+from pedgrowth.kit.kafka import topic_partitions
 
-from ..definitions import Variant
 from ..engine import Engine
 from ..engine.shards import Shards, shards_of_partitions
 from ..engine.sums import Step
@@ -34,20 +33,9 @@ from ..readmodel.base import StoreReplaced, SumRow
 from ..readmodel.sql import PostgresStore
 from ..records import Record
 from .consumer import Projection
-from .readmodel import ReadModel
+from .readmodel import ReadModel, stored_variants
 
 log = logging.getLogger(__name__)
-
-
-def _variants(pairs) -> dict[tuple[str, str], Variant]:
-    found = {}
-    for indicator, definition in pairs:
-        try:
-            found[(indicator, definition)] = Variant.from_key(definition)
-        except (TypeError, ValueError):
-            log.warning("read model: series %s %s names a dimension this version does not know; left out",
-                        indicator, definition)
-    return found
 
 
 class SharedReadModel(ReadModel):
@@ -76,7 +64,7 @@ class SharedReadModel(ReadModel):
         self.positions = await self.store.positions()
         engine = Engine(Shards(self.count))
         upto = await self.store.last_seq()
-        variants = _variants(await self.store.shard_series())
+        variants = stored_variants(await self.store.shard_series())
         rows, version = [], 0
         async for version, page in self.store.shard_rows(0):
             rows += [(shard, r.indicator, variants[(r.indicator, r.definition)], r.part, r.scope,
@@ -202,40 +190,27 @@ class SharedProjection(Projection):
         self.follow_seconds = follow_seconds
         self.all_partitions: list[TopicPartition] = []
 
+    consumer_options = {"partition_assignment_strategy": (RoundRobin,)}
+
     async def run(self, stop: asyncio.Event) -> None:
         follower = asyncio.create_task(self.follow(stop))
         try:
-            await self.ingest(stop)
+            await super().run(stop)
         finally:
             follower.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await follower
 
-    async def ingest(self, stop: asyncio.Event) -> None:
-        backoff = Backoff()
-        while not stop.is_set():
-            consumer = AIOKafkaConsumer(
-                **as_client_options(self.bootstrap), group_id=self.group, enable_auto_commit=False,
-                auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024,
-                fetch_max_wait_ms=self.fetch_wait_ms, partition_assignment_strategy=(RoundRobin,))
-            try:
-                await self.rm.loaded.wait()  # the follower loads the store
-                await consumer.start()
-                self.all_partitions = []
-                for topic in self.topics:
-                    found = await topic_partitions(consumer, topic)
-                    self.all_partitions += [TopicPartition(topic, p) for p in sorted(found)]
-                consumer.subscribe(list(self.topics), listener=Assignment(self, consumer))
-                backoff.succeeded()
-                await self.consume(consumer, stop)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # noqa: BLE001 - the projection outlives broker and store outages
-                log.warning("projection: %r; restarting", error)
-                await backoff.failed(stop)
-            finally:
-                with contextlib.suppress(Exception):
-                    await consumer.stop()
+    async def loaded(self) -> None:
+        await self.rm.loaded.wait()  # the follower loads the store
+
+    async def assign(self, consumer: AIOKafkaConsumer) -> None:
+        """Join the group: which partitions are this instance's is Kafka's to say (``Assignment``)."""
+        self.all_partitions = []
+        for topic in self.topics:
+            found = await topic_partitions(consumer, topic)
+            self.all_partitions += [TopicPartition(topic, p) for p in sorted(found)]
+        consumer.subscribe(list(self.topics), listener=Assignment(self, consumer))
 
     async def assigned(self, consumer: AIOKafkaConsumer, assigned: set[TopicPartition]) -> None:
         """Seek the partitions assigned to the store's positions; their shards become this instance's."""
@@ -260,7 +235,7 @@ class SharedProjection(Projection):
                  sorted(self.rm.assigned))
 
     async def seek(self, consumer: AIOKafkaConsumer) -> None:
-        await self.assigned(consumer, set(self.partitions))
+        await self.assigned(consumer, set(self.partitions))  # the same partitions, the store's positions
 
     async def switch_over(self, consumer: AIOKafkaConsumer) -> None:
         """A rebuild replaced the store: the follower loads it; then read on from its positions."""
