@@ -75,3 +75,18 @@ async def test_signing_out_removes_the_cookie_and_the_page(client):
     assert "cache" in answer.headers["clear-site-data"]
     assert (await client.get("/")).status_code == 303
     assert (await client.get("/api/v1/scopes")).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/members/training_coverage", "/members/training_coverage.xlsx"])
+async def test_the_members_page_and_export_answer_the_apis_status_with_a_russian_reason(client, path):
+    await client._transport.app.state.read_model.load()
+    await sign_in(client, token(Role.MUNICIPAL_OPERATOR, municipality_id="michurinsk"))
+    foreign = await client.get(path, params={"scope": "municipality:tambov"})
+    assert foreign.status_code == 403 and "вне вашей области доступа" in foreign.text, foreign.text
+    unknown = await client.get(path.replace("training_coverage", "no_such_indicator"),
+                               params={"scope": "municipality:michurinsk"})
+    assert unknown.status_code == 404 and "такого показателя нет" in unknown.text, unknown.text
+    bad = await client.get(path, params={"scope": "district:michurinsk"})
+    assert bad.status_code == 422 and "scope" in bad.text, bad.text
+    own = await client.get(path, params={"scope": "municipality:michurinsk"})
+    assert own.status_code == 200, own.text

@@ -32,17 +32,31 @@ def organisations_of(request: Request, scope: str) -> dict[str, str]:
     return {o["org_id"]: o["name"] for o in orgs if key and o[key] == scope_id}
 
 
+def refused(answer: httpx.Response, code: str, scope: str) -> str:
+    """Why the API gave no list, in Russian for the page: the refusal, the unknown indicator, the field at fault."""
+    if answer.status_code == 403:
+        return f"Нет доступа к сведениям о людях территории «{scope}»: она вне вашей области доступа."
+    if answer.status_code == 404:
+        return f"Для показателя «{code}» нет списка людей: такого показателя нет."
+    if answer.status_code == 422:
+        fields = [error for error in answer.json().get("detail", []) if isinstance(error, dict)]
+        named = "; ".join(f"{error['loc'][-1]}: {error['msg']}" for error in fields) or answer.text
+        return f"Запрос не принят ({named})."
+    if answer.status_code == 503:
+        return "Показатели ещё загружаются; повторите через минуту."
+    return f"Список недоступен (код {answer.status_code})."
+
+
 async def member_lists(request: Request, code: str, scope: str, as_of: date | None) -> dict:
-    """Numerator and «не охвачены» (in the denominator, not in the numerator) with names, or why not."""
+    """Numerator and «не охвачены» (in the denominator, not in the numerator) with names, or why not: ``error``
+    in Russian and ``status``, the API's own (403 a refusal, 404 an unknown indicator, 422 a bad field)."""
     token = request.cookies.get(SESSION_COOKIE, "")
     bearer = {"Authorization": f"Bearer {token}"}
     params = {"scope": scope, **({"as_of": as_of.isoformat()} if as_of else {})}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=request.app), base_url="http://self") as own:
         answer = await own.get(f"/api/v1/indicators/{code}/members", params=params, headers=bearer)
     if answer.status_code != 200:
-        return {"error": {403: "Нет доступа к сведениям о людях для этой территории.",
-                          404: "Для этого показателя нет списка людей."}.get(answer.status_code,
-                                                                          f"Список недоступен (код {answer.status_code}).")}
+        return {"error": refused(answer, code, scope), "status": answer.status_code}
     ids = answer.json()
     orgs = await asyncio.to_thread(organisations_of, request, scope)
     people: dict[str, dict] = {}
@@ -63,7 +77,7 @@ async def member_lists(request: Request, code: str, scope: str, as_of: date | No
 
     numerator = ids["numerator"] or []
     missing = sorted(set(ids["denominator"] or []) - set(numerator))
-    return {"error": None, "numerator": listed(numerator), "missing": listed(missing),
+    return {"error": None, "status": 200, "numerator": listed(numerator), "missing": listed(missing),
             "denominator_count": len(ids["denominator"] or []), "code": code, "scope": scope, "as_of": day}
 
 
@@ -72,10 +86,11 @@ async def members_xlsx(request: Request, code: str, scope: str, as_of: date | No
     """The same two lists as a spreadsheet (declared first: «{code}» of the page would take «code.xlsx»)."""
     principal = signed_in(request)
     if not request.app.state.access.can_read_members(principal):
-        return Response("Ваша роль видит только сводные показатели.", status_code=403)
+        return Response("Ваша роль видит только сводные показатели.", status_code=403,
+                        media_type="text/plain; charset=utf-8")
     lists = await member_lists(request, code, scope, as_of)
     if lists["error"]:
-        return Response(lists["error"], status_code=403, media_type="text/plain; charset=utf-8")
+        return Response(lists["error"], status_code=lists["status"], media_type="text/plain; charset=utf-8")
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -104,4 +119,5 @@ async def members(request: Request, code: str, scope: str, as_of: date | None = 
     if not request.app.state.access.can_read_members(principal):
         return page(request, "members.html", principal, error="Ваша роль видит только сводные показатели, "
                                                                "без сведений о людях.", status_code=403)
-    return page(request, "members.html", principal, **await member_lists(request, code, scope, as_of))
+    lists = await member_lists(request, code, scope, as_of)
+    return page(request, "members.html", principal, status_code=lists.pop("status"), **lists)
