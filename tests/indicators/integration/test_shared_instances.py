@@ -163,6 +163,10 @@ async def test_two_services_answer_over_http_what_one_engine_of_the_same_facts_a
         await eventually(same, timeout=60)
         over_a, over_b = await http_answers(a, scopes), await http_answers(b, scopes)
         assert over_a == over_b
+        for client, model in ((a, models[0]), (b, models[1])):  # what an operator on call watches
+            metrics = (await client.get("/metrics")).text
+            assert f"pedgrowth_projection_shards {float(len(model.engine.shards.owned))}" in metrics
+            assert "pedgrowth_projection_log_lag 0.0" in metrics
         assert over_a[("municipality:rec-mun-a", date(2024, 12, 31), "training_coverage")][:2] == (14, 30)
     again = build(settings)
     async with running(again) as client:  # a restart alone: the facts indexed, the shards' sums kept

@@ -19,6 +19,10 @@ class ProjectionMetrics:
         self.events = Counter("pedgrowth_projection_events", "Events read by the projection, by outcome "
                               "(applied, duplicate, ignored)", ["outcome"], registry=r)
         self.held = Gauge("pedgrowth_projection_events_held", "Events the read model holds", registry=r)
+        self.log_lag = Gauge("pedgrowth_projection_log_lag", "Facts of the shared log (INDICATORS_SHARDS) this "
+                             "instance has not applied yet", registry=r)
+        self.shards = Gauge("pedgrowth_projection_shards", "Shards this instance computes (INDICATORS_SHARDS)",
+                            registry=r)
         self.indicator_value = Gauge(
             "pedgrowth_indicator_value", "Current value of an indicator for a municipality or region scope",
             ["scope", "indicator"], registry=r)

@@ -106,6 +106,8 @@ class SharedReadModel(ReadModel):
             applied = True
             break
         await self.take_rows()
+        self.metrics.log_lag.set(max(0, await self.store.last_seq() - self.seq))
+        self.metrics.shards.set(len(self.engine.shards.owned))
         return applied
 
     async def apply_facts(self, seq: int, batch: list[Record]) -> None:
