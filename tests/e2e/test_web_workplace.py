@@ -322,6 +322,9 @@ async def as_analyst(visit: Visit) -> None:
         await page.click(f"nav >> text={section}")
         await page.wait_for_load_state()
         texts.append(await page.text_content("body"))
+        if section == "Качество данных":  # counts only, placed in the region through the read model
+            assert await page.eval_on_selector_all("#repeats tbody tr", "rows => rows.map(r => r.innerText.split('\\t'))") \
+                == [["Список педагогических работников организации", "demo-sch-01", "2"]], "the region's repeats"
     assert await page.locator("form.event-form").count() == 0, "the analyst cannot change the plan"
     assert not any(name in text for text in texts + cells for _, name, *_ in STAFF)
 

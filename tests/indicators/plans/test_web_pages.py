@@ -164,7 +164,8 @@ async def test_the_quality_page_shows_refused_rows_and_repeats_within_the_caller
     kept = client._transport.app.state.rejections = Rejections()  # as uploads through the page would leave them
     kept.add([refused_row("sch-1", "michurinsk", "p-own"), refused_row("sch-9", "izhevsk", "p-far"),
               refused_row(None, "michurinsk", "p-municipal")],
-             repeats=Counter({("staff", "sch-1", "michurinsk"): 2, ("staff", "sch-9", "izhevsk"): 5}))
+             repeats=Counter({("staff", "sch-1", "michurinsk"): 2, ("staff", "sch-9", "izhevsk"): 5,
+                             ("courses", None, "michurinsk"): 3}))
     seen = {}
     for role, scope in [(Role.ADMIN, {}), (Role.SCHOOL_SYSTEM, {"org_id": "sch-1"}),
                         (Role.MUNICIPAL_OPERATOR, {"municipality_id": "michurinsk"}),
@@ -172,11 +173,16 @@ async def test_the_quality_page_shows_refused_rows_and_repeats_within_the_caller
         await sign_in(client, role, **scope)
         page = (await client.get("/quality")).text
         seen[role] = ({p for p in ("p-own", "p-far", "p-municipal") if f"<td>{p}</td>" in page},
-                      {o for o in ("sch-1", "sch-9") if f"<td>{o}</td><td class=\"count\">" in page})
-    assert seen[Role.ADMIN] == ({"p-own", "p-far", "p-municipal"}, {"sch-1", "sch-9"})
+                      {o for o in ("sch-1", "sch-9", "") if f"<td>{o}</td><td class=\"count\">" in page})
+    assert seen[Role.ADMIN] == ({"p-own", "p-far", "p-municipal"}, {"sch-1", "sch-9", ""})
     assert seen[Role.SCHOOL_SYSTEM] == ({"p-own"}, {"sch-1"})
-    assert seen[Role.MUNICIPAL_OPERATOR] == ({"p-own", "p-municipal"}, {"sch-1"})
-    assert seen[Role.REGIONAL_ANALYST] == (set(), set()), "person ids are not for analysts; rows record no region"
+    assert seen[Role.MUNICIPAL_OPERATOR] == ({"p-own", "p-municipal"}, {"sch-1", ""})
+    assert seen[Role.REGIONAL_ANALYST] == (set(), {"sch-1", ""}), \
+        "person ids are not for analysts; the repeat counts of their region are (placed through the read model)"
+    await sign_in(client, Role.REGIONAL_ANALYST, region_id="udmurtia")
+    page = (await client.get("/quality")).text
+    assert '<td>sch-9</td><td class="count">5</td>' in page and '<td>sch-1</td><td class="count">' not in page
+    assert 'id="rows-for-operators"' in page and 'id="no-rejected"' not in page, "not «no rejected rows»: not shown"
 
 
 async def test_the_upload_form_offers_and_takes_only_organisations_within_the_callers_scope(client):

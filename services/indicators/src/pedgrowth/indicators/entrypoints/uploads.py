@@ -22,6 +22,7 @@ import httpx
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, Response
 
+from pedgrowth.contracts.scope import Scope
 from pedgrowth.kit.auth import SESSION_COOKIE, Principal, check_same_origin
 from pedgrowth.kit.bodies import refusal as route_refusal
 
@@ -179,11 +180,21 @@ class Rejections:
         return sorted(mine, key=lambda r: (-r.upload, r.row or 0))  # the latest upload first, its rows in order
 
     def repeats(self, principal: Principal, access: Access) -> list[dict]:
-        """Rows sent again and ignored, per kind and organisation, within the caller's scope."""
+        """Rows sent again and ignored, per kind and organisation, within the caller's scope: counts only (no
+        names, no person ids), so a regional analyst sees its region's, placed through the read model."""
         with self._lock:
             counted = sorted(self._repeats.items(), key=lambda item: (item[0][0], item[0][1] or ""))
         return [{"kind": kind, "org_id": org, "count": count} for (kind, org, municipality), count in counted
-                if access.can_read_place(principal, {"org_id": org, "municipality_id": municipality})]
+                if access.can_read_place(principal, placed(access, org, municipality))]
+
+
+def placed(access: Access, org_id: str | None, municipality_id: str | None) -> dict[str, str | None]:
+    """Where an upload's organisation (or, without one, its municipality) lies, as the registered organisations
+    say now: an upload records the organisation and the municipality, its region is the read model's."""
+    where = access.placement(Scope("organization", org_id) if org_id else Scope("municipality", municipality_id)) \
+        if org_id or municipality_id else {}
+    return {"org_id": org_id, "municipality_id": where.get("municipality_id") or municipality_id,
+            "region_id": where.get("region_id")}
 
 
 def rejections(request: Request) -> Rejections:
