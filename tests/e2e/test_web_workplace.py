@@ -13,6 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -33,7 +34,7 @@ from tests.e2e.test_dashboard_browser import (CHROMIUM, CHROMIUM_ARGS, SCOPE, ap
                                               report_matches, set_date, settled)
 from pedgrowth.runner.demo import DEMO_TODAY
 from tests.support.infra import free_port
-from tests.support.kafka import produce
+from tests.support.kafka import eventually, produce
 from tests.support.services import cloud_event, served_http, settings_for, token
 
 pytestmark = [
@@ -123,9 +124,14 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
     upload.write_bytes(staff_file())
     async with served_http(registry, ports["registry"]), served_http(training, ports["training"]), \
             served_http(mentoring, ports["mentoring"]), served_http(indicators, ports["indicators"]) as url:
-        published = await publish(kafka[0], kafka[2], demo_events(schools=3))
+        events = demo_events(schools=3)
+        published = await publish(kafka[0], kafka[2], events)
         await produce(kafka[0], REGISTRY_INBOX, [json.dumps(BAD_HIRE).encode()])
+        await publish(kafka[0], kafka[2], [next((service, e) for service, e in events if service == "registry" and
+                                                e.type.endswith("employment_started.v1")
+                                                and e.data["org_id"] == "demo-sch-01")] * 2)  # a school system's resend
         await settled(indicators.state.read_model, at_least=published)
+        await delivered_again(f"http://127.0.0.1:{ports['registry']}", 2)
         async with playwright_api.async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             visits = []
@@ -143,6 +149,22 @@ async def test_each_role_works_in_the_workplace(own_kafka, tmp_path):
     for visit in visits:
         assert visit.outside == [], "no request leaves 127.0.0.1"
         assert visit.errors == [], "no console errors"
+
+
+async def delivered_again(registry: str, count: int) -> None:
+    """Wait until the registry has counted ``count`` events delivered again."""
+    async with httpx.AsyncClient(base_url=registry, headers={"Authorization": f"Bearer {token()}"}) as client:
+        async def counted() -> bool:
+            return (await client.get("/api/v1/duplicates")).json()["count"] >= count
+        await eventually(counted, timeout=30)
+
+
+DUPLICATES = '[data-service="registry"] table.duplicates tbody tr'
+
+
+async def table_rows(page, rows: str) -> list[list[str]]:
+    """The texts of the cells of the table rows ``rows`` selects."""
+    return await page.eval_on_selector_all(rows, "rows => rows.map(r => r.innerText.split('\\t'))")
 
 
 async def as_operator(visit: Visit, upload: Path) -> None:
@@ -323,8 +345,10 @@ async def as_analyst(visit: Visit) -> None:
         await page.wait_for_load_state()
         texts.append(await page.text_content("body"))
         if section == "Качество данных":  # counts only, placed in the region through the read model
-            assert await page.eval_on_selector_all("#repeats tbody tr", "rows => rows.map(r => r.innerText.split('\\t'))") \
-                == [["Список педагогических работников организации", "demo-sch-01", "2"]], "the region's repeats"
+            assert await table_rows(page, "#repeats tbody tr") == [
+                ["Список педагогических работников организации", "demo-sch-01", "2"]], "the region's repeats"
+            assert await table_rows(page, DUPLICATES) == [["demo-sch-01", "", "employment_started", "шина", "2"]], \
+                "the region's bus duplicates"
     assert await page.locator("form.event-form").count() == 0, "the analyst cannot change the plan"
     assert not any(name in text for text in texts + cells for _, name, *_ in STAFF)
 
@@ -343,3 +367,4 @@ async def as_school(visit: Visit, upload: Path) -> None:
         "its own rejected row only, not the other school's"
     assert await page.locator("table.letters tr[data-letter]").count() == 0, "nor the other school's dead letters"
     assert await page.locator("#no-repeats").count() == 1, "nor the other school's repeated rows"
+    assert await page.locator(DUPLICATES).count() == 0, "nor the other school's duplicates"

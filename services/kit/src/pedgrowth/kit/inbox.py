@@ -25,6 +25,7 @@ from pedgrowth.contracts import (
 from .backoff import Backoff
 from .config import ServiceSettings
 from .deadletters import publish_letter
+from .duplicates import Duplicates
 from .kafka import client_options
 from .metrics import Metrics
 from .recording import Outcome, RecordingApplication
@@ -88,6 +89,7 @@ class Inbox:
         self.rejections = rejections
         self.metrics = metrics
         self.recorded = asyncio.Event()  # set from the event loop after a recording: wakes the relay
+        self.duplicates = Duplicates()  # per organisation, for «Качество данных» (GET /api/v1/duplicates)
 
     def validate(self, raw: bytes | str | dict) -> Fact:
         """The fact, or ContractViolation naming the field and the reason."""
@@ -137,9 +139,11 @@ class Inbox:
                 return self.rejections[klass]
         return 422
 
-    def count(self, result: EventResult, channel: str) -> None:
-        """Metrics at the edge, once per inbound event."""
+    def count(self, result: EventResult, channel: str, fact: Fact | None = None) -> None:
+        """Metrics at the edge, once per inbound event; a duplicate also under the organisation ``fact`` names."""
         self.metrics.inbox_messages.labels(self.service, channel, result.outcome.value).inc()
+        if result.outcome is Outcome.DUPLICATE and fact is not None:
+            self.duplicates.note(fact, channel)
         if result.outcome is Outcome.REJECTED:
             self.metrics.inbox_rejected.labels(self.service, channel, result.reason_code).inc()
         elif result.outcome is Outcome.ACCEPTED:
@@ -147,13 +151,13 @@ class Inbox:
 
     def process(self, raw: bytes | str | dict, channel: str, origin: str | None = None) -> EventResult:
         """Validate and record one inbound event (synchronous)."""
-        result = self.outcome(raw, origin or channel)
-        self.count(result, channel)
-        return result
-
-    def outcome(self, raw: bytes | str | dict, origin: str) -> EventResult:
         fact = self.checked(raw)
-        return self.record(fact, origin) if isinstance(fact, Fact) else fact
+        if not isinstance(fact, Fact):
+            self.count(fact, channel)
+            return fact
+        result = self.record(fact, origin or channel)
+        self.count(result, channel, fact)
+        return result
 
     def checked(self, raw: bytes | str | dict) -> Fact | EventResult:
         """The fact, or its rejection by the contract."""
@@ -169,8 +173,8 @@ class Inbox:
             checked = [(self.checked(raw), origin) for raw, origin in items]
             self.app.prefetch([f for f, _ in checked if isinstance(f, Fact)])
             results = [self.record(f, origin) if isinstance(f, Fact) else f for f, origin in checked]
-        for result in results:
-            self.count(result, channel)
+        for (fact, _), result in zip(checked, results, strict=True):
+            self.count(result, channel, fact if isinstance(fact, Fact) else None)
         return results
 
     def record_batch(self, facts: list[Fact], channel: str) -> list[EventResult]:
@@ -181,8 +185,8 @@ class Inbox:
                 results = [self.record(fact, channel) for fact in facts]
         except IntegrityError:
             results = [self.record(fact, channel) for fact in facts]
-        for result in results:
-            self.count(result, channel)
+        for fact, result in zip(facts, results, strict=True):
+            self.count(result, channel, fact)
         return results
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from .auth import CurrentPrincipal, Principal, Role, forbid
 from .bodies import refusal
 from .deadletters import Filter, Letter
+from .duplicates import Repeated
 from .inbox import EventResult
 from .recording import Outcome
 
@@ -95,6 +96,23 @@ class ReplayReport(BaseModel):
     service: str
     replayed: int
     outcomes: list[ReplayOutcome]
+
+
+class DuplicateCount(BaseModel):
+    """How many events naming a place were delivered again (an aggregate: no person, no event id)."""
+
+    org_id: str | None = Field(description="the organisation the events name (data.org_id), None when none")
+    municipality_id: str | None = Field(description="the municipality the events name (data.municipality_id)")
+    type: str = Field(description="the event type, e.g. employment_started")
+    channel: str = Field(description="kafka (<service>.inbox) or http (POST /api/v1/events)")
+    count: int
+
+
+class DuplicateList(BaseModel):
+    service: str
+    since: datetime = Field(description="counted since this process started (per replica, like /metrics)")
+    count: int
+    duplicates: list[DuplicateCount]
 
 
 def may_see(principal: Principal, org_id: str | None, municipality_id: str | None) -> bool:
@@ -177,3 +195,25 @@ async def replay_dead_letters(request: Request, principal: CurrentPrincipal, rep
     if any(o.outcome is Outcome.ACCEPTED for o in outcomes):
         service.inbox.recorded.set()
     return ReplayReport(service=service.name, replayed=len(outcomes), outcomes=outcomes)
+
+
+def may_count(request: Request, principal: Principal, repeated: Repeated) -> bool:
+    """Counts are aggregates: every role within its scope, a regional analyst too (where an organisation lies is
+    the service's own ``Access.can_read_org``); counts naming no organisation go to the municipality's operators,
+    and those naming no place to admins."""
+    if principal.is_admin:
+        return True
+    if repeated.org_id is not None:
+        return request.app.state.access.can_read_org(principal, repeated.org_id)
+    return repeated.municipality_id is not None and may_see(principal, None, repeated.municipality_id)
+
+
+@router.get("/duplicates", response_model=DuplicateList,
+            summary="Events delivered again (recorded before), per organisation, type and channel: counts only")
+async def list_duplicates(request: Request, principal: CurrentPrincipal):
+    service = request.app.state.service
+    duplicates = service.inbox.duplicates
+    counted = [DuplicateCount(**vars(repeated), count=count) for repeated, count in duplicates.counted()
+               if may_count(request, principal, repeated)]
+    return DuplicateList(service=service.name, since=duplicates.since, count=sum(c.count for c in counted),
+                         duplicates=counted)

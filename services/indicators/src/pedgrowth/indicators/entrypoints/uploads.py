@@ -4,8 +4,8 @@ The page never records anything itself: the file goes, with the session's own to
 owning service's import route (registry: staff; training: courses, attestation, PD requests and
 their being met; mentoring: pairs, attendance, expert roles, project participants), whose per-row
 report is shown in Russian. Rejected rows (ids, columns and reasons,
-never names) are kept in memory for «Качество данных», beside each service's dead letters and
-facts waiting for a reference, read from their operator API.
+never names) are kept in memory for «Качество данных», beside each service's dead letters,
+facts waiting for a reference and counts of events delivered again, read from their operator API.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ KINDS = {
                                             ("Код педагога", "Код проекта", "Дата выхода", "Итог")),
 }
 SERVICE_TEXT = {"registry": "кадровый реестр", "training": "повышение квалификации", "mentoring": "наставничество"}
+CHANNEL_TEXT = {"kafka": "шина", "http": "HTTP"}
 OUTCOME_TEXT = {"accepted": "принята", "unchanged": "без изменений", "duplicate": "уже загружена",
                 "waiting": "ждёт справочника", "rejected": "отклонена"}
 # the importers answer in English (API text); the page says it in Russian, the original kept beside it
@@ -342,7 +343,8 @@ def fragment(request: Request, principal: Principal, **context) -> HTMLResponse:
 
 @router.get("/quality", response_class=HTMLResponse)
 async def quality(request: Request) -> Response:
-    """«Качество данных»: rejected rows of uploads, dead letters and waiting facts of every service."""
+    """«Качество данных»: rejected rows of uploads, dead letters, waiting facts and per-organisation counts of events
+    delivered again of every service."""
     principal = session(request)
     if principal is None:
         return to_login()
@@ -357,8 +359,10 @@ async def quality_page(request: Request, principal: Principal, note: str | None 
             services.append({"name": name, "title": SERVICE_TEXT[name],
                              "letters": await listed(client, peer_url(request, name) + "/api/v1/dead-letters",
                                                      "letters"),
-                             "waiting": await listed(client, peer_url(request, name) + "/api/v1/waiting", "facts")})
-    return page(request, "quality.html", principal, section="quality", note=note,
+                             "waiting": await listed(client, peer_url(request, name) + "/api/v1/waiting", "facts"),
+                             "duplicates": await listed(client, peer_url(request, name) + "/api/v1/duplicates",
+                                                        "duplicates")})
+    return page(request, "quality.html", principal, section="quality", note=note, channels=CHANNEL_TEXT,
                 rows=[asdict(r) for r in rejections(request).visible(principal, request.app.state.access)],
                 repeats=rejections(request).repeats(principal, request.app.state.access), services=services)
 
