@@ -152,3 +152,47 @@ async def test_the_relay_decodes_only_what_it_publishes_and_moves_past_receipts(
     records = await read_topic(settings.kafka_bootstrap_servers, TRAINING_EVENTS, timeout=30,
                                until=lambda rs: set(ids) <= {r.key.decode() for r in rs})
     assert sorted(r.key.decode() for r in records if r.key.decode() in ids) == sorted(ids)
+
+
+def backlog(relay: OutboxRelay) -> float:
+    return relay.metrics.registry.get_sample_value("pedgrowth_relay_backlog", {"service": "training"})
+
+
+async def test_the_backlog_counts_the_contract_events_to_publish_not_the_receipts(training_store):
+    """10 providers are 10 contract events and 10 receipts: after a batch of 3, 7 wait; once caught up, none."""
+    settings, app = training_store
+    await ensure_topics(settings, [TRAINING_EVENTS])
+    record_providers(app, 10)
+    producer = relay_producer(settings)
+    await producer.start()
+    relay = OutboxRelay(app, "training", to_contract, producer, Metrics(), batch_size=3, poll_seconds=0.02)
+    try:
+        position = await relay.publish_after(0, track=True)
+        assert backlog(relay) == 7, "the receipts are never published: no backlog"
+        while position is not None:
+            position = await relay.publish_after(position, track=True)
+    finally:
+        await producer.stop()
+    assert backlog(relay) == 0
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_the_count_of_notifications_to_publish_skips_other_topics(store, tmp_path, request):
+    from pedgrowth.kit.recording import count_notifications
+    from pedgrowth.kit.store import ensure_postgres_schema
+
+    url = request.getfixturevalue("postgres") if store == "postgres" else None
+    env = eventsourcing_env(TrainingSettings(data_dir=tmp_path, database_url=url))
+    if url:
+        ensure_postgres_schema(env)
+    app = TrainingApplication(env=env)
+    try:
+        record_providers(app, 6)
+        head = app.recorder.max_notification_id()
+        topics = to_contract.topics
+        assert head >= 12 and count_notifications(app.recorder, 0, head, topics) == 6
+        published = app.recorder.select_notifications(1, 4, head, topics)
+        assert count_notifications(app.recorder, published[-1].id, head, topics) == 2
+        assert count_notifications(app.recorder, head, head, topics) == 0
+    finally:
+        app.close()

@@ -18,7 +18,8 @@ class Metrics:
             "pedgrowth_events_published", "Contract events published to <service>.events by the relay",
             ["service"], registry=r)
         self.relay_backlog = Gauge(
-            "pedgrowth_relay_backlog", "Notifications recorded but not yet published",
+            "pedgrowth_relay_backlog",
+            "Contract events recorded but not yet published (receipts and other internal events are not counted)",
             ["service"], registry=r)
         self.relay_position = Gauge(
             "pedgrowth_relay_position", "Last notification id the broker acknowledged",

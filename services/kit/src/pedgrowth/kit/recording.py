@@ -383,3 +383,24 @@ def stored_events_among(recorder: Any, ids: Sequence[UUID]) -> dict[UUID, list[S
 def chunked(ids: Sequence[UUID]) -> Iterator[Sequence[UUID]]:
     for start in range(0, len(ids), LOOK_UP_CHUNK):
         yield ids[start:start + LOOK_UP_CHUNK]
+
+
+def count_notifications(recorder: Any, after: int, upto: int, topics: Sequence[str]) -> int:
+    """How many notifications after ``after`` up to ``upto`` have one of ``topics``: one COUNT (SQLite,
+    PostgreSQL); another recorder (in memory) selects them."""
+    if upto <= after or not topics:
+        return 0
+    if isinstance(recorder, SQLiteAggregateRecorder):
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {recorder.events_table_name} "  # noqa: S608
+                           f"WHERE rowid>? AND rowid<=? AND topic IN ({','.join('?' * len(topics))})",
+                           [after, upto, *topics])
+            return int(cursor.fetchone()[0])
+    if isinstance(recorder, PostgresAggregateRecorder):
+        statement = SQL("SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id > %s "
+                        "AND notification_id <= %s AND topic = ANY(%s)").format(
+            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute(statement, [after, upto, list(topics)])
+            return int(cursor.fetchone()["n"])
+    return len(recorder.select_notifications(after + 1, upto - after, upto, list(topics)))

@@ -19,11 +19,12 @@ from .backoff import Backoff
 from .kafka import high_watermarks, topic_partitions
 from .lease import AlwaysHeld, PostgresLease
 from .metrics import Metrics
-from .recording import RecordingApplication
+from .recording import RecordingApplication, count_notifications
 from .translation import Translation
 
 log = logging.getLogger(__name__)
 
+BACKLOG_COUNT_SECONDS = 1.0  # the backlog is counted at most once a second (and in at most 1/20 of the time)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,9 @@ class OutboxRelay:
         self.mark = LogMark(self.tracking_name)
         self.replaced: str | None = None  # why the broker's log is not the one published to
         self.checked_at = float("-inf")
+        self.backlog = 0  # contract events after the position, as last counted less those published since
+        self.counted_at = float("-inf")
+        self.count_every = BACKLOG_COUNT_SECONDS
 
     def position(self) -> int:
         """The last notification id whose event the broker has acknowledged."""
@@ -294,20 +298,39 @@ class OutboxRelay:
         covers everything up to the head seen before it, so the position moves there.
         """
         head = await asyncio.to_thread(self.app.recorder.max_notification_id) or 0
-        self.metrics.relay_backlog.labels(self.service).set(max(0, head - position))
         stop = head if stop_at is None else min(stop_at, head)
         if stop <= position or not self.translate.topics:  # (no topics would select them all)
+            if head <= position or not self.translate.topics:
+                self.set_backlog(0)
             return None
+        await self.count_backlog(position, head)  # before sending: a relay that cannot publish says what waits
         notifications = await asyncio.to_thread(
             self.app.recorder.select_notifications, position + 1, self.batch_size, stop, self.translate.topics
         )
         await self.send(self.translate_all(notifications))
-        last = notifications[-1].id if len(notifications) == self.batch_size else stop
+        full = len(notifications) == self.batch_size
+        last = notifications[-1].id if full else stop
         if track:
             await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.tracking_name, last))
             self.metrics.relay_position.labels(self.service).set(last)
-        self.metrics.relay_backlog.labels(self.service).set(max(0, head - last))
+        # a short page took every contract event up to the head seen: none of those waits
+        self.set_backlog(max(0, self.backlog - len(notifications)) if full or stop < head else 0)
         return last
+
+    async def count_backlog(self, position: int, head: int) -> None:
+        """Count the contract events after ``position`` up to ``head`` (what the relay will publish: receipts,
+        waiting facts and other internal events are not backlog), at most once a ``count_every``."""
+        if time.monotonic() - self.counted_at < self.count_every:
+            return
+        started = time.monotonic()
+        count = await asyncio.to_thread(count_notifications, self.app.recorder, position, head, self.translate.topics)
+        self.counted_at = time.monotonic()
+        self.count_every = max(BACKLOG_COUNT_SECONDS, 20 * (self.counted_at - started))
+        self.set_backlog(count)
+
+    def set_backlog(self, count: int) -> None:
+        self.backlog = count
+        self.metrics.relay_backlog.labels(self.service).set(count)
 
     def translate_all(self, notifications: Sequence[Notification]) -> list[Outgoing]:
         """Contract events for the notifications that have one (receipts have none)."""
