@@ -156,7 +156,7 @@ SESSION_COOKIE = "pedgrowth_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def current_principal(
+async def current_principal(  # asynchronous: a synchronous dependency costs each request a worker-thread hop
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -196,7 +196,7 @@ def forbid(reason: str) -> HTTPException:
     return HTTPException(status.HTTP_403_FORBIDDEN, reason)
 
 
-def require_writer(principal: CurrentPrincipal) -> Principal:
+async def require_writer(principal: CurrentPrincipal) -> Principal:
     """Callers that may change anything (regional analysts read only)."""
     if not principal.can_write:
         raise forbid(f"role {principal.role.value} is read-only")

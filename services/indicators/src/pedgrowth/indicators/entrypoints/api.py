@@ -35,21 +35,8 @@ def dimension(name: str) -> object:
 class Chosen:
     """The dimension values a request asks for explicitly (?window=…&population=…), None when none."""
 
-    def __init__(self, window: Annotated[str | None, dimension("window")] = None,
-                 population: Annotated[str | None, dimension("population")] = None,
-                 young: Annotated[str | None, dimension("young")] = None,
-                 support: Annotated[str | None, dimension("support")] = None,
-                 competition: Annotated[str | None, dimension("competition")] = None,
-                 cohort: Annotated[str | None, dimension("cohort")] = None,
-                 period_start: Annotated[Day | None, Query(description="the first day of window=since_period_start "
-                                                                        "(default: the plan's period_start)")] = None):
-        values = {"window": window, "population": population, "young": young, "support": support,
-                  "competition": competition, "cohort": cohort}
-        for name, value in values.items():
-            if value is not None and not allowed(name, value):
-                raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", name],
-                              f"{name} {value!r} is not one of {values_text(name)}")
-        self.values = {k: v for k, v in values.items() if v is not None} or None
+    def __init__(self, values: dict[str, str] | None, period_start: date | None):
+        self.values = values
         self.period_start = period_start
 
     def check(self, call):
@@ -60,6 +47,29 @@ class Chosen:
             raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", error.field], str(error)) from error
         except Loading as error:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
+
+
+async def chosen(window: Annotated[str | None, dimension("window")] = None,
+                 population: Annotated[str | None, dimension("population")] = None,
+                 young: Annotated[str | None, dimension("young")] = None,
+                 support: Annotated[str | None, dimension("support")] = None,
+                 competition: Annotated[str | None, dimension("competition")] = None,
+                 cohort: Annotated[str | None, dimension("cohort")] = None,
+                 period_start: Annotated[Day | None, Query(description="the first day of window=since_period_start "
+                                                                        "(default: the plan's period_start)")] = None
+                 ) -> Chosen:
+    """The request's dimension values, each checked (422 naming it). Asynchronous, as every dependency of a
+    hot route: FastAPI runs a synchronous one in a worker thread, a hop that waits for the GIL."""
+    values = {"window": window, "population": population, "young": young, "support": support,
+              "competition": competition, "cohort": cohort}
+    for name, value in values.items():
+        if value is not None and not allowed(name, value):
+            raise refusal(status.HTTP_422_UNPROCESSABLE_CONTENT, ["query", name],
+                          f"{name} {value!r} is not one of {values_text(name)}")
+    return Chosen({k: v for k, v in values.items() if v is not None} or None, period_start)
+
+
+ChosenQuery = Annotated[Chosen, Depends(chosen)]
 
 
 def parse_scope(text: str) -> Scope:
@@ -101,7 +111,7 @@ def router(rm: ReadModel, access: Access) -> APIRouter:
     @api.get("/indicators", summary="Every indicator of a scope as of a date, with targets",
              response_class=Response, responses={200: {"model": schemas.IndicatorValues,
                                                        "description": "see docs/indicators.md"}})
-    async def indicators(principal: CurrentPrincipal, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
+    async def indicators(principal: CurrentPrincipal, scope: ScopeText, chosen: ChosenQuery,
                          as_of: AsOf = None) -> Response:
         await ready(answering=chosen.values is None)
         where = parse_scope(scope)
@@ -116,7 +126,7 @@ def router(rm: ReadModel, access: Access) -> APIRouter:
 
     @api.get("/indicators/{code}", summary="One indicator's yearly series with the plan's targets",
              response_model=schemas.Series, response_model_exclude_unset=True)
-    async def series(principal: CurrentPrincipal, code: Code, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
+    async def series(principal: CurrentPrincipal, code: Code, scope: ScopeText, chosen: ChosenQuery,
                      from_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
                      to_year: Annotated[int | None, Query(ge=1990, le=2100)] = None) -> dict:
         await ready()
@@ -138,7 +148,7 @@ def router(rm: ReadModel, access: Access) -> APIRouter:
 
     @api.get("/indicators/{code}/members", summary="The persons behind an indicator's numerator and denominator",
              response_model=schemas.Members, response_model_exclude_unset=True)
-    async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, chosen: Annotated[Chosen, Depends()],
+    async def members(principal: CurrentPrincipal, code: Code, scope: ScopeText, chosen: ChosenQuery,
                       as_of: AsOf = None) -> dict:
         if not access.can_read_members(principal):  # before waiting for the read model: the role alone decides
             raise forbid(f"role {principal.role.value} reads aggregates only, no person-level data")
