@@ -39,8 +39,13 @@ def refused(answer: httpx.Response, code: str, scope: str) -> str:
     if answer.status_code == 404:
         return f"Для показателя «{code}» нет списка людей: такого показателя нет."
     if answer.status_code == 422:
-        fields = [error for error in answer.json().get("detail", []) if isinstance(error, dict)]
-        named = "; ".join(f"{error['loc'][-1]}: {error['msg']}" for error in fields) or answer.text
+        try:
+            detail = answer.json().get("detail")
+        except ValueError:
+            detail = None
+        fields = [error for error in detail if isinstance(error, dict)] if isinstance(detail, list) else []
+        named = "; ".join(f"{error['loc'][-1]}: {error['msg']}" for error in fields if error.get("loc")) \
+            or answer.text
         return f"Запрос не принят ({named})."
     if answer.status_code == 503:
         return "Показатели ещё загружаются; повторите через минуту."
