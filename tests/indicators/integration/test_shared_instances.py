@@ -173,3 +173,55 @@ async def test_two_services_answer_over_http_what_one_engine_of_the_same_facts_a
         model = again.state.read_model
         await eventually(lambda: model.engine.shards.owned == set(range(SHARDS)), timeout=60)
         assert await http_answers(client, scopes) == over_a
+
+
+CRASHING = """
+import asyncio, sys
+from pedgrowth.indicators.projection.shared import SharedProjection, SharedReadModel
+from pedgrowth.indicators.readmodel.sql import PostgresStore
+url, bootstrap, group, topics = sys.argv[1], sys.argv[2], sys.argv[3], tuple(sys.argv[4].split(","))
+read_model = SharedReadModel(PostgresStore(url, shared=True), int(sys.argv[5]), owner="crashing", batch_size=20)
+options = {"bootstrap_servers": bootstrap, "session_timeout_ms": 2000, "heartbeat_interval_ms": 500}
+asyncio.run(SharedProjection(read_model, options, batch_size=20, topics=topics, group=group,
+                             follow_seconds=0.05).run(asyncio.Event()))
+"""
+
+
+async def test_an_instance_killed_mid_way_loses_nothing_the_other_takes_its_shards(kafka, tmp_path, postgres):
+    import subprocess
+    import sys
+
+    import psycopg
+
+    settings = settings_for(IndicatorsSettings, kafka, tmp_path, read_model_url=postgres)
+    events = recorded()
+    topics = unique_topics()
+    await create(settings, topics)
+    group = f"indicators-{uuid.uuid4().hex[:8]}"
+    await publish(kafka[0], events[:120], topics)
+    base, schema = postgres.split("?")[0], postgres.split("schema=")[1]
+
+    def owners() -> set[str]:
+        with psycopg.connect(base) as conn:
+            try:
+                return {row[0] for row in conn.execute(f'SELECT owner FROM "{schema}".rm_shard')}
+            except psycopg.errors.UndefinedTable:
+                return set()
+    crashing = subprocess.Popen([sys.executable, "-c", CRASHING, postgres, kafka[0], group,
+                                 ",".join(topics.values()), str(SHARDS)])
+    try:
+        async with instance(settings, postgres, topics, "a", group) as a:
+            await eventually(lambda: owners() == {"a", "crashing"}, timeout=60)  # both compute
+            await publish(kafka[0], events[120:200], topics)
+            await asyncio.sleep(0.5)  # the killed one is mid-way through these
+            crashing.kill()  # no goodbye to the group, a batch perhaps half done
+            crashing.wait()
+            await publish(kafka[0], events[200:], topics)
+            await eventually(lambda: a.engine.shards.owned == set(range(SHARDS)), timeout=60)
+            await caught_up(a, events, timeout=60)
+            await settled(a, want=one_engine(events))
+            assert owners() == {"a"}
+            check_by_hand(a.engine)
+    finally:
+        if crashing.poll() is None:
+            crashing.kill()
