@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from pedgrowth.contracts.scope import Scope
 from pedgrowth.indicators.definitions import INDICATORS
 from pedgrowth.indicators.engine import Engine
-from pedgrowth.indicators.engine.shards import Shards, shards_of_partitions
+from pedgrowth.indicators.definitions import Variant
+from pedgrowth.indicators.engine.shards import Shards, ShardStep, shards_of_partitions
 
 from tests.indicators.unit.test_engine_properties import SCOPES, days, streams, variants
 
@@ -27,9 +28,12 @@ class Store:
 
     def persist(self, changes) -> None:
         for shard, steps in changes.shards.items():
-            for spec, part, scope, step in steps:
-                self.log.append((shard, spec.indicator.code, spec.variant.key(), part, scope, step))
+            self.write(shard, steps)
         changes.saved()
+
+    def write(self, shard: int, steps) -> None:
+        for spec, part, scope, step in steps:
+            self.log.append(ShardStep(shard, spec.indicator.code, spec.variant.key(), part, scope, step))
 
 
 def sharded(owned: list[set[int]]) -> list[Engine]:
@@ -38,7 +42,7 @@ def sharded(owned: list[set[int]]) -> list[Engine]:
 
 def settle(engines: list[Engine], store: Store, seen: list[int]) -> None:
     for i, engine in enumerate(engines):
-        engine.take_rows(store.log[seen[i]:])
+        engine.take_steps(store.log[seen[i]:])
         seen[i] = len(store.log)
 
 
@@ -70,8 +74,7 @@ def test_sharded_instances_answer_what_one_engine_answers(events, data):
         settle(engines, store, seen)
         if n == move:  # shard 2 changes hands: all engines are at the same facts, so adopting is exact
             engines[1].disown({2})
-            for shard, steps in {2: engines[2].own(2, adopt)}.items():
-                store.log += [(shard, s.indicator.code, s.variant.key(), p, sc, st_) for s, p, sc, st_ in steps]
+            store.write(2, engines[2].own(2, adopt))
             settle(engines, store, seen)
     chosen = data.draw(variants())
     d = data.draw(days)
@@ -132,13 +135,11 @@ def test_an_instance_loaded_from_the_store_carries_on_exactly(events, data):
     for engine in before:
         engine.apply(stream[:cut], store.persist)
     latest = {}
-    for shard, code, definition, part, scope, step in store.log:
-        latest[(shard, code, definition, part, scope)] = step
-    from pedgrowth.indicators.definitions import Variant
+    for found in store.log:  # the store keeps each shard's last step of a series
+        latest[(found.shard, found.indicator, found.definition, found.part, found.scope)] = found
     restarted = Engine(Shards(SHARDS))
-    restarted.restore_shards({(code, Variant.from_key(d)) for (_, code, d, _, _) in latest},
-                             [(shard, code, Variant.from_key(d), part, scope, step)
-                              for (shard, code, d, part, scope), step in latest.items()])
+    restarted.restore_shards({(f.indicator, f.definition): Variant.from_key(f.definition) for f in latest.values()},
+                             latest.values())
     loader = restarted.loader(facts_only=True)
     loader.feed(stream[:cut])
     loader.finish()

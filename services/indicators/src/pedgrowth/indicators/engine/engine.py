@@ -62,7 +62,7 @@ from .entities import (
 from .kept import Kept
 from .plans import Plans
 from .seen import Seen
-from .shards import Shards
+from .shards import Shards, ShardStep
 from .sums import EMPTY_STEP, Step, Sums
 
 log = logging.getLogger(__name__)
@@ -245,8 +245,8 @@ class Engine:
         self._by_id: dict[int, Spec] = {}
         self._relevant: dict[tuple[str, str], list[Spec]] = {}
         self._adhoc: dict[tuple[str, Variant], Spec] = {}  # local series of variants asked for (sharded)
-        self._waiting: dict[tuple[str, str], list[tuple[int, str, str, Step]]] = {}  # other shards' rows of
-        # a series not materialised here yet: (code, definition) → (shard, part, scope, step)
+        self._waiting: dict[tuple[str, str], list[ShardStep]] = {}  # other shards' steps of a series not
+        # materialised here yet, by (code, definition)
         self.unsaved: set[int] = set()  # specs whose series the store does not hold whole yet
         self.kept = Kept()
         self.indexed = threading.Event()  # every fact is in the indexes (cleared while a load feeds them)
@@ -431,20 +431,21 @@ class Engine:
 
     # -- shards: several instances, each computing the entities of its shards ---------------------------
 
-    def restore_shards(self, specs: Iterable[tuple[str, Variant]],
-                       rows: Iterable[tuple[int, str, Variant, str, str, Step]]) -> None:
+    def restore_shards(self, variants: dict[tuple[str, str], Variant], steps: Iterable[ShardStep]) -> None:
         """Install what the store holds of every shard (their sum is what answers read); nothing is computed.
-        The shards this instance will compute are taken afterwards (``own``)."""
+        ``variants``: (code, definition) of the series stored → the variant. The shards this instance will
+        compute are taken afterwards (``own``)."""
         with self._write:
-            for code, variant in specs:
+            for (code, _), variant in variants.items():
                 if code in BY_CODE and (code, variant) not in self._specs:
                     self._add_spec(BY_CODE[code], variant)
             self._relevant = {}
             self.unsaved = set()
-            for shard, code, variant, part, scope, step in rows:
-                spec = self._specs.get((code, variant))
-                if spec is not None and shard < len(self.shard_sums):
-                    self.shard_sums[shard].install((spec.id, part, scope), step)
+            for found in steps:
+                variant = variants.get((found.indicator, found.definition))
+                spec = self._specs.get((found.indicator, variant)) if variant is not None else None
+                if spec is not None and found.shard < len(self.shard_sums):
+                    self.shard_sums[found.shard].install((spec.id, found.part, found.scope), found.step)
 
     def build_local(self) -> None:
         """Compute the local series (the organisations' inputs) from every entity: after a load, which
@@ -454,29 +455,29 @@ class Engine:
                 self._build(self._by_id[spec_id])
             self.sums.publish()
 
-    def take_rows(self, rows: Iterable[tuple[int, str, str, str, str, Step]]) -> int:
-        """Other instances' newly written steps (shard, indicator, definition, part, scope, step), into the
-        total; a series not materialised here yet waits for it. How many were taken."""
+    def take_steps(self, steps: Iterable[ShardStep]) -> int:
+        """Other instances' newly written steps, each replacing its shard's (the total is their sum); a
+        series not materialised here yet waits for it. How many were taken."""
         taken = 0
         with self._write:
-            for shard, code, definition, part, scope, step in rows:
-                if self.shards is not None and shard in self.shards.owned:
+            for found in steps:
+                if self.shards is not None and found.shard in self.shards.owned:
                     continue  # this instance computes that shard: its own steps are what counts
                 try:
-                    spec = self._specs.get((code, Variant.from_key(definition)))
+                    spec = self._specs.get((found.indicator, Variant.from_key(found.definition)))
                 except (TypeError, ValueError):
                     continue  # a dimension this version does not know
                 if spec is None:
-                    self._waiting.setdefault((code, definition), []).append((shard, part, scope, step))
+                    self._waiting.setdefault((found.indicator, found.definition), []).append(found)
                     continue
-                self.shard_sums[shard].install((spec.id, part, scope), step)
+                self.shard_sums[found.shard].install((spec.id, found.part, found.scope), found.step)
                 taken += 1
         return taken
 
     def _take_waiting(self, spec: Spec) -> None:
-        for shard, part, scope, step in self._waiting.pop((spec.indicator.code, spec.variant.key()), ()):
-            if self.shards is None or shard not in self.shards.owned:
-                self.shard_sums[shard].install((spec.id, part, scope), step)
+        for found in self._waiting.pop((spec.indicator.code, spec.variant.key()), ()):
+            if self.shards is None or found.shard not in self.shards.owned:
+                self.shard_sums[found.shard].install((spec.id, found.part, found.scope), found.step)
 
     def own(self, shard: int, adopt: bool) -> list[tuple[Spec, str, str, Step]]:
         """Compute ``shard`` from now on. ``adopt``: the store's steps of it (installed) are those of exactly

@@ -8,7 +8,22 @@ in the store and every instance adds them up to answer any scope.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zlib import crc32
+
+from .sums import Step
+
+
+@dataclass(frozen=True, slots=True)
+class ShardStep:
+    """One shard's step of one series in one scope, as the store holds it."""
+
+    shard: int
+    indicator: str
+    definition: str  # the variant as canonical JSON (``Variant.key``)
+    part: str  # num | den
+    scope: str
+    step: Step
 
 
 class Shards:

@@ -26,16 +26,22 @@ from pedgrowth.kit.backoff import Backoff
 from pedgrowth.kit.kafka import topic_partitions
 
 from ..engine import Engine
-from ..engine.shards import Shards, shards_of_partitions
+from ..engine.shards import Shards, ShardStep, shards_of_partitions
 from ..engine.sums import Step
 from ..indicators.answers import Answers
-from ..readmodel.base import StoreReplaced, SumRow
+from ..readmodel.base import ShardSumRow, StoreReplaced, SumRow
 from ..readmodel.sql import PostgresStore
 from ..records import Record
 from .consumer import Projection
 from .readmodel import ReadModel, stored_variants
 
 log = logging.getLogger(__name__)
+
+
+def shard_step(found: ShardSumRow) -> ShardStep:
+    row = found.row
+    return ShardStep(found.shard, row.indicator, row.definition, row.part, row.scope,
+                     Step.from_bytes(row.days, row.totals))
 
 
 class SharedReadModel(ReadModel):
@@ -65,12 +71,11 @@ class SharedReadModel(ReadModel):
         engine = Engine(Shards(self.count))
         upto = await self.store.last_seq()
         variants = stored_variants(await self.store.shard_series())
-        rows, version = [], 0
+        steps, version = [], 0
         async for version, page in self.store.shard_rows(0):
-            rows += [(shard, r.indicator, variants[(r.indicator, r.definition)], r.part, r.scope,
-                      Step.from_bytes(r.days, r.totals)) for shard, r in page if (r.indicator, r.definition) in variants]
-        await asyncio.to_thread(engine.restore_shards, [(i, v) for (i, _), v in variants.items()], rows)
-        del rows
+            steps += [shard_step(found) for found in page]
+        await asyncio.to_thread(engine.restore_shards, variants, steps)
+        del steps
         loader, count = engine.loader(facts_only=True), 0
         async for _, batch in self.store.facts(0, upto):
             await asyncio.to_thread(loader.feed, batch)
@@ -105,7 +110,7 @@ class SharedReadModel(ReadModel):
             await self.apply_facts(seq, batch)
             applied = True
             break
-        await self.take_rows()
+        await self.take_steps()
         self.metrics.log_lag.set(max(0, await self.store.last_seq() - self.seq))
         self.metrics.shards.set(len(self.engine.shards.owned))
         return applied
@@ -137,12 +142,11 @@ class SharedReadModel(ReadModel):
         self.seq = seq
         self.metrics.held.inc(len(batch))
 
-    async def take_rows(self) -> int:
+    async def take_steps(self) -> int:
+        """The steps the other instances wrote since the last look, into the engine."""
         taken = 0
         async for version, page in self.store.shard_rows(self.version):
-            rows = [(shard, r.indicator, r.definition, r.part, r.scope, Step.from_bytes(r.days, r.totals))
-                    for shard, r in page]
-            taken += await asyncio.to_thread(self.engine.take_rows, rows)
+            taken += await asyncio.to_thread(self.engine.take_steps, [shard_step(found) for found in page])
             self.version = version
         return taken
 
@@ -154,7 +158,7 @@ class SharedReadModel(ReadModel):
             log.info("projection: shards %s are another instance's now", sorted(lost))
         for shard in sorted(self.assigned - engine.shards.owned):
             seq, series = await self.store.claim_shard(shard, self.owner)
-            await self.take_rows()  # every step its last owner wrote
+            await self.take_steps()  # every step its last owner wrote
             held = set(series)
             adopt = seq == self.seq and all((s.indicator.code, s.variant.key()) in held for s in engine.specs())
             steps = await asyncio.to_thread(engine.own, shard, adopt)

@@ -50,6 +50,14 @@ class SumRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ShardSumRow:
+    """A shard's row of the sums (table ``rm_shard_sum``), when instances share the store."""
+
+    shard: int
+    row: SumRow
+
+
+@dataclass(frozen=True, slots=True)
 class SumChanges:
     """What a batch changed in the engine's sums: the series now kept whole (``rm_series``) and the rows."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from ..records import Record
-from .base import ReadModelStore, StoreReplaced, SumChanges, SumRow, ValueRow
+from .base import ReadModelStore, ShardSumRow, StoreReplaced, SumChanges, SumRow, ValueRow
 
 log = logging.getLogger(__name__)
 
@@ -448,7 +448,7 @@ class PostgresStore(SqlStore):
             (*args, size)).fetchall()
 
     async def shard_rows(self, after: int = 0, batch_size: int = 5000
-                         ) -> AsyncIterator[tuple[int, list[tuple[int, SumRow]]]]:
+                         ) -> AsyncIterator[tuple[int, list[ShardSumRow]]]:
         """The shards' rows written after version ``after``, in the order written: (last version, rows)."""
         cursor = None
         while True:
@@ -456,7 +456,7 @@ class PostgresStore(SqlStore):
             if not rows:
                 return
             cursor = tuple(rows[-1][:6])
-            yield int(rows[-1][0]), [(int(shard), SumRow(i, d, p, sc, bytes(a), bytes(b)))
+            yield int(rows[-1][0]), [ShardSumRow(int(shard), SumRow(i, d, p, sc, bytes(a), bytes(b)))
                                      for _, shard, i, d, p, sc, a, b in rows]
 
     async def last_version(self) -> int:
