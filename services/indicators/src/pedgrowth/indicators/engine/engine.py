@@ -906,7 +906,7 @@ class Engine:
     def _on_course_completed(self, d: dict, order: Order, batch: Batch) -> None:
         batch.person(d["person_id"])
         self._person(d["person_id"]).courses += (
-            Course(day(d["completed_on"]), d["program_id"], tuple(d.get("addresses_deficits") or ())),)
+            Course(day(d["completed_on"]), d["program_id"], tuple(map(intern, d.get("addresses_deficits") or ()))),)
         self.world.programme_people[d["program_id"]].add(d["person_id"])
 
     def _on_diagnostics_completed(self, d: dict, order: Order, batch: Batch) -> None:
