@@ -33,18 +33,22 @@ def span(a: int, b: int) -> Intervals:
 
 def union(pairs) -> Intervals:
     """The union of any (a, b) pairs, normalised."""
-    items = sorted(p for p in pairs if p[0] < p[1])
-    if not items:
-        return EMPTY
-    out = [list(items[0])]
-    for a, b in items[1:]:
-        last = out[-1]
-        if a <= last[1]:
-            if b > last[1]:
-                last[1] = b
+    out = []
+    start = end = None
+    for a, b in sorted(pairs):
+        if a >= b:
+            continue
+        if end is not None and a <= end:
+            if b > end:
+                end = b
         else:
-            out.append([a, b])
-    return tuple((a, b) for a, b in out)
+            if end is not None:
+                out.append((start, end))
+            start, end = a, b
+    if end is None:
+        return EMPTY
+    out.append((start, end))
+    return tuple(out)
 
 
 def intersect(x: Intervals, y: Intervals) -> Intervals:
