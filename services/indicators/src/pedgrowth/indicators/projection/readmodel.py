@@ -196,6 +196,19 @@ async def load_engine(store: ReadModelStore, answering=None) -> int:
     return count
 
 
+def definitions():
+    """``spec → spec.variant.key()`` (the stored ``definition``), each spec's made once: a batch names the
+    same few specs in thousands of rows."""
+    keys: dict[int, str] = {}
+
+    def key(spec) -> str:
+        found = keys.get(spec.id)
+        if found is None:
+            found = keys[spec.id] = spec.variant.key()
+        return found
+    return key
+
+
 def persist_into(store: ReadModelStore, records: list[Record], positions: dict, generation: str | None):
     """What ``Engine.apply`` calls from its worker thread, holding the engine's lock: the store's write of the
     batch, done in that thread (SQL), so that nothing waits for the event loop while the lock is held (a
@@ -204,13 +217,7 @@ def persist_into(store: ReadModelStore, records: list[Record], positions: dict, 
     loop = asyncio.get_running_loop()
 
     def persist(changes: Changes) -> None:
-        keys: dict[int, str] = {}
-
-        def key(spec) -> str:
-            found = keys.get(spec.id)
-            if found is None:
-                found = keys[spec.id] = spec.variant.key()
-            return found
+        key = definitions()
         sums = SumChanges([(spec.indicator.code, key(spec)) for spec in changes.specs],
                           [SumRow(spec.indicator.code, key(spec), part, scope, *step.to_bytes())
                            for spec, part, scope, step in changes.steps])

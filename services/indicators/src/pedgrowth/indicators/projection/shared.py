@@ -33,7 +33,7 @@ from ..readmodel.base import ShardSumRow, StoreReplaced, SumRow
 from ..readmodel.sql import PostgresStore
 from ..records import Record
 from .consumer import Projection
-from .readmodel import ReadModel, stored_variants
+from .readmodel import ReadModel, definitions, stored_variants
 
 log = logging.getLogger(__name__)
 
@@ -120,13 +120,7 @@ class SharedReadModel(ReadModel):
         persist = None
         if engine.shards.owned:
             def persist(changes) -> None:
-                keys: dict[int, str] = {}
-
-                def key(spec) -> str:
-                    found = keys.get(spec.id)
-                    if found is None:
-                        found = keys[spec.id] = spec.variant.key()
-                    return found
+                key = definitions()
                 rows = {shard: [SumRow(spec.indicator.code, key(spec), part, scope, *step.to_bytes())
                                 for spec, part, scope, step in steps] for shard, steps in changes.shards.items()}
                 series = {shard: [(spec.indicator.code, key(spec)) for spec in changes.specs]
