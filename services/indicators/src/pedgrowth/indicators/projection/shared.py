@@ -111,7 +111,8 @@ class SharedReadModel(ReadModel):
             applied = True
             break
         await self.take_steps()
-        self.metrics.log_lag.set(max(0, await self.store.last_seq() - self.seq))
+        # idle: the log holds nothing after seq; else one look at its end (not a query every idle poll)
+        self.metrics.log_lag.set(max(0, await self.store.last_seq() - self.seq) if applied else 0)
         self.metrics.shards.set(len(self.engine.shards.owned))
         return applied
 
